@@ -1,0 +1,37 @@
+# Two commands on a fresh machine with Python 3.11+, make and a C compiler:
+#   make run    set up and start the portal with a Celery worker and beat (embedded broker)
+#   make test   set up and run the whole test suite
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test install lint messages benchmark clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $(STAMP)
+
+install: $(STAMP)
+	$(BIN)/python manage.py compile_catalogues
+
+run: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_demo
+	$(BIN)/python scripts/run_local.py
+
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+# Re-extract the French catalogues after changing strings (needs GNU gettext's xgettext).
+messages: install
+	$(BIN)/python scripts/make_messages.py
+
+clean:
+	rm -rf $(VENV) var staticfiles

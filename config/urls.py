@@ -1,0 +1,37 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from portal import views as portal_views
+
+admin.site.site_header = _("Council governance portal — administration")
+admin.site.site_title = _("Council portal administration")
+
+urlpatterns = [
+    path("i18n/setlang/", portal_views.set_language, name="set_language"),
+    path("healthz", portal_views.healthz, name="healthz"),
+]
+
+urlpatterns += i18n_patterns(
+    path("", include("portal.urls")),
+    path("accounts/login/", portal_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "accounts/password/",
+        auth_views.PasswordChangeView.as_view(),
+        name="password_change",
+    ),
+    path(
+        "accounts/password/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path("councils/", include("councils.urls")),
+    path("groups/", include("workinggroups.urls")),
+    path("funding/", include("funding.urls")),
+    path("strategy/", include("strategy.urls")),
+    path("inbox/", include("notifications.urls")),
+    path("admin/", admin.site.urls),
+)

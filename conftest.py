@@ -1,0 +1,187 @@
+"""Shared fixtures: personas, real services, and a real Chromium for browser tests.
+
+In CI (CI=true) a test that needs PostgreSQL, Redis or Chromium fails loudly when the service
+is missing; on a laptop it is skipped with a message that says what is missing.
+"""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+# Playwright runs an event loop in the test thread; Django must allow ORM use there.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+CHROMIUM = Path(os.environ.get("PORTAL_CHROMIUM", "/usr/bin/chromium"))
+
+
+def need(available: bool, what: str):
+    if available:
+        return
+    if IN_CI:
+        pytest.fail(f"{what} is missing, and CI=true: tests that need it must run, not skip.")
+    pytest.skip(f"{what} is missing on this machine.")
+
+
+@pytest.fixture(autouse=True)
+def _english_by_default():
+    """A request activates its language in the thread; start every test from English."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture
+def require_postgres(db):
+    need(connection.vendor == "postgresql", "PostgreSQL (set DATABASE_URL=postgres://...)")
+
+
+@pytest.fixture
+def redis_url():
+    from django.conf import settings
+
+    url = settings.REDIS_URL
+    available = False
+    if url:
+        import redis
+
+        try:
+            available = bool(redis.Redis.from_url(url, socket_connect_timeout=2).ping())
+        except redis.RedisError:
+            available = False
+    need(available, f"Redis (set REDIS_URL=redis://...; tried {url or 'nothing'})")
+    return url
+
+
+@pytest.fixture(autouse=True)
+def _browser_available(request):
+    if request.node.get_closest_marker("browser"):
+        need(
+            CHROMIUM.exists() and shutil.which(str(CHROMIUM)) is not None, f"Chromium at {CHROMIUM}"
+        )
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": str(CHROMIUM),
+        "args": [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    }
+
+
+# --- Personas -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def council(db):
+    from councils.tests.factories import CouncilFactory
+
+    return CouncilFactory(
+        code="pssdc",
+        name_en="Public Sector Service Delivery Council",
+        name_fr="Conseil de la prestation des services du secteur public",
+        acronym_en="PSSDC",
+        acronym_fr="CPSSP",
+    )
+
+
+@pytest.fixture
+def priority(db):
+    from councils.tests.factories import PriorityFactory
+
+    return PriorityFactory(
+        code="digital-identity", title_en="Digital identity", title_fr="Identité numérique"
+    )
+
+
+@pytest.fixture
+def group(db, council, priority):
+    from workinggroups.tests.factories import GroupFactory
+
+    return GroupFactory(
+        slug="digital-identity-wg",
+        name_en="Digital Identity Working Group",
+        name_fr="Groupe de travail sur l'identité numérique",
+        councils=[council],
+        priorities=[priority],
+    )
+
+
+def _council_person(username, council, role):
+    from councils.tests.factories import CouncilMembershipFactory, UserFactory
+
+    user = UserFactory(username=username)
+    CouncilMembershipFactory(user=user, council=council, role=role)
+    return user
+
+
+@pytest.fixture
+def council_cochair(council):
+    return _council_person("council-cochair", council, "co_chair")
+
+
+@pytest.fixture
+def secretariat(council):
+    return _council_person("secretariat-staff", council, "secretariat")
+
+
+@pytest.fixture
+def member(council):
+    return _council_person("council-member", council, "member")
+
+
+@pytest.fixture
+def group_cochair(group):
+    from councils.tests.factories import UserFactory
+    from workinggroups.tests.factories import GroupMembershipFactory
+
+    user = UserFactory(username="group-cochair")
+    GroupMembershipFactory(user=user, group=group, role="co_chair")
+    return user
+
+
+@pytest.fixture
+def outsider(db):
+    from councils.tests.factories import UserFactory
+
+    return UserFactory(username="outsider")
+
+
+@pytest.fixture
+def personas(council_cochair, group_cochair, secretariat, member, outsider):
+    """Every persona by name; `anonymous` is None."""
+    return {
+        "anonymous": None,
+        "outsider": outsider,
+        "member": member,
+        "group_cochair": group_cochair,
+        "council_cochair": council_cochair,
+        "secretariat": secretariat,
+    }
+
+
+@pytest.fixture
+def client_for(client):
+    """client_for(user) -> a test client signed in as `user` (anonymous for None)."""
+    from django.test import Client
+
+    def make(user):
+        c = Client()
+        if user is not None:
+            c.force_login(user)
+        return c
+
+    return make

@@ -1,0 +1,12 @@
+from django.conf import settings
+from django.urls import translate_url
+
+
+def portal(request):
+    """The other language's URL of this page, for the language toggle in the header."""
+    lang = (getattr(request, "LANGUAGE_CODE", None) or settings.LANGUAGE_CODE)[:2]
+    other = "fr" if lang == "en" else "en"
+    return {
+        "other_language": other,
+        "other_language_url": translate_url(request.get_full_path(), other),
+    }

@@ -1,0 +1,34 @@
+"""E-mails are a triple of templates, `emails/<name>-subject.txt`, `-body.txt` and
+`-body.html`, rendered in the recipient's language by this one helper."""
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.utils import translation
+
+
+def language_of(user) -> str:
+    profile = getattr(user, "profile", None)
+    lang = getattr(profile, "preferred_language", None) or settings.LANGUAGE_CODE
+    return lang if lang in ("en", "fr") else "en"
+
+
+def render_email(name: str, context: dict, language: str) -> tuple[str, str, str]:
+    with translation.override(language):
+        ctx = {"base_url": settings.PORTAL_BASE_URL, "language": language, **context}
+        subject = " ".join(render_to_string(f"emails/{name}-subject.txt", ctx).split())
+        text = render_to_string(f"emails/{name}-body.txt", ctx)
+        html = render_to_string(f"emails/{name}-body.html", ctx)
+    return subject, text, html
+
+
+def send_email(name: str, *, to_user, context: dict, fail_silently=False) -> int:
+    """Send one e-mail to one person in their language. Returns the number sent (0 or 1)."""
+    if not to_user.email:
+        return 0
+    language = language_of(to_user)
+    subject, text, html = render_email(name, {"recipient": to_user, **context}, language)
+    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [to_user.email])
+    message.attach_alternative(html, "text/html")
+    message.extra_headers["Content-Language"] = language
+    return message.send(fail_silently=fail_silently)

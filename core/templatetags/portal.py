@@ -1,0 +1,97 @@
+"""Template helpers: bilingual content, money and fiscal years in the reader's locale."""
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django import template
+from django.template.defaultfilters import linebreaks
+from django.utils.formats import number_format
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from core.bilingual import LocalizedText, current_language
+
+register = template.Library()
+
+
+@register.filter
+def bi(value, mode="inline"):
+    """Render bilingual content; mark a fallback with its `lang` and a visible note.
+
+    `{{ group.mandate|bi:"block" }}` keeps paragraphs. An empty value in both languages shows
+    "Not provided" rather than nothing, so a reader can tell it is missing.
+    """
+    if not isinstance(value, LocalizedText):
+        value = LocalizedText(value or "", current_language())
+    if not value:
+        return format_html(
+            '<span class="text-body-secondary fst-italic">{}</span>', _("Not provided")
+        )
+    body = linebreaks(value, autoescape=True) if mode == "block" else format_html("{}", value)
+    if not value.is_fallback:
+        return body
+    note = _("Available in French only") if value.lang == "fr" else _("Available in English only")
+    tag = "div" if mode == "block" else "span"
+    return format_html(
+        '<{tag} lang="{lang}">{body}</{tag}> <span class="badge text-bg-light border '
+        'translation-missing">{note}</span>',
+        tag=tag,
+        lang=value.lang,
+        body=body,
+        note=note,
+    )
+
+
+def _decimal(value):
+    try:
+        return Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    except (InvalidOperation, TypeError, ValueError):
+        return None
+
+
+@register.filter
+def money(value):
+    """CAD the Canadian way: "$1,234.56" in English, "1 234,56 $" in French."""
+    amount = _decimal(value)
+    if amount is None:
+        return ""
+    digits = number_format(abs(amount), decimal_pos=2, use_l10n=True, force_grouping=True)
+    sign = "-" if amount < 0 else ""
+    if current_language() == "fr":
+        return mark_safe(f"{sign}{digits}\u00a0$")
+    return mark_safe(f"{sign}${digits}")
+
+
+@register.filter
+def number(value, decimals=0):
+    try:
+        return number_format(value, decimal_pos=int(decimals), use_l10n=True, force_grouping=True)
+    except (TypeError, ValueError):
+        return value
+
+
+@register.filter
+def percent(value):
+    if value is None:
+        return "–"
+    text = number_format(round(float(value)), decimal_pos=0, use_l10n=True)
+    return f"{text}\u00a0%" if current_language() == "fr" else f"{text}%"
+
+
+@register.simple_tag(takes_context=True)
+def query_transform(context, **kwargs):
+    """The current query string with some parameters replaced (pagination keeps the filters)."""
+    params = context["request"].GET.copy()
+    for key, value in kwargs.items():
+        if value in (None, ""):
+            params.pop(key, None)
+        else:
+            params[key] = value
+    return params.urlencode()
+
+
+@register.filter
+def fiscal_year(start_year):
+    from core.fiscal import fiscal_year_label
+
+    return fiscal_year_label(start_year)

@@ -1,0 +1,76 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import (
+    CitizenOutcome,
+    Council,
+    CouncilMembership,
+    Jurisdiction,
+    JurisdictionPriority,
+    Meeting,
+    Priority,
+    Profile,
+)
+
+
+@admin.register(Jurisdiction)
+class JurisdictionAdmin(SimpleHistoryAdmin):
+    list_display = ("code", "name_en", "name_fr", "kind")
+    list_filter = ("kind",)
+    search_fields = ("code", "name_en", "name_fr")
+
+
+@admin.register(Profile)
+class ProfileAdmin(SimpleHistoryAdmin):
+    list_display = ("user", "jurisdiction", "preferred_language")
+    list_filter = ("preferred_language", "jurisdiction")
+    search_fields = ("user__username", "user__first_name", "user__last_name")
+    list_select_related = ("user", "jurisdiction")
+    autocomplete_fields = ("user",)
+
+
+@admin.register(Council)
+class CouncilAdmin(SimpleHistoryAdmin):
+    list_display = ("code", "acronym_en", "acronym_fr", "name_en")
+    search_fields = ("code", "name_en", "name_fr")
+
+
+@admin.register(CouncilMembership)
+class CouncilMembershipAdmin(SimpleHistoryAdmin):
+    list_display = ("user", "council", "role", "jurisdiction", "start_date", "end_date")
+    list_filter = ("council", "role")
+    search_fields = ("user__username", "user__last_name")
+    list_select_related = ("user", "council", "jurisdiction")
+    autocomplete_fields = ("user",)
+
+
+class CitizenOutcomeInline(admin.TabularInline):
+    model = CitizenOutcome
+    extra = 0
+
+
+@admin.register(Priority)
+class PriorityAdmin(SimpleHistoryAdmin):
+    list_display = ("number", "code", "title_en", "title_fr", "is_active")
+    search_fields = ("code", "title_en", "title_fr")
+    inlines = [CitizenOutcomeInline]
+
+
+@admin.register(CitizenOutcome)
+class CitizenOutcomeAdmin(SimpleHistoryAdmin):
+    list_display = ("priority", "text_en", "text_fr")
+    list_select_related = ("priority",)
+
+
+@admin.register(JurisdictionPriority)
+class JurisdictionPriorityAdmin(SimpleHistoryAdmin):
+    list_display = ("jurisdiction", "title_en", "theme")
+    list_filter = ("theme", "jurisdiction__kind")
+    list_select_related = ("jurisdiction", "theme")
+
+
+@admin.register(Meeting)
+class MeetingAdmin(SimpleHistoryAdmin):
+    list_display = ("title_en", "starts_at", "status")
+    list_filter = ("status", "councils")
+    search_fields = ("title_en", "title_fr")

@@ -1,0 +1,75 @@
+"""Who may do what, as plain functions. Roles are memberships with dates, not global groups.
+
+`council_roles(user)` reads a person's current council memberships once per request and keeps
+them on the user object, so permission checks in loops cost no further queries.
+"""
+
+from dataclasses import dataclass, field
+
+from .models import CouncilMembership
+
+
+@dataclass(frozen=True)
+class CouncilRoles:
+    co_chair_of: frozenset = field(default_factory=frozenset)
+    member_of: frozenset = field(default_factory=frozenset)
+    secretariat_of: frozenset = field(default_factory=frozenset)
+    guest_of: frozenset = field(default_factory=frozenset)
+
+    @property
+    def councils(self):
+        return self.co_chair_of | self.member_of | self.secretariat_of | self.guest_of
+
+
+def council_roles(user) -> CouncilRoles:
+    if not getattr(user, "is_authenticated", False):
+        return CouncilRoles()
+    cached = getattr(user, "_council_roles", None)
+    if cached is None:
+        by_role = {role: set() for role in CouncilMembership.Role.values}
+        rows = (
+            CouncilMembership.objects.active().filter(user=user).values_list("role", "council_id")
+        )
+        for role, council_id in rows:
+            by_role[role].add(council_id)
+        cached = CouncilRoles(
+            co_chair_of=frozenset(by_role["co_chair"]),
+            member_of=frozenset(by_role["member"]),
+            secretariat_of=frozenset(by_role["secretariat"]),
+            guest_of=frozenset(by_role["guest"]),
+        )
+        user._council_roles = cached
+    return cached
+
+
+def is_secretariat(user) -> bool:
+    return bool(getattr(user, "is_superuser", False) or council_roles(user).secretariat_of)
+
+
+def is_council_cochair(user, council=None) -> bool:
+    roles = council_roles(user).co_chair_of
+    return bool(roles) if council is None else council.pk in roles
+
+
+def can_view_directory(user) -> bool:
+    """Councils, priorities, jurisdictions: anyone with a current council role."""
+    return is_secretariat(user) or bool(council_roles(user).councils)
+
+
+def can_manage_councils(user) -> bool:
+    return is_secretariat(user)
+
+
+def is_portal_reader(user) -> bool:
+    """Anyone with a current role on a council or in a group reads the portal's directory.
+
+    Group memberships are read through the user's reverse relation so that this lower app
+    need not import `workinggroups`; the answer is kept on the user for the request.
+    """
+    if not getattr(user, "is_authenticated", False):
+        return False
+    cached = getattr(user, "_is_portal_reader", None)
+    if cached is None:
+        cached = can_view_directory(user) or user.group_memberships.active().exists()
+        user._is_portal_reader = cached
+    return cached

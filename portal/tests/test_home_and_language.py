@@ -1,0 +1,89 @@
+import pytest
+from django.urls import reverse
+
+from workinggroups.tests.factories import ObjectiveFactory
+
+
+def test_root_redirects_anonymous_people_to_login(client, db):
+    response = client.get("/", follow=True)
+    assert response.redirect_chain[-1][0].startswith("/en/accounts/login/")
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "persona", ["outsider", "member", "group_cochair", "council_cochair", "secretariat"]
+)
+def test_every_persona_has_a_home(client_for, personas, persona):
+    response = client_for(personas[persona]).get(reverse("portal:home"))
+    assert response.status_code == 200
+    assert "What waits on me" in response.content.decode()
+
+
+def test_home_lists_deadlines_of_the_groups_i_cochair(client_for, group_cochair, group):
+    import datetime
+
+    ObjectiveFactory(group=group, title_en="Pilot report", due_date=datetime.date.today())
+    ObjectiveFactory(group=group, title_en="Far away", due_date=datetime.date(2099, 1, 1))
+    body = client_for(group_cochair).get(reverse("portal:home")).content.decode()
+    assert "Pilot report" in body and "Far away" not in body
+    assert "Digital Identity Working Group" in body  # my groups
+
+
+def test_outsider_home_says_why_it_is_empty(client_for, outsider):
+    body = client_for(outsider).get(reverse("portal:home")).content.decode()
+    assert "You do not have a current role" in body
+    assert reverse("workinggroups:group_list") not in body  # no menu to pages they cannot see
+
+
+def test_language_switch_saves_the_preference(client_for, member):
+    c = client_for(member)
+    response = c.post(reverse("set_language"), {"language": "fr", "next": "/en/groups/"})
+    assert response.status_code == 302 and response["Location"] == "/fr/groups/"
+    member.profile.refresh_from_db()
+    assert member.profile.preferred_language == "fr"
+    body = c.get("/fr/").content.decode()
+    assert '<html lang="fr">' in body and "Ce qui m’attend" in body
+
+
+def test_language_switch_refuses_get(client, db):
+    assert client.get(reverse("set_language")).status_code == 405
+
+
+def test_login_continues_in_the_preferred_language(client, member):
+    member.profile.preferred_language = "fr"
+    member.profile.save()
+    response = client.post(
+        "/en/accounts/login/", {"username": member.username, "password": "correct-horse-battery"}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/fr/"
+    assert client.cookies["portal_language"].value == "fr"
+
+
+def test_wrong_password_shows_a_message_and_no_session(client, member):
+    response = client.post("/en/accounts/login/", {"username": member.username, "password": "nope"})
+    assert response.status_code == 200
+    assert "Please enter a correct username and password" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_login_is_throttled_after_repeated_failures(client, member, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post("/en/accounts/login/", {"username": member.username, "password": "nope"})
+    response = client.post(
+        "/en/accounts/login/", {"username": member.username, "password": "correct-horse-battery"}
+    )
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+def test_pages_send_a_strict_content_security_policy(client_for, member):
+    response = client_for(member).get(reverse("portal:home"))
+    csp = response["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+
+
+def test_unknown_page_gets_the_portal_404(client_for, member):
+    response = client_for(member).get("/en/no-such-page/")
+    assert response.status_code == 404
+    assert "We could not find that page" in response.content.decode()

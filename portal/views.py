@@ -1,0 +1,108 @@
+import datetime
+
+from django.conf import settings
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.db.models import Q
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import translate_url
+from django.utils import timezone
+from django.utils.module_loading import import_string
+from django.views.decorators.http import require_GET, require_POST
+from django.views.i18n import set_language as django_set_language
+
+from councils.models import CouncilMembership
+from workinggroups.models import GroupMembership, Objective
+from workinggroups.permissions import group_roles, persona
+
+
+def home(request):
+    """My work: my groups, my councils, and what waits on me."""
+    user = request.user
+    today = timezone.localdate()
+    my_councils = (
+        CouncilMembership.objects.active()
+        .filter(user=user)
+        .select_related("council")
+        .order_by("council__code")
+    )
+    my_groups = (
+        GroupMembership.objects.active()
+        .filter(user=user)
+        .select_related("group", "council")
+        .order_by("group__name_en")
+    )
+    cochaired = group_roles(user).co_chair_of
+    deadlines = (
+        Objective.objects.open()
+        .filter(group_id__in=cochaired)
+        .filter(Q(due_date__lte=today + datetime.timedelta(days=30)))
+        .select_related("group")
+        .order_by("due_date")[:20]
+    )
+    return render(
+        request,
+        "portal/home.html",
+        {
+            "sections": home_sections(user),
+            "my_councils": my_councils,
+            "my_groups": my_groups,
+            "deadlines": deadlines,
+            "today": today,
+            "persona": persona(user),
+        },
+    )
+
+
+def home_sections(user):
+    """What each app has waiting for this person (settings.PORTAL_HOME_SECTIONS)."""
+    sections = []
+    for path in settings.PORTAL_HOME_SECTIONS:
+        try:
+            provider = import_string(path)
+        except ImportError:
+            continue  # that app offers no section (yet)
+        section = provider(user)
+        if section:
+            sections.append(section)
+    return sections
+
+
+@login_not_required
+@require_POST
+def set_language(request):
+    """Django's language switch, plus: a signed-in person's choice is kept in their profile."""
+    response = django_set_language(request)
+    language = request.POST.get("language")
+    if request.user.is_authenticated and language in ("en", "fr"):
+        profile = request.user.profile
+        if profile.preferred_language != language:
+            profile.preferred_language = language
+            profile.save(update_fields=["preferred_language"])
+    return response
+
+
+class LoginView(auth_views.LoginView):
+    """After sign-in, continue in the language the person chose last time."""
+
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        language = form.get_user().profile.preferred_language
+        response["Location"] = translate_url(response["Location"], language)
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+        )
+        return response
+
+
+@login_not_required
+@require_GET
+def healthz(request):
+    return HttpResponse("ok", content_type="text/plain")

@@ -1,0 +1,41 @@
+"""Extract translatable strings into one French catalogue per app, plus the project's own
+(templates/ and config/) in locale/. Per-app catalogues keep each app self-contained."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+APPS = ["core", "notifications", "councils", "workinggroups", "funding", "strategy", "portal"]
+MANAGE = [sys.executable, str(ROOT / "manage.py")]
+
+
+def main():
+    for app in APPS:
+        if (ROOT / app).is_dir():
+            (ROOT / app / "locale").mkdir(exist_ok=True)
+            subprocess.run(  # noqa: S603
+                [*MANAGE, "makemessages", "-l", "fr", "--no-obsolete", "--no-location"],
+                cwd=ROOT / app,
+                check=True,
+            )
+    ignores = [arg for app in APPS for arg in ("--ignore", f"{app}/*")]
+    ignores += [
+        "--ignore",
+        ".venv/*",
+        "--ignore",
+        "var/*",
+        "--ignore",
+        "static/*",
+        "--ignore",
+        "scripts/*",
+    ]
+    subprocess.run(  # noqa: S603
+        [*MANAGE, "makemessages", "-l", "fr", "--no-obsolete", "--no-location", *ignores],
+        cwd=ROOT,
+        check=True,
+    )
+
+
+if __name__ == "__main__":
+    main()

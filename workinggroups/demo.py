@@ -1,0 +1,356 @@
+"""The seed's world, part 2: the groups the deck names, their co-chairs and objectives."""
+
+import datetime
+
+from core.upsert import upsert
+
+from .models import Group, GroupMembership, Objective
+
+D = datetime.date
+K = Group.Kind
+S = Group.Status
+
+# slug, kind, English name, French name, parent, councils, priorities, status, start, end,
+# next review, mandate (en, fr)
+GROUPS = [
+    (
+        "digital-strategy-wg",
+        K.WORKING_GROUP,
+        "Digital Strategy Working Group",
+        "Groupe de travail sur la stratégie numérique",
+        None,
+        ["pssdc", "pscioc"],
+        ["digital-strategy"],
+        S.ACTIVE,
+        D(2017, 9, 1),
+        D(2027, 3, 31),
+        D(2027, 1, 15),
+        "Share digital transformation strategies across jurisdictions and identify common building blocks for online services.",
+        "Mettre en commun les stratégies de transformation numérique des administrations et cerner les éléments communs des services en ligne.",
+    ),
+    (
+        "client-centred-service-wg",
+        K.WORKING_GROUP,
+        "Client-Centred Service Working Group",
+        "Groupe de travail sur les services centrés sur le client",
+        None,
+        ["pssdc"],
+        ["client-centred-service"],
+        S.ACTIVE,
+        D(2018, 1, 15),
+        D(2027, 6, 30),
+        D(2027, 2, 1),
+        "Map the client journey for life events and publish a common approach to working with citizens on service design.",
+        "Cartographier le parcours client lors d'événements de la vie et publier une approche commune de collaboration avec les citoyens pour la conception des services.",
+    ),
+    (
+        "privacy-sub-committee",
+        K.SUB_COMMITTEE,
+        "Privacy Sub-Committee",
+        "Sous-comité sur la protection des renseignements personnels",
+        None,
+        ["pscioc"],
+        ["digital-identity"],
+        S.ACTIVE,
+        D(2016, 5, 1),
+        None,
+        D(2027, 5, 1),
+        "Advise the councils on privacy questions raised by digital services.",
+        "Conseiller les conseils sur les questions de protection des renseignements personnels soulevées par les services numériques.",
+    ),
+    (
+        "open-government-wg",
+        K.WORKING_GROUP,
+        "Open Government Working Group",
+        "Groupe de travail sur le gouvernement ouvert",
+        None,
+        ["pscioc"],
+        ["digital-strategy"],
+        S.ACTIVE,
+        D(2016, 10, 1),
+        D(2027, 3, 31),
+        D(2026, 12, 15),
+        "Share open data and open government practices between jurisdictions.",
+        "Échanger sur les pratiques de données ouvertes et de gouvernement ouvert entre les administrations.",
+    ),
+    (
+        "gdpr-wg",
+        K.WORKING_GROUP,
+        "General Data Protection Regulation Working Group",
+        "Groupe de travail sur le Règlement général sur la protection des données",
+        "privacy-sub-committee",
+        ["pscioc"],
+        ["digital-identity"],
+        S.ACTIVE,
+        D(2018, 3, 1),
+        D(2027, 3, 31),
+        D(2026, 12, 15),
+        "Assess what the European GDPR means for Canadian public-sector services.",
+        "Évaluer ce que le RGPD européen signifie pour les services du secteur public canadien.",
+    ),
+    (
+        "identity-management-sub-committee",
+        K.SUB_COMMITTEE,
+        "Identity Management Sub-Committee",
+        "Sous-comité sur la gestion de l'identité",
+        None,
+        ["pssdc", "pscioc"],
+        ["digital-identity"],
+        S.ACTIVE,
+        D(2012, 6, 1),
+        None,
+        D(2027, 4, 1),
+        "Steward the Pan-Canadian Trust Framework with the jurisdictions.",
+        "Assurer l'intendance du Cadre pancanadien de confiance avec les administrations.",
+    ),
+    (
+        "digital-identity-wg",
+        K.WORKING_GROUP,
+        "Digital Identity Working Group",
+        "Groupe de travail sur l'identité numérique",
+        None,
+        ["pssdc", "pscioc"],
+        ["digital-identity"],
+        S.ACTIVE,
+        D(2019, 2, 1),
+        D(2028, 3, 31),
+        D(2027, 3, 1),
+        "Run digital identity pilots and prepare the roll-out of digital identity programmes.",
+        "Mener des projets pilotes d'identité numérique et préparer la mise en place de programmes d'identité numérique.",
+    ),
+    (
+        "data-driven-insights",
+        K.WORKING_GROUP,
+        "Data-Driven Insights Group",
+        "Groupe des renseignements fondés sur les données",
+        None,
+        ["pscioc"],
+        ["digital-strategy"],
+        S.ACTIVE,
+        D(2019, 1, 1),
+        D(2027, 12, 31),
+        D(2027, 1, 31),
+        "Use service data to improve decisions about services.",
+        "",
+    ),
+    (
+        "business-services",
+        K.WORKING_GROUP,
+        "Business Services Group",
+        "Groupe des services aux entreprises",
+        None,
+        ["pssdc"],
+        ["client-centred-service"],
+        S.ACTIVE,
+        D(2018, 9, 1),
+        D(2027, 9, 30),
+        D(2027, 1, 31),
+        "Simplify how businesses deal with governments across jurisdictions.",
+        "Simplifier les relations des entreprises avec les administrations publiques.",
+    ),
+]
+
+OS = Objective.Status
+# group slug, kind, English, French, priority, due, status
+OBJECTIVES = [
+    (
+        "digital-strategy-wg",
+        "deliverable",
+        "Inventory of jurisdictions' digital strategies",
+        "Inventaire des stratégies numériques des administrations",
+        "digital-strategy",
+        D(2025, 12, 15),
+        OS.DONE,
+    ),
+    (
+        "digital-strategy-wg",
+        "deliverable",
+        "Final report and hand-over to the councils",
+        "Rapport final et transfert aux conseils",
+        "digital-strategy",
+        D(2027, 2, 28),
+        OS.ON_TRACK,
+    ),
+    (
+        "client-centred-service-wg",
+        "deliverable",
+        "Client journey maps for three life events",
+        "Cartes du parcours client pour trois événements de la vie",
+        "client-centred-service",
+        D(2026, 10, 31),
+        OS.AT_RISK,
+    ),
+    (
+        "client-centred-service-wg",
+        "deliverable",
+        "Guide to co-designing services with citizens",
+        "Guide de conception conjointe des services avec les citoyens",
+        "client-centred-service",
+        D(2026, 12, 20),
+        OS.ON_TRACK,
+    ),
+    (
+        "client-centred-service-wg",
+        "objective",
+        "Common client satisfaction questions",
+        "Questions communes sur la satisfaction des clients",
+        "client-centred-service",
+        D(2027, 5, 31),
+        OS.NOT_STARTED,
+    ),
+    (
+        "open-government-wg",
+        "deliverable",
+        "Open data inventory shared by all jurisdictions",
+        "Inventaire des données ouvertes commun à toutes les administrations",
+        "digital-strategy",
+        D(2026, 6, 30),
+        OS.DONE,
+    ),
+    (
+        "open-government-wg",
+        "deliverable",
+        "Open government practices report",
+        "Rapport sur les pratiques de gouvernement ouvert",
+        "digital-strategy",
+        D(2026, 9, 30),
+        OS.DONE,
+    ),
+    (
+        "gdpr-wg",
+        "deliverable",
+        "GDPR impact assessment for public services",
+        "Évaluation de l'incidence du RGPD sur les services publics",
+        "digital-identity",
+        D(2026, 11, 30),
+        OS.ON_TRACK,
+    ),
+    (
+        "digital-identity-wg",
+        "deliverable",
+        "Digital identity pilot in two jurisdictions",
+        "Projet pilote d'identité numérique dans deux administrations",
+        "digital-identity",
+        D(2026, 12, 1),
+        OS.ON_TRACK,
+    ),
+    (
+        "digital-identity-wg",
+        "objective",
+        "Pan-Canadian Trust Framework adoption plan",
+        "Plan d'adoption du Cadre pancanadien de confiance",
+        "digital-identity",
+        D(2027, 6, 30),
+        OS.NOT_STARTED,
+    ),
+    (
+        "identity-management-sub-committee",
+        "objective",
+        "Trust Framework version 2 assessment",
+        "Évaluation de la version 2 du Cadre de confiance",
+        "digital-identity",
+        D(2027, 3, 31),
+        OS.ON_TRACK,
+    ),
+    (
+        "data-driven-insights",
+        "deliverable",
+        "Service performance indicators shared across jurisdictions",
+        "Indicateurs de rendement des services communs aux administrations",
+        "digital-strategy",
+        D(2027, 1, 31),
+        OS.ON_TRACK,
+    ),
+    (
+        "data-driven-insights",
+        "objective",
+        "Data sharing agreement template",
+        "",
+        None,
+        None,
+        OS.NOT_STARTED,
+    ),
+    (
+        "business-services",
+        "deliverable",
+        "Single business number adoption report",
+        "Rapport sur l'adoption du numéro d'entreprise unique",
+        "client-centred-service",
+        D(2026, 11, 15),
+        OS.AT_RISK,
+    ),
+]
+
+R = GroupMembership.Role
+# username, group slug, role, council (for representatives)
+GROUP_ROLES = [
+    ("groupchair", "client-centred-service-wg", R.CO_CHAIR, None),
+    ("groupchair", "digital-identity-wg", R.CO_CHAIR, None),
+    ("cochair2.pscioc", "digital-identity-wg", R.REPRESENTATIVE, "pscioc"),
+    ("cochair2.pssdc", "digital-strategy-wg", R.CO_CHAIR, None),
+    ("cochair2.pscioc", "open-government-wg", R.CO_CHAIR, None),
+    ("cochair.pscioc", "gdpr-wg", R.REPRESENTATIVE, "pscioc"),
+    ("member", "business-services", R.CO_CHAIR, None),
+    ("member", "digital-identity-wg", R.MEMBER, None),
+    ("cdo.guest", "data-driven-insights", R.CO_CHAIR, None),
+]
+
+
+def load(ctx):
+    councils, priorities, users = ctx["councils"], ctx["priorities"], ctx["users"]
+    groups = {}
+    for (
+        slug,
+        kind,
+        en,
+        fr,
+        parent,
+        council_codes,
+        priority_codes,
+        status,
+        start,
+        end,
+        review,
+        mandate_en,
+        mandate_fr,
+    ) in GROUPS:
+        group, _ = upsert(
+            Group,
+            {"slug": slug},
+            {
+                "kind": kind,
+                "name_en": en,
+                "name_fr": fr,
+                "parent": groups.get(parent),
+                "status": status,
+                "start_date": start,
+                "end_date": end,
+                "next_review_date": review,
+                "mandate_en": mandate_en,
+                "mandate_fr": mandate_fr,
+            },
+        )
+        group.councils.set([councils[c] for c in council_codes])
+        group.priorities.set([priorities[p] for p in priority_codes])
+        groups[slug] = group
+    for slug, kind, en, fr, priority, due, status in OBJECTIVES:
+        upsert(
+            Objective,
+            {"group": groups[slug], "title_en": en},
+            {
+                "kind": kind,
+                "title_fr": fr,
+                "priority": priorities.get(priority),
+                "due_date": due,
+                "status": status,
+                "completed_on": due if status == OS.DONE else None,
+            },
+        )
+    for username, slug, role, council in GROUP_ROLES:
+        upsert(
+            GroupMembership,
+            {"user": users[username], "group": groups[slug], "role": role},
+            {"council": councils.get(council), "start_date": D(2019, 4, 1), "end_date": None},
+        )
+    ctx["groups"] = groups
+    return ctx

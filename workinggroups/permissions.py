@@ -1,0 +1,59 @@
+from dataclasses import dataclass, field
+
+from councils.permissions import council_roles, is_portal_reader, is_secretariat
+
+from .models import GroupMembership
+
+
+@dataclass(frozen=True)
+class GroupRoles:
+    co_chair_of: frozenset = field(default_factory=frozenset)
+    member_of: frozenset = field(default_factory=frozenset)
+    representative_of: frozenset = field(default_factory=frozenset)
+
+    @property
+    def groups(self):
+        return self.co_chair_of | self.member_of | self.representative_of
+
+
+def group_roles(user) -> GroupRoles:
+    if not getattr(user, "is_authenticated", False):
+        return GroupRoles()
+    cached = getattr(user, "_group_roles", None)
+    if cached is None:
+        by_role = {role: set() for role in GroupMembership.Role.values}
+        rows = GroupMembership.objects.active().filter(user=user).values_list("role", "group_id")
+        for role, group_id in rows:
+            by_role[role].add(group_id)
+        cached = GroupRoles(
+            co_chair_of=frozenset(by_role["co_chair"]),
+            member_of=frozenset(by_role["member"]),
+            representative_of=frozenset(by_role["representative"]),
+        )
+        user._group_roles = cached
+    return cached
+
+
+def can_view_group(user, group) -> bool:
+    return is_portal_reader(user)
+
+
+def can_edit_group(user, group) -> bool:
+    return is_secretariat(user)
+
+
+def is_group_cochair(user, group) -> bool:
+    return group.pk in group_roles(user).co_chair_of
+
+
+def persona(user) -> str:
+    """A label for the person's widest role, used in the header and in tests."""
+    if is_secretariat(user):
+        return "secretariat"
+    if council_roles(user).co_chair_of:
+        return "council_cochair"
+    if group_roles(user).co_chair_of:
+        return "group_cochair"
+    if is_portal_reader(user):
+        return "member"
+    return "outsider"

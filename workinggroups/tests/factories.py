@@ -1,0 +1,53 @@
+import datetime
+
+import factory
+
+from councils.tests.factories import UserFactory
+from workinggroups.models import Group, GroupMembership, Objective
+
+
+class GroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Group
+        django_get_or_create = ("slug",)
+        skip_postgeneration_save = True
+
+    slug = factory.Sequence(lambda n: f"group-{n}")
+    kind = Group.Kind.WORKING_GROUP
+    name_en = factory.Sequence(lambda n: f"Working group {n}")
+    name_fr = factory.Sequence(lambda n: f"Groupe de travail {n}")
+    mandate_en = "Deliver shared building blocks."
+    mandate_fr = "Livrer des éléments communs."
+    status = Group.Status.ACTIVE
+    start_date = datetime.date(2020, 1, 1)
+
+    @factory.post_generation
+    def councils(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.councils.set(extracted)
+
+    @factory.post_generation
+    def priorities(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.priorities.set(extracted)
+
+
+class GroupMembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = GroupMembership
+
+    group = factory.SubFactory(GroupFactory)
+    user = factory.SubFactory(UserFactory)
+    role = GroupMembership.Role.MEMBER
+    start_date = datetime.date(2020, 1, 1)
+
+
+class ObjectiveFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Objective
+
+    group = factory.SubFactory(GroupFactory)
+    title_en = factory.Sequence(lambda n: f"Objective {n}")
+    title_fr = factory.Sequence(lambda n: f"Objectif {n}")
+    due_date = datetime.date(2030, 1, 1)
+    status = Objective.Status.ON_TRACK
