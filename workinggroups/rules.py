@@ -1,0 +1,108 @@
+"""The rules the portal checks on groups, each as one queryset computed in the database.
+
+The group-health page shows them and the reminders act on them, so both read from here.
+"""
+
+from django.db.models import Count, Exists, OuterRef, Q
+from django.utils import timezone
+
+from .models import Group, Objective, Workplan
+from .selectors import liaison_covered
+
+OPEN = ~Q(status__in=[Objective.Status.DONE, Objective.Status.CANCELLED])
+
+
+def _today(day):
+    return day or timezone.localdate()
+
+
+def working_groups():
+    return Group.objects.current().filter(kind=Group.Kind.WORKING_GROUP)
+
+
+def without_objectives():
+    """Working groups with no objective at all."""
+    return working_groups().filter(~Exists(Objective.objects.filter(group=OuterRef("pk"))))
+
+
+def objectives_without_deadline():
+    return Objective.objects.filter(OPEN, due_date__isnull=True, group__in=Group.objects.current())
+
+
+def without_priority():
+    """Working groups linked to no council priority."""
+    return working_groups().filter(priorities__isnull=True)
+
+
+def overdue_objectives(day=None):
+    return Objective.objects.filter(
+        OPEN, due_date__lt=_today(day), group__in=Group.objects.current()
+    )
+
+
+def all_objectives_met():
+    """Active working groups whose objectives are all done (at least one): due for a
+    dissolution review."""
+    return (
+        working_groups()
+        .filter(status__in=[Group.Status.ACTIVE, Group.Status.WINDING_DOWN])
+        .annotate(
+            objective_total=Count("objectives", filter=~Q(objectives__status="cancelled")),
+            objective_open=Count(
+                "objectives", filter=~Q(objectives__status__in=["done", "cancelled"])
+            ),
+        )
+        .filter(objective_total__gt=0, objective_open=0)
+    )
+
+
+def past_end_date(day=None):
+    return working_groups().filter(end_date__lt=_today(day))
+
+
+def due_for_dissolution_review(day=None):
+    """Working groups whose objectives are all met, or that are past their end date."""
+    met = all_objectives_met().values("pk")
+    return working_groups().filter(Q(pk__in=met) | Q(end_date__lt=_today(day)))
+
+
+def usefulness_review_overdue(day=None):
+    """Communities of practice whose "is it still useful?" review date has passed."""
+    return Group.objects.filter(
+        kind=Group.Kind.COMMUNITY_OF_PRACTICE,
+        status=Group.Status.ACTIVE,
+        next_review_date__lt=_today(day),
+    )
+
+
+def liaison_gap_pairs():
+    """(group, council) pairs where a current group reports to a council on which none of its
+    co-chairs or representatives sits: rows of the Group.councils through table."""
+    through = Group.councils.through
+    return (
+        through.objects.filter(group__in=Group.objects.current())
+        .annotate(covered=liaison_covered(group_ref="group_id", council_ref="council_id"))
+        .filter(covered=False)
+        .select_related("group", "council")
+    )
+
+
+def without_current_workplan(day=None):
+    """Working groups with no accepted workplan whose period covers today."""
+    day = _today(day)
+    current = Workplan.objects.filter(
+        group=OuterRef("pk"),
+        status=Workplan.Status.ACCEPTED,
+        period_start__lte=day,
+        period_end__gte=day,
+    )
+    return working_groups().filter(~Exists(current))
+
+
+def workplans_not_submitted(day=None):
+    """Draft or returned workplans past their due date."""
+    return Workplan.objects.filter(
+        status__in=[Workplan.Status.DRAFT, Workplan.Status.RETURNED],
+        due_date__lt=_today(day),
+        group__in=Group.objects.current(),
+    )
