@@ -1,0 +1,109 @@
+"""Every URL pattern × every persona has an expected answer; a URL missing from the matrix
+fails the suite. Statuses: 200 page, 302 redirect (to login for anonymous), 403 may see but
+not act, 404 may not know it exists, 405 wrong method."""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+PERSONAS = ["anonymous", "outsider", "member", "group_cochair", "council_cochair", "secretariat"]
+READERS = {
+    "anonymous": 302,
+    "outsider": 403,
+    "member": 200,
+    "group_cochair": 200,
+    "council_cochair": 200,
+    "secretariat": 200,
+}
+EVERYONE_SIGNED_IN = {"anonymous": 302, **dict.fromkeys(PERSONAS[1:], 200)}
+
+
+def everyone(status):
+    return dict.fromkeys(PERSONAS, status)
+
+
+# URL name -> (method, function(world) -> URL, expected status per persona)
+MATRIX = {
+    "healthz": ("get", lambda w: reverse("healthz"), everyone(200)),
+    "set_language": ("get", lambda w: reverse("set_language"), everyone(405)),
+    "login": (
+        "get",
+        lambda w: reverse("login"),
+        {"anonymous": 200, **dict.fromkeys(PERSONAS[1:], 302)},
+    ),
+    "logout": (
+        "get",
+        lambda w: reverse("logout"),
+        {"anonymous": 302, **dict.fromkeys(PERSONAS[1:], 405)},
+    ),
+    "password_change": ("get", lambda w: reverse("password_change"), EVERYONE_SIGNED_IN),
+    "password_change_done": ("get", lambda w: reverse("password_change_done"), EVERYONE_SIGNED_IN),
+    "portal:home": ("get", lambda w: reverse("portal:home"), EVERYONE_SIGNED_IN),
+    "councils:council_list": ("get", lambda w: reverse("councils:council_list"), READERS),
+    "councils:council_detail": (
+        "get",
+        lambda w: reverse("councils:council_detail", args=[w["council"].code]),
+        READERS,
+    ),
+    "councils:jurisdiction_list": ("get", lambda w: reverse("councils:jurisdiction_list"), READERS),
+    "councils:priority_list": ("get", lambda w: reverse("councils:priority_list"), READERS),
+    "councils:priority_detail": (
+        "get",
+        lambda w: reverse("councils:priority_detail", args=[w["priority"].code]),
+        READERS,
+    ),
+    "workinggroups:group_list": ("get", lambda w: reverse("workinggroups:group_list"), READERS),
+    "workinggroups:group_detail": (
+        "get",
+        lambda w: reverse("workinggroups:group_detail", args=[w["group"].slug]),
+        READERS,
+    ),
+}
+
+
+def url_names(resolver=None, namespace=None):
+    """Every named URL pattern of the project, outside the Django admin."""
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            ns = entry.namespace or namespace
+            if ns == "admin":
+                continue
+            prefix = f"{ns}:" if entry.namespace else (f"{namespace}:" if namespace else "")
+            for name in url_names(entry, ns):
+                yield name if ":" in name or not prefix else prefix + name
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield f"{namespace}:{entry.name}" if namespace else entry.name
+
+
+def test_every_url_is_in_the_matrix():
+    missing = sorted(set(url_names()) - set(MATRIX))
+    assert not missing, f"URL patterns without an expected answer per persona: {missing}"
+
+
+@pytest.fixture
+def world(personas, council, priority, group):
+    return {"council": council, "priority": priority, "group": group, **personas}
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_each_persona_gets_the_expected_answer(world, client_for, name):
+    method, make_url, expected = MATRIX[name]
+    url = make_url(world)
+    got = {}
+    for persona in PERSONAS:
+        response = getattr(client_for(world[persona]), method)(url)
+        got[persona] = response.status_code
+    assert got == {p: expected[p] for p in PERSONAS}, f"{name} {url}"
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_the_admin_sends_non_staff_to_its_login(world, client_for, persona):
+    response = client_for(world[persona]).get(reverse("admin:index"))
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_staff_reach_the_admin(world, client_for):
+    world["secretariat"].is_staff = True
+    world["secretariat"].is_superuser = True
+    world["secretariat"].save()
+    assert client_for(world["secretariat"]).get(reverse("admin:index")).status_code == 200
