@@ -33,5 +33,9 @@ lint: install
 messages: install
 	$(BIN)/python scripts/make_messages.py
 
+# Scale 1, 10, 100 on PostgreSQL; writes docs/benchmarks.md (takes several minutes).
+benchmark: install
+	$(BIN)/python scripts/benchmark.py
+
 clean:
 	rm -rf $(VENV) var staticfiles

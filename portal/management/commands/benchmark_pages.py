@@ -1,0 +1,102 @@
+import json
+import time
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.test import Client
+from django.urls import NoReverseMatch, reverse
+
+from portal.benchmark import measure_page
+from workinggroups.models import Group
+
+# (label, URL name, args from the data, demo user who reads it)
+PAGES = [
+    ("bare view (reference)", "bench_bare", None, "secretariat"),
+    ("home", "portal:home", None, "groupchair"),
+    ("groups list", "workinggroups:group_list", None, "member"),
+    ("group detail", "workinggroups:group_detail", "group", "member"),
+    ("group health", "workinggroups:health", None, "secretariat"),
+    ("review queue", "funding:review_queue", None, "cochair.pssdc"),
+    ("funding list", "funding:request_list", None, "secretariat"),
+    ("funding overview", "funding:overview", None, "secretariat"),
+    ("dashboard", "strategy:dashboard", None, "member"),
+    (
+        "admin changelist (reference)",
+        "admin:funding_fundingrequest_changelist",
+        None,
+        "secretariat",
+    ),
+]
+
+
+class Command(BaseCommand):
+    help = "Measure every main page (queries, median and p95 time); print JSON. Benchmark use."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--repeat", type=int, default=30)
+
+    def handle(self, *args, repeat, **options):
+        settings.ALLOWED_HOSTS = ["*"]
+        users = {
+            u.username: u
+            for u in get_user_model().objects.filter(username__in={p[3] for p in PAGES})
+        }
+        biggest = Group.objects.order_by("-pk").first()
+        results, skipped = [], []
+        for label, url_name, arg, username in PAGES:
+            try:
+                url = reverse(url_name, args=[biggest.slug] if arg == "group" else None)
+            except NoReverseMatch:
+                skipped.append(label)
+                continue
+            client = Client()
+            client.force_login(users[username])
+            results.append(measure_page(client, label, url, repeat).__dict__)
+        sweep = measure_sweep()
+        cookie_user = users["secretariat"]
+        client = Client()
+        client.force_login(cookie_user)
+        session = client.cookies[settings.SESSION_COOKIE_NAME].value
+        self.stdout.write(
+            json.dumps(
+                {
+                    "pages": results,
+                    "skipped": skipped,
+                    "sweep": sweep,
+                    "session": session,
+                    "throughput_paths": throughput_paths(),
+                }
+            )
+        )
+
+
+def throughput_paths():
+    paths = {}
+    for label, name in [
+        ("bare view (reference)", "bench_bare"),
+        ("funding list", "funding:request_list"),
+        ("admin changelist (reference)", "admin:funding_fundingrequest_changelist"),
+        ("dashboard", "strategy:dashboard"),
+        ("groups list", "workinggroups:group_list"),
+    ]:
+        try:
+            paths[label] = reverse(name)
+        except NoReverseMatch:
+            continue
+    return paths
+
+
+def measure_sweep():
+    """Time and count the queries of one reminder sweep, when the reminders exist."""
+    try:
+        from workinggroups.tasks import sweep_all_for_benchmark
+    except ImportError:
+        return None
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    start = time.perf_counter()
+    with CaptureQueriesContext(connection) as ctx:
+        sweep_all_for_benchmark()
+    return {"seconds": time.perf_counter() - start, "queries": len(ctx.captured_queries)}

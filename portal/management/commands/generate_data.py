@@ -1,0 +1,134 @@
+"""Synthetic data for benchmarks: scale 1 ≈ 50 groups and 1,000 objectives; scale 100 ≈ 5,000
+groups, 100,000 objectives and 20,000 funding requests. Uses bulk inserts (no history rows)."""
+
+import datetime
+import random
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from councils.models import Council, CouncilMembership, Priority
+from workinggroups.models import Group, GroupMembership, Objective
+
+GROUPS_PER_SCALE = 50
+OBJECTIVES_PER_GROUP = 20
+REQUESTS_PER_SCALE = 200
+BATCH = 5000
+
+
+class Command(BaseCommand):
+    help = "Generate benchmark data at a scale factor (1, 10, 100) on top of the demo world."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--scale", type=int, default=1)
+        parser.add_argument("--seed", type=int, default=2020)
+
+    @transaction.atomic
+    def handle(self, *args, scale, seed, **options):
+        if scale < 1 or scale > 1000:
+            raise CommandError("--scale must be between 1 and 1000.")
+        if not Council.objects.exists():
+            raise CommandError("Load the demo world first (manage.py load_demo).")
+        rng = random.Random(seed)  # noqa: S311 - reproducible test data, not secrets
+        councils = list(Council.objects.all())
+        priorities = list(Priority.objects.all())
+        User = get_user_model()
+        prefix = f"bench{scale}"
+        if Group.objects.filter(slug__startswith=f"{prefix}-").exists():
+            self.stdout.write("Benchmark data for this scale is already there.")
+            return
+        n_groups = GROUPS_PER_SCALE * scale
+        people = User.objects.bulk_create(
+            [
+                User(username=f"{prefix}-person-{i}", first_name="Bench", last_name=str(i))
+                for i in range(n_groups)
+            ],
+            batch_size=BATCH,
+        )
+        groups = Group.objects.bulk_create(
+            [
+                Group(
+                    slug=f"{prefix}-{i}",
+                    kind=rng.choice(
+                        [Group.Kind.WORKING_GROUP] * 3 + [Group.Kind.COMMUNITY_OF_PRACTICE]
+                    ),
+                    name_en=f"Benchmark group {i}",
+                    name_fr=f"Groupe d'essai {i}",
+                    mandate_en="Generated for benchmarks.",
+                    status=Group.Status.ACTIVE,
+                    start_date=datetime.date(2020, 1, 1),
+                )
+                for i in range(n_groups)
+            ],
+            batch_size=BATCH,
+        )
+        Group.councils.through.objects.bulk_create(
+            [
+                Group.councils.through(group_id=g.pk, council_id=rng.choice(councils).pk)
+                for g in groups
+            ],
+            batch_size=BATCH,
+        )
+        Group.priorities.through.objects.bulk_create(
+            [
+                Group.priorities.through(group_id=g.pk, priority_id=rng.choice(priorities).pk)
+                for g in groups
+            ],
+            batch_size=BATCH,
+        )
+        GroupMembership.objects.bulk_create(
+            [
+                GroupMembership(
+                    group=g, user=p, role="co_chair", start_date=datetime.date(2020, 1, 1)
+                )
+                for g, p in zip(groups, people, strict=True)
+            ],
+            batch_size=BATCH,
+        )
+        CouncilMembership.objects.bulk_create(
+            [
+                CouncilMembership(
+                    council=rng.choice(councils),
+                    user=p,
+                    role="member",
+                    start_date=datetime.date(2020, 1, 1),
+                )
+                for p in people[::2]
+            ],
+            batch_size=BATCH,
+        )
+        base = datetime.date(2026, 1, 1)
+        statuses = [s for s, _ in Objective.Status.choices]
+        objectives = (
+            Objective(
+                group=g,
+                title_en=f"Objective {i} of {g.slug}",
+                title_fr=f"Objectif {i} de {g.slug}",
+                priority=rng.choice(priorities),
+                due_date=base + datetime.timedelta(days=rng.randint(0, 730)),
+                status=rng.choice(statuses),
+            )
+            for g in groups
+            for i in range(OBJECTIVES_PER_GROUP)
+        )
+        Objective.objects.bulk_create(objectives, batch_size=BATCH)
+        extra = generate_funding(rng, groups, people, priorities, REQUESTS_PER_SCALE * scale)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Scale {scale}: {n_groups} groups, "
+                f"{n_groups * OBJECTIVES_PER_GROUP} objectives{extra}."
+            )
+        )
+
+
+def generate_funding(rng, groups, people, priorities, count):
+    """Funding requests, when the funding app provides a generator for them."""
+    try:
+        from funding.benchmark import generate_requests
+    except ImportError:
+        return ""
+    made = generate_requests(
+        rng=rng, groups=groups, people=people, priorities=priorities, count=count
+    )
+    return f", {made} funding requests"

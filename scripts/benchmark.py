@@ -1,0 +1,237 @@
+"""`make benchmark`: generate data at scale factors 1, 10 and 100 on PostgreSQL, measure every
+main page in process (queries, median, p95) and under concurrent load with gunicorn on
+loopback, time the reminder sweep, check the targets, and write docs/benchmarks.md.
+
+Usage: .venv/bin/python scripts/benchmark.py [--scales 1 10 100] [--seconds 8]
+Needs PostgreSQL (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/postgres).
+"""
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+import urllib.request
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+PY = sys.executable
+PORT = 8765
+
+TARGET_MAX_QUERIES = 15
+TARGET_DASHBOARD_VS_BARE = 3.0
+TARGET_GROWTH = 1.5
+TARGET_SWEEP_SECONDS = 10.0
+
+
+def database_url(name):
+    base = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+    parts = urlsplit(base)
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def recreate_database(name):
+    import psycopg2
+
+    conn = psycopg2.connect(database_url("postgres"))
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        cur.execute(f'CREATE DATABASE "{name}"')
+    conn.close()
+
+
+def manage(env, *args, capture=False):
+    result = subprocess.run(  # noqa: S603
+        [PY, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        text=True,
+        capture_output=capture,
+    )
+    return result.stdout
+
+
+def throughput(env, session, paths, seconds):
+    from portal.benchmark import load
+
+    cmd = [
+        str(Path(PY).parent / "gunicorn"),
+        "config.wsgi",
+        "--workers",
+        "2",
+        "--threads",
+        "1",
+        "--bind",
+        f"127.0.0.1:{PORT}",
+        "--log-level",
+        "warning",
+    ]
+    server = subprocess.Popen(cmd, cwd=ROOT, env=env)  # noqa: S603
+    try:
+        for _ in range(60):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{PORT}/healthz", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.5)
+        cookie = f"sessionid={session}"
+        return {
+            label: load("127.0.0.1", PORT, path, cookie, concurrency=8, seconds=seconds)
+            for label, path in paths.items()
+        }
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+def run_scale(scale, seconds):
+    name = f"portal_bench_{scale}"
+    recreate_database(name)
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url(name),
+        "DJANGO_SETTINGS_MODULE": "config.settings.local",
+        "DJANGO_ROOT_URLCONF": "config.bench_urls",
+        "DJANGO_DEBUG": "false",
+        "DJANGO_LOG_LEVEL": "WARNING",
+        "AXES_ENABLED": "false",
+    }
+    env.pop("REDIS_URL", None)
+    manage(env, "migrate", "--noinput", "-v0")
+    manage({**env, "DJANGO_DEBUG": "true"}, "load_demo")
+    started = time.perf_counter()
+    manage(env, "generate_data", "--scale", str(scale))
+    generated = time.perf_counter() - started
+    data = json.loads(manage(env, "benchmark_pages", capture=True))
+    data["throughput"] = throughput(env, data.pop("session"), data.pop("throughput_paths"), seconds)
+    data["generate_seconds"] = generated
+    return data
+
+
+def check_targets(results):
+    low, high = results[min(results)], results[max(results)]
+    pages_low = {p["name"]: p for p in low["pages"]}
+    pages_high = {p["name"]: p for p in high["pages"]}
+    checks = []
+    for name, page in pages_high.items():
+        if "reference" in name:
+            continue
+        same = pages_low.get(name, {}).get("queries") == page["queries"]
+        checks.append(
+            (
+                f"{name}: queries identical at scales {min(results)} and {max(results)}, "
+                f"≤ {TARGET_MAX_QUERIES}",
+                same and page["queries"] <= TARGET_MAX_QUERIES,
+                f"{pages_low.get(name, {}).get('queries')} → {page['queries']}",
+            )
+        )
+        growth = (
+            page["median_ms"] / pages_low[name]["median_ms"] if name in pages_low else float("inf")
+        )
+        checks.append(
+            (f"{name}: median growth ≤ {TARGET_GROWTH}×", growth <= TARGET_GROWTH, f"{growth:.2f}×")
+        )
+    bare = pages_high.get("bare view (reference)")
+    dash = pages_high.get("dashboard")
+    if bare and dash:
+        ratio = dash["median_ms"] / bare["median_ms"]
+        checks.append(
+            (
+                f"dashboard median ≤ {TARGET_DASHBOARD_VS_BARE}× bare view",
+                ratio <= TARGET_DASHBOARD_VS_BARE,
+                f"{ratio:.2f}×",
+            )
+        )
+    tp = high["throughput"]
+    if "funding list" in tp and "admin changelist (reference)" in tp:
+        ours, admin = tp["funding list"]["rps"], tp["admin changelist (reference)"]["rps"]
+        checks.append(
+            (
+                "funding list throughput ≥ admin changelist",
+                ours >= admin,
+                f"{ours:.0f} vs {admin:.0f} req/s",
+            )
+        )
+    if high.get("sweep"):
+        s = high["sweep"]
+        checks.append(
+            (
+                f"reminder sweep < {TARGET_SWEEP_SECONDS:.0f} s",
+                s["seconds"] < TARGET_SWEEP_SECONDS,
+                f"{s['seconds']:.2f} s, {s['queries']} queries",
+            )
+        )
+    return checks
+
+
+def report(results, checks, seconds):
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {platform.node()} "
+        f"({os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}, "
+        "PostgreSQL on loopback), with `make benchmark`.",
+        "",
+        "Server times are in process through the whole middleware stack (Django test client, "
+        "30 requests after a warm-up); throughput is gunicorn with 2 workers, 8 keep-alive "
+        f"connections for {seconds:.0f} s on loopback.",
+        "",
+    ]
+    for scale, data in sorted(results.items()):
+        lines += [
+            f"## Scale {scale}",
+            "",
+            f"Data generated in {data['generate_seconds']:.1f} s.",
+            "",
+            "| page | status | queries | median ms | p95 ms |",
+            "|---|---|---|---|---|",
+        ]
+        for p in data["pages"]:
+            lines.append(
+                f"| {p['name']} | {p['status']} | {p['queries']} "
+                f"| {p['median_ms']:.1f} | {p['p95_ms']:.1f} |"
+            )
+        if data["skipped"]:
+            lines += ["", f"Not measured (page not built yet): {', '.join(data['skipped'])}."]
+        lines += ["", "| under load | req/s | ok | errors |", "|---|---|---|---|"]
+        for label, t in data["throughput"].items():
+            lines.append(f"| {label} | {t['rps']:.0f} | {t['ok']} | {t['errors']} |")
+        if data.get("sweep"):
+            lines += [
+                "",
+                f"Reminder sweep: {data['sweep']['seconds']:.2f} s, "
+                f"{data['sweep']['queries']} queries.",
+            ]
+        lines.append("")
+    lines += ["## Targets", "", "| target | met | measured |", "|---|---|---|"]
+    lines += [f"| {name} | {'yes' if ok else '**no**'} | {value} |" for name, ok, value in checks]
+    return "\n".join(lines) + "\n"
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--scales", type=int, nargs="+", default=[1, 10, 100])
+    parser.add_argument("--seconds", type=float, default=8.0)
+    parser.add_argument("--output", default=str(ROOT / "docs" / "benchmarks.md"))
+    args = parser.parse_args()
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.local", "DJANGO_DEBUG": "false"}
+    manage(env, "collectstatic", "--noinput", "-v0")
+    results = {}
+    for scale in args.scales:
+        print(f"Scale {scale}…", flush=True)
+        results[scale] = run_scale(scale, args.seconds)
+    checks = check_targets(results)
+    text = report(results, checks, args.seconds)
+    Path(args.output).write_text(text)
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
