@@ -1,5 +1,6 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+
+from core.admin import GovernanceAdmin, GovernanceInline
 
 from .models import (
     CitizenOutcome,
@@ -14,14 +15,14 @@ from .models import (
 
 
 @admin.register(Jurisdiction)
-class JurisdictionAdmin(SimpleHistoryAdmin):
+class JurisdictionAdmin(GovernanceAdmin):
     list_display = ("code", "name_en", "name_fr", "kind")
     list_filter = ("kind",)
     search_fields = ("code", "name_en", "name_fr")
 
 
 @admin.register(Profile)
-class ProfileAdmin(SimpleHistoryAdmin):
+class ProfileAdmin(GovernanceAdmin):
     list_display = ("user", "jurisdiction", "preferred_language")
     list_filter = ("preferred_language", "jurisdiction")
     search_fields = ("user__username", "user__first_name", "user__last_name")
@@ -30,13 +31,13 @@ class ProfileAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Council)
-class CouncilAdmin(SimpleHistoryAdmin):
+class CouncilAdmin(GovernanceAdmin):
     list_display = ("code", "acronym_en", "acronym_fr", "name_en")
     search_fields = ("code", "name_en", "name_fr")
 
 
 @admin.register(CouncilMembership)
-class CouncilMembershipAdmin(SimpleHistoryAdmin):
+class CouncilMembershipAdmin(GovernanceAdmin):
     list_display = ("user", "council", "role", "jurisdiction", "start_date", "end_date")
     list_filter = ("council", "role")
     search_fields = ("user__username", "user__last_name")
@@ -44,33 +45,33 @@ class CouncilMembershipAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ("user",)
 
 
-class CitizenOutcomeInline(admin.TabularInline):
+class CitizenOutcomeInline(GovernanceInline):
     model = CitizenOutcome
     extra = 0
 
 
 @admin.register(Priority)
-class PriorityAdmin(SimpleHistoryAdmin):
+class PriorityAdmin(GovernanceAdmin):
     list_display = ("number", "code", "title_en", "title_fr", "is_active")
     search_fields = ("code", "title_en", "title_fr")
     inlines = [CitizenOutcomeInline]
 
 
 @admin.register(CitizenOutcome)
-class CitizenOutcomeAdmin(SimpleHistoryAdmin):
+class CitizenOutcomeAdmin(GovernanceAdmin):
     list_display = ("priority", "text_en", "text_fr")
     list_select_related = ("priority",)
 
 
 @admin.register(JurisdictionPriority)
-class JurisdictionPriorityAdmin(SimpleHistoryAdmin):
+class JurisdictionPriorityAdmin(GovernanceAdmin):
     list_display = ("jurisdiction", "title_en", "theme")
     list_filter = ("theme", "jurisdiction__kind")
     list_select_related = ("jurisdiction", "theme")
 
 
 @admin.register(Meeting)
-class MeetingAdmin(SimpleHistoryAdmin):
+class MeetingAdmin(GovernanceAdmin):
     list_display = ("title_en", "starts_at", "status")
     list_filter = ("status", "councils")
     search_fields = ("title_en", "title_fr")

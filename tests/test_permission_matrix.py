@@ -5,6 +5,8 @@ not act, 404 may not know it exists, 405 wrong method."""
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from tests.world import build_world
+
 PERSONAS = ["anonymous", "outsider", "member", "group_cochair", "council_cochair", "secretariat"]
 READERS = {
     "anonymous": 302,
@@ -82,7 +84,7 @@ def test_every_url_is_in_the_matrix():
 
 @pytest.fixture
 def world(personas, council, priority, group):
-    return {"council": council, "priority": priority, "group": group, **personas}
+    return build_world(personas, council, priority, group)
 
 
 @pytest.mark.parametrize("name", sorted(MATRIX))

@@ -1,23 +1,24 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+
+from core.admin import GovernanceAdmin, GovernanceInline
 
 from .models import Group, GroupMembership, Objective
 
 
-class GroupMembershipInline(admin.TabularInline):
+class GroupMembershipInline(GovernanceInline):
     model = GroupMembership
     extra = 0
     autocomplete_fields = ("user",)
 
 
-class ObjectiveInline(admin.TabularInline):
+class ObjectiveInline(GovernanceInline):
     model = Objective
     extra = 0
     fields = ("kind", "title_en", "title_fr", "priority", "due_date", "status")
 
 
 @admin.register(Group)
-class GroupAdmin(SimpleHistoryAdmin):
+class GroupAdmin(GovernanceAdmin):
     list_display = ("name_en", "kind", "status", "start_date", "end_date")
     list_filter = ("kind", "status", "councils", "priorities")
     search_fields = ("slug", "name_en", "name_fr")
@@ -27,7 +28,7 @@ class GroupAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(GroupMembership)
-class GroupMembershipAdmin(SimpleHistoryAdmin):
+class GroupMembershipAdmin(GovernanceAdmin):
     list_display = ("user", "group", "role", "council", "start_date", "end_date")
     list_filter = ("role", "council")
     list_select_related = ("user", "group", "council")
@@ -35,7 +36,7 @@ class GroupMembershipAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Objective)
-class ObjectiveAdmin(SimpleHistoryAdmin):
+class ObjectiveAdmin(GovernanceAdmin):
     list_display = ("title_en", "group", "priority", "due_date", "status")
     list_filter = ("status", "kind", "priority")
     search_fields = ("title_en", "title_fr", "group__name_en")

@@ -1,0 +1,157 @@
+"""Property-based tests: generated input posted to every form a persona can reach never causes
+a server error, and never half-saves: the request either succeeds (a redirect) or leaves every
+table exactly as it was (the form is shown again with messages)."""
+
+from html.parser import HTMLParser
+
+import pytest
+from django.apps import apps
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.test_permission_matrix import MATRIX
+from tests.world import build_world
+
+# Forms that change the session rather than data, and are tested elsewhere.
+SKIP_ACTIONS = ("/i18n/setlang/", "/accounts/logout/", "/accounts/login/")
+PERSONA_FOR_FORMS = ["group_cochair", "council_cochair", "secretariat", "member"]
+OUR_APPS = {"councils", "workinggroups", "funding", "strategy", "notifications"}
+
+
+class FormParser(HTMLParser):
+    """The POST forms of a page: action and fields (name, type, options)."""
+
+    def __init__(self):
+        super().__init__()
+        self.forms, self._form, self._select = [], None, None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form" and a.get("method", "get").lower() == "post":
+            self._form = {"action": a.get("action") or "", "fields": {}}
+        elif self._form is None:
+            return
+        elif tag in ("input", "textarea") and a.get("name"):
+            kind = a.get("type", "text") if tag == "input" else "textarea"
+            if kind in ("submit", "button", "image", "reset"):
+                return
+            self._form["fields"][a["name"]] = {
+                "type": kind,
+                "value": a.get("value", ""),
+                "options": [],
+            }
+        elif tag == "select" and a.get("name"):
+            self._select = a["name"]
+            self._form["fields"][a["name"]] = {"type": "select", "value": "", "options": []}
+        elif tag == "option" and self._select:
+            self._form["fields"][self._select]["options"].append(a.get("value", ""))
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self._select = None
+        elif tag == "form" and self._form is not None:
+            self.forms.append(self._form)
+            self._form = None
+
+
+nasty_text = st.one_of(
+    st.text(max_size=30),
+    st.text(min_size=300, max_size=3000),
+    st.sampled_from(
+        [
+            "",
+            " ",
+            "0",
+            "-1",
+            "1e309",
+            "NaN",
+            "2020-21",
+            "9999-99-99",
+            "<script>x</script>",
+            "' OR 1=1 --",
+            "../../etc/passwd",
+            "\x00",
+            "١٢٣",
+            "1" * 40,
+            "-0.001",
+            "2020-13-45",
+        ]
+    ),
+)
+
+
+def value_for(field, data):
+    kind = field["type"]
+    if kind == "hidden" and field["value"] and data.draw(st.booleans()):
+        return field["value"]  # keep the form's own token/version most of the time
+    if kind == "select" and field["options"]:
+        return data.draw(st.one_of(st.sampled_from(field["options"]), nasty_text))
+    if kind == "checkbox":
+        return data.draw(st.sampled_from(["on", "", "x"]))
+    if kind == "number":
+        return data.draw(
+            st.one_of(
+                st.integers(-(10**12), 10**12).map(str),
+                st.floats(allow_nan=True).map(str),
+                nasty_text,
+            )
+        )
+    if kind == "date":
+        return data.draw(st.one_of(st.dates().map(str), nasty_text))
+    if kind == "file":
+        return None
+    return data.draw(nasty_text)
+
+
+def table_counts():
+    return {
+        m._meta.label: m.objects.count() for m in apps.get_models() if m._meta.app_label in OUR_APPS
+    }
+
+
+def reachable_forms(world, client_for):
+    found = []
+    for name, (method, make_url, expected) in sorted(MATRIX.items()):
+        if method != "get":
+            continue
+        for persona in PERSONA_FOR_FORMS:
+            if expected.get(persona) != 200:
+                continue
+            client = client_for(world[persona])
+            url = make_url(world)
+            response = client.get(url)
+            if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
+                continue
+            parser = FormParser()
+            parser.feed(response.content.decode())
+            for form in parser.forms:
+                action = form["action"] or url
+                if not any(skip in action for skip in SKIP_ACTIONS):
+                    found.append((name, persona, action, form["fields"]))
+    return found
+
+
+@pytest.fixture
+def world(personas, council, priority, group):
+    return build_world(personas, council, priority, group)
+
+
+def test_generated_input_never_breaks_a_form(world, client_for):
+    forms = reachable_forms(world, client_for)
+    assert forms, "no form found: the crawler is broken"
+
+    @settings(
+        max_examples=12, deadline=None, suppress_health_check=list(HealthCheck), database=None
+    )
+    @given(data=st.data())
+    def post_generated(data):
+        name, persona, action, fields = data.draw(st.sampled_from(forms))
+        payload = {k: v for k, f in fields.items() if (v := value_for(f, data)) is not None}
+        client = client_for(world[persona])
+        before = table_counts()
+        response = client.post(action, payload)
+        assert response.status_code < 500, (name, persona, action, payload)
+        if response.status_code != 302:
+            assert table_counts() == before, f"half-saved on {action} with {payload}"
+
+    post_generated()
