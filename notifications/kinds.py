@@ -61,9 +61,9 @@ def optional_choices() -> list[tuple[str, str]]:
 
 
 for _kind in (
-    ReminderKind(DEADLINE_30, _("Deadline in 30 days"), template="reminder_deadline"),
-    ReminderKind(DEADLINE_7, _("Deadline in 7 days"), template="reminder_deadline"),
-    ReminderKind(DEADLINE_1, _("Deadline tomorrow"), template="reminder_deadline"),
+    ReminderKind(DEADLINE_30, _("Deadline within 30 days"), template="reminder_deadline"),
+    ReminderKind(DEADLINE_7, _("Deadline within 7 days"), template="reminder_deadline"),
+    ReminderKind(DEADLINE_1, _("Deadline today or tomorrow"), template="reminder_deadline"),
     ReminderKind(OVERDUE, _("Deadline missed"), essential=True, template="reminder_overdue"),
     ReminderKind(
         WORKPLAN_NOT_SUBMITTED,

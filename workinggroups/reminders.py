@@ -479,5 +479,6 @@ def forecast(start: datetime.date, end: datetime.date) -> list[dict]:
     for p in pairs:
         first = seen.get(_gap_key(p), start)
         recipients = secretariat.get(p.council_id, [])
-        add(first + gap_days, kinds.LIAISON_GAP, p.group, p.group, recipients, _gap_key(p))
+        # About: the council the group has nobody on.
+        add(first + gap_days, kinds.LIAISON_GAP, p.council, p.group, recipients, _gap_key(p))
     return rows
