@@ -23,23 +23,19 @@ from collections import defaultdict
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Case, CharField, Exists, Max, OuterRef, Q, Value, When
-from django.utils import timezone
 
 from councils.models import CouncilMembership
 from notifications import kinds
 from notifications.models import Observation, Reminder
-from notifications.services import Due, bilingual, due, remind, subject_key, url_for
+from notifications.services import Due, bilingual, due, observe, remind, subject_key, url_for
 
 from . import rules
 from .models import Group, GroupMembership, Objective, Workplan
+from .rules import _today
 
 DEADLINE_WINDOWS = ((1, kinds.DEADLINE_1), (7, kinds.DEADLINE_7), (30, kinds.DEADLINE_30))
 REVIEW_REASON_PAST_END = "past_end_date"
 REVIEW_REASON_MET = "objectives_met"
-
-
-def _today(day):
-    return day or timezone.localdate()
 
 
 def _batches(queryset, size=None):
@@ -122,16 +118,6 @@ def _group_context(group):
 
 
 # --- Deadlines of objectives and deliverables -----------------------------------------------
-
-
-def deadline_kind(due_date: datetime.date, day: datetime.date) -> str | None:
-    days_left = (due_date - day).days
-    if days_left < 0:
-        return kinds.OVERDUE
-    for window, kind in DEADLINE_WINDOWS:
-        if days_left <= window:
-            return kind
-    return None
 
 
 def _deadline_objectives(day):
@@ -289,8 +275,6 @@ def _gap_key(pair):
 def liaison_gap_dues(day=None) -> list[Due]:
     """Liaison gaps seen by every sweep for PORTAL_LIAISON_GAP_DAYS days → the secretariat of
     the council concerned. Records what it sees (notifications.Observation)."""
-    from notifications.services import observe
-
     day = _today(day)
     pairs = list(rules.liaison_gap_pairs())
     first_seen = observe(kinds.LIAISON_GAP, {_gap_key(p) for p in pairs}, day)
