@@ -257,3 +257,63 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# --- Reminders ------------------------------------------------------------------------------
+# notifications/: each reminder claimed once, e-mailed and put in the inbox. Sweeps read in
+# batches of this many subjects (a constant number of queries per batch).
+PORTAL_REMINDER_BATCH_SIZE = env_int("PORTAL_REMINDER_BATCH_SIZE", 500, minimum=1)
+# A reminder claimed this long ago and still unsent is enqueued again (a worker died, the
+# broker lost the message, retries ran out); up to this many attempts in all.
+PORTAL_REMINDER_STALE_MINUTES = env_int("PORTAL_REMINDER_STALE_MINUTES", 10, minimum=1)
+PORTAL_REMINDER_MAX_ATTEMPTS = env_int("PORTAL_REMINDER_MAX_ATTEMPTS", 10, minimum=1)
+# A liaison gap is reminded to the secretariat once every daily sweep saw it this many days.
+PORTAL_LIAISON_GAP_DAYS = env_int("PORTAL_LIAISON_GAP_DAYS", 7, minimum=0)
+# What waits on each person for the weekly digest: functions (day) -> {user id: [items]}.
+PORTAL_DIGEST_PROVIDERS = ["workinggroups.reminders.digest_items"]
+# Reminders coming up, for the secretariat's page: functions (start, end) -> [rows].
+PORTAL_REMINDER_FORECASTS = ["workinggroups.reminders.forecast"]
+# The periodic schedules, created by `manage.py setup_schedules` (run by `make run`) as
+# django-celery-beat rows, then editable in the admin. Crontab fields: m h dom mon dow.
+PORTAL_PERIODIC_TASKS = {
+    "Reminders: deadlines": {"task": "workinggroups.tasks.sweep_deadlines", "crontab": "0 7 * * *"},
+    "Reminders: workplans not submitted": {
+        "task": "workinggroups.tasks.sweep_workplans",
+        "crontab": "5 7 * * *",
+    },
+    "Reminders: dissolution and usefulness reviews": {
+        "task": "workinggroups.tasks.sweep_reviews",
+        "crontab": "10 7 * * *",
+    },
+    "Reminders: liaison gaps": {
+        "task": "workinggroups.tasks.sweep_liaison_gaps",
+        "crontab": "15 7 * * *",
+    },
+    "Reminders: weekly digest": {
+        "task": "notifications.tasks.weekly_digest",
+        "crontab": "30 7 * * 1",
+    },
+    "Reminders: send what is still unsent": {
+        "task": "notifications.tasks.resend_stale",
+        "crontab": "*/5 * * * *",
+    },
+}
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("notifications.context_processors.inbox")
+# One queue name per deployment (or per test run) when several share a Redis database.
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
+# A mail server that stops answering must not hold a reminder row (and a worker) for ever.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30, minimum=1)
+# The embedded broker's folder can be moved (tests give each run its own).
+if not REDIS_URL and env.str("PORTAL_BROKER_DIR", default=""):
+    BROKER_DIR = Path(env.str("PORTAL_BROKER_DIR"))
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        **CELERY_BROKER_TRANSPORT_OPTIONS,
+        "data_folder_in": str(BROKER_DIR / "queue"),
+        "data_folder_out": str(BROKER_DIR / "queue"),
+        "processed_folder": str(BROKER_DIR / "processed"),
+    }
+    for folder in ("queue", "processed"):
+        (BROKER_DIR / folder).mkdir(parents=True, exist_ok=True)
+if not REDIS_URL:
+    # The file transport's broadcast (worker control) folder: beside the queue, not in the
+    # current directory.
+    CELERY_BROKER_TRANSPORT_OPTIONS["control_folder"] = str(BROKER_DIR / "control")

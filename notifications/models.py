@@ -1,0 +1,172 @@
+"""Reminders (what was claimed and sent, once), the inbox, and each person's preferences."""
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from core.bilingual import BilingualField, BilingualModel
+
+from . import kinds
+
+
+class Delivery(models.TextChoices):
+    IMMEDIATE = "immediate", _("Immediately, one e-mail per reminder")
+    DIGEST = "digest", _("In a weekly digest")
+
+
+class Reminder(models.Model):
+    """One reminder to one person, claimed before it is sent.
+
+    The row is the claim: it is INSERTed (ON CONFLICT DO NOTHING) under the unique constraint
+    on (recipient, subject_key, kind, due_date), so a second beat tick or a second sweep finds
+    it already there and sends nothing. `sent_at` is set only after the e-mail went out, by a
+    sender that holds the row (SELECT ... FOR UPDATE SKIP LOCKED, WHERE sent_at IS NULL).
+    """
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="reminders",
+    )
+    kind = models.CharField(_("kind"), max_length=40)
+    # What the reminder is about, e.g. "workinggroups.objective:12"; with the due date it tells
+    # one reminder from the next one about the same thing.
+    subject_key = models.CharField(_("subject"), max_length=200)
+    due_date = models.DateField(_("due date"))
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    object_id = models.PositiveBigIntegerField(null=True, blank=True)
+    subject = GenericForeignKey("content_type", "object_id")
+    # A snapshot of what the message says (bilingual values as {"en": ..., "fr": ...}).
+    context = models.JSONField(_("context"), default=dict, blank=True)
+    delivery = models.CharField(
+        _("delivery"), max_length=20, choices=Delivery.choices, default=Delivery.IMMEDIATE
+    )
+    claim_token = models.UUIDField(null=True, blank=True, db_index=True, editable=False)
+    claimed_at = models.DateTimeField(_("claimed at"), auto_now_add=True)
+    last_attempt_at = models.DateTimeField(_("last attempt"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    digest = models.ForeignKey(
+        "self",
+        verbose_name=_("sent in digest"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="carried",
+    )
+
+    class Meta:
+        ordering = ["-claimed_at", "-pk"]
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "subject_key", "kind", "due_date"], name="reminder_once"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["sent_at", "claimed_at"], name="reminder_unsent"),
+            models.Index(fields=["content_type", "object_id", "kind"], name="reminder_subject"),
+        ]
+
+    def __str__(self):
+        return f"{self.kind_label} — {self.subject_key} ({self.due_date})"
+
+    @property
+    def kind_label(self):
+        return kinds.get(self.kind).label
+
+
+class Notification(BilingualModel):
+    """An entry of a person's in-portal inbox. Its text is rendered in both languages when it
+    is created, so it reads right whichever language the person switches to later."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    kind = models.CharField(_("kind"), max_length=40)
+    text = BilingualField(_("text"), max_length=400)
+    link = models.CharField(_("link"), max_length=400, blank=True)
+    reminder = models.OneToOneField(
+        Reminder,
+        verbose_name=_("reminder"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notification",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread")]
+
+    def __str__(self):
+        return self.text
+
+    @property
+    def kind_label(self):
+        return kinds.get(self.kind).label
+
+
+class Preference(models.Model):
+    """How a person wants to be reminded. No row means the defaults: immediate, nothing muted."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notification_preference",
+    )
+    delivery = models.CharField(
+        _("send my reminders"), max_length=20, choices=Delivery.choices, default=Delivery.IMMEDIATE
+    )
+    # Codes of the non-essential kinds this person opted out of.
+    muted_kinds = models.JSONField(_("kinds I do not want"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("reminder preference")
+        verbose_name_plural = _("reminder preferences")
+
+    def __str__(self):
+        return str(self.user)
+
+    def wants(self, kind_code: str) -> bool:
+        kind = kinds.get(kind_code)
+        if kind.essential:
+            return True
+        if kind_code == kinds.DIGEST and self.delivery == Delivery.DIGEST:
+            return True  # the digest carries their reminders: it cannot be muted then
+        return kind_code not in (self.muted_kinds or [])
+
+
+class Observation(models.Model):
+    """A condition a sweep has seen, and since when: a reminder about it goes out only once it
+    has lasted long enough (e.g. a liaison gap present for PORTAL_LIAISON_GAP_DAYS days)."""
+
+    kind = models.CharField(_("kind"), max_length=40)
+    subject_key = models.CharField(_("subject"), max_length=200)
+    first_seen = models.DateField(_("first seen"))
+    last_seen = models.DateField(_("last seen"))
+
+    class Meta:
+        ordering = ["first_seen", "pk"]
+        verbose_name = _("observed condition")
+        verbose_name_plural = _("observed conditions")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "subject_key"], name="observation_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.kind}: {self.subject_key} since {self.first_seen}"

@@ -1,0 +1,54 @@
+"""Reads for the inbox, the home page and the secretariat's reminder log."""
+
+import datetime
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from .models import Notification, Reminder
+
+
+def unread_count(user) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def inbox(user):
+    return Notification.objects.filter(recipient=user).order_by("-created_at", "-pk")
+
+
+def home_section(user):
+    """For the home page: the unread count and the latest unread entries (None if nothing)."""
+    latest = list(inbox(user).filter(read_at__isnull=True)[:5])
+    if not latest:
+        return None
+    return {
+        "template": "notifications/partials/home_section.html",
+        "unread": unread_count(user),
+        "latest": latest,
+    }
+
+
+def sent_reminders(kind: str | None = None):
+    qs = Reminder.objects.select_related("recipient", "notification").order_by("-claimed_at", "-pk")
+    return qs.filter(kind=kind) if kind else qs
+
+
+def upcoming(
+    start: datetime.date | None = None, days: int = 30, kind: str | None = None
+) -> list[dict]:
+    """Reminders the rules will send from tomorrow to `days` days ahead, from each app's
+    forecast (settings.PORTAL_REMINDER_FORECASTS), sorted by date."""
+    start = start or timezone.localdate()
+    end = start + datetime.timedelta(days=days)
+    rows = []
+    for path in settings.PORTAL_REMINDER_FORECASTS:
+        rows += import_string(path)(start, end)
+    if kind:
+        rows = [r for r in rows if r["kind"] == kind]
+    ids = {pk for r in rows for pk in r["recipient_ids"]}
+    people = get_user_model().objects.in_bulk(ids)
+    for r in rows:
+        r["recipients"] = [people[pk] for pk in dict.fromkeys(r["recipient_ids"]) if pk in people]
+    return sorted(rows, key=lambda r: (r["date"], r["kind"], r["subject_key"]))

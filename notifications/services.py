@@ -1,0 +1,403 @@
+"""Reminders sent exactly once, the inbox, and preferences.
+
+How a reminder travels:
+
+1. A sweep (a periodic task of the app that owns the data) computes what is due and calls
+   `remind([Due(...), ...])`. Adding a kind of reminder is one such function.
+2. `remind` claims each reminder by INSERTing its row under the unique constraint
+   (recipient, subject_key, kind, due_date) with ON CONFLICT DO NOTHING, creates the inbox
+   entry in the same transaction, and enqueues one send task per new row on commit. A row that
+   already exists is simply not claimed again: a second beat tick, a second sweep running at
+   the same time or a retried sweep sends nothing new.
+3. `deliver(reminder_id)` (the send task) takes the row with SELECT ... FOR UPDATE SKIP LOCKED
+   WHERE sent_at IS NULL, sends the e-mail, and sets `sent_at` only after it went out. A second
+   worker holding the same id skips it; a redelivered task finds `sent_at` set.
+4. `resend_stale()` re-enqueues rows claimed a while ago and still unsent (a worker died
+   between the claim and the send, the broker lost the message, or every retry failed).
+
+The one window left: a worker that dies after the mail server accepted the message but before
+its transaction commits leaves the row unsent, and it is sent again. No design without a
+transaction spanning the mail server can close it; it is as small as one COMMIT.
+"""
+
+import datetime
+import logging
+import smtplib
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import partial
+from itertools import islice
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+from django.db.models import F, Q
+from django.template.loader import render_to_string
+from django.urls import reverse, translate_url
+from django.utils import timezone, translation
+from django.utils.module_loading import import_string
+
+from core.bilingual import LANGUAGES, pick
+from core.emails import language_of, send_email
+
+from . import kinds
+from .models import Delivery, Notification, Observation, Preference, Reminder
+
+log = logging.getLogger(__name__)
+
+# Failures worth retrying: the mail server or the network, not a bug in a template.
+SEND_ERRORS = (smtplib.SMTPException, OSError)
+
+
+@dataclass(frozen=True)
+class Due:
+    """A reminder a sweep found due: to whom, of which kind, about what, for which date."""
+
+    recipient_id: int
+    kind: str
+    subject_key: str
+    due_date: datetime.date
+    context: dict = field(default_factory=dict, compare=False, hash=False)
+    content_type_id: int | None = None
+    object_id: int | None = None
+
+    @property
+    def key(self):
+        return (self.recipient_id, self.subject_key, self.kind, self.due_date)
+
+
+def subject_key(obj: models.Model, *parts) -> str:
+    """ "app.model:pk", plus any extra parts, e.g. "workinggroups.group:3:council:1"."""
+    return ":".join([f"{obj._meta.label_lower}:{obj.pk}", *(str(p) for p in parts)])
+
+
+def due(recipient_id, kind, subject, due_date, context, *, key_parts=()) -> Due:
+    """A Due about a model instance (its subject key and generic foreign key)."""
+    return Due(
+        recipient_id=recipient_id,
+        kind=kind,
+        subject_key=subject_key(subject, *key_parts),
+        due_date=due_date,
+        context=context,
+        content_type_id=ContentType.objects.get_for_model(subject).pk,
+        object_id=subject.pk,
+    )
+
+
+def bilingual(obj, name) -> dict:
+    """A bilingual field's two values for a context snapshot, each falling back to the other."""
+    values = {lang: getattr(obj, f"{name}_{lang}") for lang in LANGUAGES}
+    return {lang: str(pick(values, lang)) for lang in LANGUAGES}
+
+
+def url_for(name, *args) -> str:
+    """A portal path, stored in English and translated when shown or sent."""
+    with translation.override("en"):
+        return reverse(name, args=args)
+
+
+def localize(value, language):
+    """Resolve a context snapshot for one language: {"en", "fr"} dicts become the text in that
+    language, "*_date" strings become dates, "url" paths get the language's prefix."""
+    if isinstance(value, dict):
+        if value and set(value) <= set(LANGUAGES):
+            return str(pick(value, language))
+        out = {}
+        for key, item in value.items():
+            if key.endswith("_date") and isinstance(item, str) and item:
+                out[key] = datetime.date.fromisoformat(item)
+            elif key == "url" and isinstance(item, str) and item:
+                out[key] = translate_url(item, language)
+            else:
+                out[key] = localize(item, language)
+        return out
+    if isinstance(value, list):
+        return [localize(item, language) for item in value]
+    return value
+
+
+def render_headline(kind_code: str, context: dict, language: str) -> str:
+    """The one-line text of a reminder (its e-mail subject, and its inbox entry)."""
+    template = kinds.get(kind_code).template
+    with translation.override(language):
+        ctx = {"kind": kinds.get(kind_code), **localize(context, language)}
+        return " ".join(render_to_string(f"emails/{template}-subject.txt", ctx).split())
+
+
+# --- Claiming -------------------------------------------------------------------------------
+
+
+def batched(items: Iterable, size: int):
+    """itertools.batched, which Python 3.11 lacks."""
+    iterator = iter(items)
+    while batch := tuple(islice(iterator, size)):
+        yield batch
+
+
+def remind(items: Iterable[Due], *, batch_size: int | None = None) -> list[int]:
+    """Claim each due reminder once, put it in the inbox, and send it after commit.
+
+    Works in batches: a constant number of queries per batch, whatever the data. Returns the
+    ids of the reminders this call claimed (none for the ones already claimed before).
+    """
+    size = batch_size or settings.PORTAL_REMINDER_BATCH_SIZE
+    claimed = []
+    for batch in batched(items, size):
+        claimed += _claim_batch(batch)
+    return claimed
+
+
+@transaction.atomic
+def _claim_batch(batch: tuple[Due, ...]) -> list[int]:
+    unique = {}
+    for item in batch:  # one person can be due the same reminder through two roles
+        unique.setdefault(item.key, item)
+    preferences = {
+        p.user_id: p
+        for p in Preference.objects.filter(user_id__in={i.recipient_id for i in unique.values()})
+    }
+    token = uuid.uuid4()
+    rows = []
+    for item in unique.values():
+        preference = preferences.get(item.recipient_id) or Preference()
+        if not preference.wants(item.kind):
+            continue
+        batched_later = (
+            preference.delivery == Delivery.DIGEST
+            and not kinds.get(item.kind).essential
+            and item.kind != kinds.DIGEST
+        )
+        rows.append(
+            Reminder(
+                recipient_id=item.recipient_id,
+                kind=item.kind,
+                subject_key=item.subject_key,
+                due_date=item.due_date,
+                content_type_id=item.content_type_id,
+                object_id=item.object_id,
+                context=item.context,
+                delivery=Delivery.DIGEST if batched_later else Delivery.IMMEDIATE,
+                claim_token=token,
+            )
+        )
+    if not rows:
+        return []
+    # The claim: ON CONFLICT DO NOTHING. Rows that already existed are not ours to send.
+    Reminder.objects.bulk_create(rows, ignore_conflicts=True)
+    claimed = list(
+        Reminder.objects.filter(claim_token=token).only(
+            "pk", "recipient_id", "kind", "context", "delivery"
+        )
+    )
+    Notification.objects.bulk_create([_inbox_entry(r) for r in claimed])
+    to_send = [r.pk for r in claimed if r.delivery == Delivery.IMMEDIATE]
+    if to_send:
+        transaction.on_commit(partial(enqueue, to_send), robust=True)
+    return [r.pk for r in claimed]
+
+
+def _inbox_entry(reminder: Reminder) -> Notification:
+    texts = {lang: render_headline(reminder.kind, reminder.context, lang) for lang in LANGUAGES}
+    return Notification(
+        recipient_id=reminder.recipient_id,
+        kind=reminder.kind,
+        text_en=texts["en"][:400],
+        text_fr=texts["fr"][:400],
+        link=reminder.context.get("url", ""),
+        reminder=reminder,
+    )
+
+
+def enqueue(reminder_ids: Iterable[int]) -> None:
+    from .tasks import send_reminder  # tasks import this module
+
+    for pk in reminder_ids:
+        send_reminder.delay(pk)
+
+
+def observe(kind: str, keys: Iterable[str], day: datetime.date) -> dict[str, datetime.date]:
+    """Record that the conditions `keys` hold on `day`; forget the ones that no longer hold.
+
+    Returns {key: first day seen} for the current ones: how long each has lasted. Three
+    queries, whatever the number of keys.
+    """
+    keys = set(keys)
+    with transaction.atomic():
+        Observation.objects.filter(kind=kind).exclude(subject_key__in=keys).delete()
+        Observation.objects.bulk_create(
+            [Observation(kind=kind, subject_key=k, first_seen=day, last_seen=day) for k in keys],
+            update_conflicts=True,
+            unique_fields=["kind", "subject_key"],
+            update_fields=["last_seen"],
+        )
+        return dict(
+            Observation.objects.filter(kind=kind, subject_key__in=keys).values_list(
+                "subject_key", "first_seen"
+            )
+        )
+
+
+# --- Sending --------------------------------------------------------------------------------
+
+
+def deliver(reminder_id: int) -> bool:
+    """Send one claimed reminder if nobody has: True when this call sent it.
+
+    The row is held (FOR UPDATE SKIP LOCKED) while the e-mail goes out, so a second worker
+    with the same id skips it, and `sent_at` is written only after the send succeeded. A
+    failure is recorded (attempts, last_error) and raised again for the task to retry.
+    """
+    error = None
+    with transaction.atomic():
+        reminder = (
+            Reminder.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("recipient")
+            .filter(pk=reminder_id, sent_at__isnull=True, delivery=Delivery.IMMEDIATE)
+            .first()
+        )
+        if reminder is None:
+            return False  # sent already, held by another worker, or waiting for the digest
+        now = timezone.now()
+        try:
+            sent = _send(reminder)
+        except Exception as exc:
+            error = exc
+            Reminder.objects.filter(pk=reminder.pk).update(
+                attempts=F("attempts") + 1,
+                last_attempt_at=now,
+                last_error=f"{type(exc).__name__}: {exc}"[:2000],
+            )
+        else:
+            Reminder.objects.filter(pk=reminder.pk).update(
+                attempts=F("attempts") + 1,
+                last_attempt_at=now,
+                sent_at=timezone.now(),
+                last_error="" if sent else "No e-mail address: delivered to the inbox only.",
+            )
+            held = reminder.context.get("held_ids") or []
+            if reminder.kind == kinds.DIGEST and held:
+                Reminder.objects.filter(pk__in=held, sent_at__isnull=True).update(
+                    sent_at=timezone.now(), digest=reminder
+                )
+    if error is not None:
+        log.warning("Reminder %s not sent: %s", reminder_id, error)
+        raise error
+    return True
+
+
+def _send(reminder: Reminder) -> int:
+    recipient = reminder.recipient
+    if not recipient.is_active:
+        return 0
+    language = language_of(recipient)
+    context = {
+        "kind": kinds.get(reminder.kind),
+        "reminder": reminder,
+        **localize(reminder.context, language),
+    }
+    return send_email(kinds.get(reminder.kind).template, to_user=recipient, context=context)
+
+
+def stale_reminder_ids(now: datetime.datetime | None = None) -> list[int]:
+    """Claimed, meant to be sent now, still unsent a while later, and not given up on."""
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(minutes=settings.PORTAL_REMINDER_STALE_MINUTES)
+    return list(
+        Reminder.objects.filter(
+            sent_at__isnull=True,
+            delivery=Delivery.IMMEDIATE,
+            claimed_at__lt=cutoff,
+            attempts__lt=settings.PORTAL_REMINDER_MAX_ATTEMPTS,
+        )
+        .filter(Q(last_attempt_at__isnull=True) | Q(last_attempt_at__lt=cutoff))
+        .order_by("pk")
+        .values_list("pk", flat=True)[: settings.PORTAL_REMINDER_BATCH_SIZE]
+    )
+
+
+def resend_stale(now: datetime.datetime | None = None) -> list[int]:
+    ids = stale_reminder_ids(now)
+    if ids:
+        log.info("Re-enqueueing %d unsent reminder(s).", len(ids))
+        enqueue(ids)
+    return ids
+
+
+def week_of(day: datetime.date) -> datetime.date:
+    return day - datetime.timedelta(days=day.weekday())
+
+
+def weekly_digest(day: datetime.date | None = None) -> list[int]:
+    """One digest per person per week: what waits on them (from each app's digest provider,
+    settings.PORTAL_DIGEST_PROVIDERS) and the reminders they chose to receive weekly."""
+    day = day or timezone.localdate()
+    items = defaultdict(list)
+    for path in settings.PORTAL_DIGEST_PROVIDERS:
+        for user_id, entries in import_string(path)(day).items():
+            items[user_id].extend(entries)
+    held = defaultdict(list)
+    rows = (
+        Reminder.objects.filter(delivery=Delivery.DIGEST, sent_at__isnull=True)
+        .order_by("due_date", "pk")
+        .values_list(
+            "pk", "recipient_id", "notification__text_en", "notification__text_fr", "context"
+        )
+    )
+    for pk, user_id, text_en, text_fr, context in rows:
+        held[user_id].append(
+            {
+                "id": pk,
+                "text": {"en": text_en or "", "fr": text_fr or ""},
+                "url": context.get("url"),
+            }
+        )
+    week = week_of(day)
+    digests = [
+        Due(
+            recipient_id=user_id,
+            kind=kinds.DIGEST,
+            subject_key="digest",
+            due_date=week,
+            context={
+                "week_date": week.isoformat(),
+                "items": items.get(user_id, []),
+                "held": held.get(user_id, []),
+                "held_ids": [h["id"] for h in held.get(user_id, [])],
+                "url": url_for("notifications:inbox"),
+            },
+        )
+        for user_id in sorted(set(items) | set(held))
+    ]
+    return remind(digests)
+
+
+# --- Inbox and preferences ------------------------------------------------------------------
+
+
+def notification_mark_read(*, user, notification: Notification) -> None:
+    Notification.objects.filter(pk=notification.pk, recipient=user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
+def notifications_mark_all_read(*, user) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
+def preference_for(user) -> Preference:
+    return Preference.objects.filter(user=user).first() or Preference(user=user)
+
+
+@transaction.atomic
+def preference_update(*, user, delivery: str, muted_kinds: Iterable[str]) -> Preference:
+    optional = {code for code, _ in kinds.optional_choices()}
+    preference, _created = Preference.objects.select_for_update().get_or_create(user=user)
+    preference.delivery = delivery
+    preference.muted_kinds = sorted(set(muted_kinds) & optional)
+    preference.full_clean()
+    preference.save()
+    return preference

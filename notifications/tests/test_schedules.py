@@ -1,0 +1,40 @@
+"""The periodic schedules are database rows (editable in the admin), created idempotently."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django_celery_beat.models import CrontabSchedule, PeriodicTask
+
+from config.celery_app import app
+
+
+def setup(*args):
+    call_command("setup_schedules", *args, stdout=io.StringIO())
+
+
+@pytest.mark.django_db
+def test_setup_schedules_is_idempotent_and_keeps_admin_edits(settings):
+    setup()
+    setup()
+    tasks = PeriodicTask.objects.exclude(task="celery.backend_cleanup")
+    assert tasks.count() == len(settings.PORTAL_PERIODIC_TASKS)
+    deadlines = tasks.get(name="Reminders: deadlines")
+    assert deadlines.task == "workinggroups.tasks.sweep_deadlines"
+    assert (deadlines.crontab.hour, deadlines.crontab.minute) == ("7", "0")
+
+    deadlines.enabled = False
+    deadlines.crontab = CrontabSchedule.objects.create(minute="30", hour="6")
+    deadlines.save()
+    setup()
+    deadlines.refresh_from_db()
+    assert (deadlines.crontab.hour, deadlines.enabled) == ("6", False)  # the admin's edit stays
+    setup("--reset")
+    deadlines.refresh_from_db()
+    assert (deadlines.crontab.hour, deadlines.enabled) == ("7", True)
+
+
+def test_every_scheduled_task_exists(settings):
+    app.loader.import_default_modules()
+    for spec in settings.PORTAL_PERIODIC_TASKS.values():
+        assert spec["task"] in app.tasks, spec["task"]

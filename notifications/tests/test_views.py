@@ -1,0 +1,165 @@
+"""Inbox, preferences and the secretariat's reminder log."""
+
+import pytest
+from django.urls import reverse
+
+from notifications import selectors
+from notifications.models import Notification, Preference, Reminder
+from notifications.tests.helpers import make_user
+
+
+def entry(user, text="Deadline missed: Pilot", read=False, link="/en/inbox/"):
+    from django.utils import timezone
+
+    return Notification.objects.create(
+        recipient=user,
+        kind="overdue",
+        text_en=text,
+        text_fr=f"FR {text}",
+        link=link,
+        read_at=timezone.now() if read else None,
+    )
+
+
+@pytest.fixture
+def reader(member):
+    return member
+
+
+def test_inbox_lists_my_entries_only_in_my_language(reader, client_for):
+    entry(reader, "Mine")
+    entry(make_user("someone"), "Not mine")
+    page = client_for(reader).get(reverse("notifications:inbox"))
+    assert page.status_code == 200
+    assert "Mine" in page.text and "Not mine" not in page.text
+    french = client_for(reader).get("/fr/inbox/")
+    assert "FR Mine" in french.text and 'href="/fr/inbox/"' in french.text
+
+
+def test_inbox_is_paginated(reader, client_for, settings):
+    for i in range(settings.PORTAL_PAGE_SIZE + 3):
+        entry(reader, f"Entry {i}")
+    page = client_for(reader).get(reverse("notifications:inbox"), {"page": 2})
+    assert page.context["page_obj"].number == 2
+    assert len(page.context["page_obj"].object_list) == 3
+
+
+def test_unread_count_shows_in_the_main_menu(reader, client_for):
+    entry(reader)
+    entry(reader)
+    entry(reader, read=True)
+    page = client_for(reader).get(reverse("portal:home"))
+    assert page.context["inbox_badge"]["count"] == 2
+    assert 'text-bg-danger">2<span class="visually-hidden"> unread' in page.text
+
+
+def test_mark_read(reader, client_for):
+    n = entry(reader)
+    response = client_for(reader).post(reverse("notifications:mark_read", args=[n.pk]))
+    assert response.status_code == 302
+    n.refresh_from_db()
+    assert n.read_at is not None
+
+
+def test_mark_read_needs_post(reader, client_for):
+    n = entry(reader)
+    assert (
+        client_for(reader).get(reverse("notifications:mark_read", args=[n.pk])).status_code == 405
+    )
+    n.refresh_from_db()
+    assert n.read_at is None
+
+
+def test_nobody_marks_someone_elses_entry(reader, client_for):
+    n = entry(make_user("other"))
+    response = client_for(reader).post(reverse("notifications:mark_read", args=[n.pk]))
+    assert response.status_code == 404
+    n.refresh_from_db()
+    assert n.read_at is None
+
+
+def test_anonymous_is_sent_to_sign_in(db, client_for):
+    response = client_for(None).get(reverse("notifications:inbox"))
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_mark_all_read(reader, client_for):
+    mine = [entry(reader), entry(reader)]
+    other = entry(make_user("other"))
+    client = client_for(reader)
+    assert client.get(reverse("notifications:mark_all_read")).status_code == 405
+    response = client.post(
+        reverse("notifications:mark_all_read"), {"next": "https://evil.example/"}
+    )
+    assert response["Location"] == reverse("notifications:inbox")
+    for n in mine:
+        n.refresh_from_db()
+        assert n.read_at is not None
+    other.refresh_from_db()
+    assert other.read_at is None
+
+
+def test_preferences_form_saves_and_keeps_essential_kinds(reader, client_for):
+    client = client_for(reader)
+    assert client.get(reverse("notifications:preferences")).status_code == 200
+    response = client.post(
+        reverse("notifications:preferences"),
+        {"delivery": "digest", "muted_kinds": ["deadline_30", "liaison_gap"]},
+    )
+    assert response.status_code == 302
+    preference = Preference.objects.get(user=reader)
+    assert preference.delivery == "digest"
+    assert preference.muted_kinds == ["deadline_30", "liaison_gap"]
+    refused = client.post(
+        reverse("notifications:preferences"), {"delivery": "digest", "muted_kinds": ["overdue"]}
+    )
+    assert refused.status_code == 200 and refused.context["form"].errors
+
+
+@pytest.mark.parametrize("persona", ["outsider", "member", "group_cochair", "council_cochair"])
+def test_reminder_log_is_for_the_secretariat_only(personas, client_for, persona):
+    response = client_for(personas[persona]).get(reverse("notifications:reminder_log"))
+    assert response.status_code == 403
+
+
+def test_reminder_log_lists_sent_reminders_filtered_by_kind(secretariat, client_for):
+    person = make_user("cochair")
+    for kind in ("overdue", "deadline_7"):
+        r = Reminder.objects.create(
+            recipient=person, kind=kind, subject_key=f"x:{kind}", due_date="2026-12-01"
+        )
+        Notification.objects.create(
+            recipient=person, kind=kind, text_en=f"About {kind}", text_fr="", reminder=r
+        )
+    client = client_for(secretariat)
+    page = client.get(reverse("notifications:reminder_log"))
+    assert "About overdue" in page.text and "About deadline_7" in page.text
+    page = client.get(reverse("notifications:reminder_log"), {"kind": "overdue"})
+    assert "About overdue" in page.text and "About deadline_7" not in page.text
+
+
+def test_reminder_log_lists_what_is_coming_up(secretariat, client_for, group, group_cochair):
+    import datetime
+
+    from workinggroups.tests.factories import ObjectiveFactory
+
+    from .helpers import TODAY, frozen
+
+    ObjectiveFactory(group=group, title_en="Pilot", due_date=TODAY + datetime.timedelta(days=10))
+    with frozen():
+        page = client_for(secretariat).get(
+            reverse("notifications:reminder_log"), {"show": "upcoming", "kind": "deadline_7"}
+        )
+    rows = page.context["page_obj"].object_list
+    assert [(r["date"], r["kind"]) for r in rows] == [
+        (TODAY + datetime.timedelta(days=3), "deadline_7")
+    ]
+    assert rows[0]["recipients"] == [group_cochair]
+    assert "Pilot" in page.text
+
+
+def test_home_section(reader):
+    assert selectors.home_section(reader) is None
+    entry(reader, "Something")
+    section = selectors.home_section(reader)
+    assert section["unread"] == 1 and section["latest"][0].text == "Something"

@@ -1,0 +1,82 @@
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from councils.permissions import is_secretariat
+
+from . import selectors, services
+from .forms import PreferenceForm, ReminderLogFilter
+from .models import Notification
+
+
+def _page(request, items):
+    paginator = Paginator(items, settings.PORTAL_PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    return {
+        "page_obj": page,
+        "paginator": paginator,
+        "is_paginated": page.has_other_pages(),
+        "page_range": paginator.get_elided_page_range(page.number),
+    }
+
+
+def inbox(request):
+    ctx = _page(request, selectors.inbox(request.user))
+    ctx["is_secretariat"] = is_secretariat(request.user)
+    return render(request, "notifications/inbox.html", ctx)
+
+
+def _back_to_inbox(request):
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return redirect("notifications:inbox")
+    return redirect(target)
+
+
+@require_POST
+def mark_read(request, pk):
+    notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
+    services.notification_mark_read(user=request.user, notification=notification)
+    return _back_to_inbox(request)
+
+
+@require_POST
+def mark_all_read(request):
+    count = services.notifications_mark_all_read(user=request.user)
+    message = ngettext(
+        "Marked %(count)d notification as read.", "Marked %(count)d notifications as read.", count
+    )
+    messages.success(request, message % {"count": count})
+    return _back_to_inbox(request)
+
+
+def preferences(request):
+    current = services.preference_for(request.user)
+    form = PreferenceForm(
+        request.POST or None,
+        initial={"delivery": current.delivery, "muted_kinds": current.muted_kinds},
+    )
+    if request.method == "POST" and form.is_valid():
+        services.preference_update(user=request.user, **form.cleaned_data)
+        messages.success(request, _("Your reminder preferences are saved."))
+        return redirect("notifications:preferences")
+    return render(request, "notifications/preferences.html", {"form": form})
+
+
+def reminder_log(request):
+    """For the secretariat: reminders claimed and sent, and those the rules will send soon."""
+    if not is_secretariat(request.user):
+        raise PermissionDenied
+    form = ReminderLogFilter(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    show = data.get("show") or "sent"
+    kind = data.get("kind") or None
+    items = selectors.upcoming(kind=kind) if show == "upcoming" else selectors.sent_reminders(kind)
+    ctx = {"form": form, "show": show, **_page(request, items)}
+    return render(request, "notifications/reminder_log.html", ctx)

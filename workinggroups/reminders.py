@@ -1,0 +1,468 @@
+"""What the groups' rules make due, as reminders: who is reminded of what, and when.
+
+Each `*_dues(day)` reads the rules (rules.py) in a constant number of queries per batch of
+subjects and returns `notifications.services.Due` items; each `remind_*(day)` hands them to
+`notifications.services.remind`, which claims each one exactly once. `digest_items` feeds the
+weekly digest and `forecast` the secretariat's list of reminders coming up.
+
+Decisions:
+- Deadlines: an open objective or deliverable due within 30 days gets the reminder of the
+  tightest window it is in (30, 7 or 1 day; due today counts as 1), once per window and due
+  date; the day after its deadline it gets the "missed" one. A sweep that did not run for a
+  few days catches up with the current window rather than sending the skipped ones.
+- Dissolution review: once per group and reason date (its end date when past it, otherwise
+  the day its last objective was completed). Usefulness review: once per review date.
+- Liaison gaps: a gap counts as persisting once every daily sweep has seen it for at least
+  PORTAL_LIAISON_GAP_DAYS days (default 7); a gap that closes, even for one sweep, starts
+  over. Then the secretariat of that council is reminded once per gap.
+"""
+
+import datetime
+from collections import defaultdict
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Case, CharField, Exists, Max, OuterRef, Q, Value, When
+
+from councils.models import CouncilMembership
+from notifications import kinds
+from notifications.models import Observation, Reminder
+from notifications.services import Due, bilingual, due, observe, remind, subject_key, url_for
+
+from . import rules
+from .models import Group, GroupMembership, Objective, Workplan
+from .rules import _today
+
+DEADLINE_WINDOWS = ((1, kinds.DEADLINE_1), (7, kinds.DEADLINE_7), (30, kinds.DEADLINE_30))
+REVIEW_REASON_PAST_END = "past_end_date"
+REVIEW_REASON_MET = "objectives_met"
+
+
+def _batches(queryset, size=None):
+    """Keyset pagination by primary key: each batch is one query, none holds the whole set."""
+    size = size or settings.PORTAL_REMINDER_BATCH_SIZE
+    last = 0
+    while True:
+        batch = list(queryset.filter(pk__gt=last).order_by("pk")[:size])
+        if batch:
+            yield batch
+        if len(batch) < size:
+            return
+        last = batch[-1].pk
+
+
+def _not_reminded(model, kind_expression, date_field):
+    """Subjects without a reminder of this kind for this date yet (for anyone): those already
+    reminded drop out of the sweep, so its work follows what is new, not what piled up."""
+    return ~Exists(
+        Reminder.objects.filter(
+            content_type=ContentType.objects.get_for_model(model),
+            object_id=OuterRef("pk"),
+            kind=kind_expression,
+            due_date=OuterRef(date_field),
+        )
+    )
+
+
+def group_people(group_ids, roles=(GroupMembership.Role.CO_CHAIR,)) -> dict[int, list[int]]:
+    """{group id: [user ids]} of the groups' current co-chairs (or other roles): one query."""
+    people = defaultdict(list)
+    rows = (
+        GroupMembership.objects.active()
+        .filter(group_id__in=group_ids, role__in=roles, user__is_active=True)
+        .order_by("user_id")
+        .values_list("group_id", "user_id")
+    )
+    for group_id, user_id in rows:
+        people[group_id].append(user_id)
+    return people
+
+
+def council_people(council_ids, roles) -> dict[int, list[int]]:
+    """{council id: [user ids]} of the councils' current co-chairs or secretariat: one query."""
+    people = defaultdict(list)
+    rows = (
+        CouncilMembership.objects.active()
+        .filter(council_id__in=council_ids, role__in=roles, user__is_active=True)
+        .order_by("user_id")
+        .values_list("council_id", "user_id")
+    )
+    for council_id, user_id in rows:
+        people[council_id].append(user_id)
+    return people
+
+
+def council_people_by_group(group_ids, roles) -> dict[int, list[int]]:
+    """{group id: [user ids]}: people with these roles on the councils each group reports
+    to. Two queries."""
+    councils_of = defaultdict(list)
+    for group_id, council_id in Group.councils.through.objects.filter(
+        group_id__in=group_ids
+    ).values_list("group_id", "council_id"):
+        councils_of[group_id].append(council_id)
+    by_council = council_people({c for cs in councils_of.values() for c in cs}, roles)
+    return {
+        group_id: sorted({u for c in councils for u in by_council.get(c, [])})
+        for group_id, councils in councils_of.items()
+    }
+
+
+OVERSEERS = (CouncilMembership.Role.CO_CHAIR, CouncilMembership.Role.SECRETARIAT)
+
+
+def _group_context(group):
+    return {
+        "group": bilingual(group, "name"),
+        "url": url_for("workinggroups:group_detail", group.slug),
+    }
+
+
+# --- Deadlines of objectives and deliverables -----------------------------------------------
+
+
+def _deadline_objectives(day):
+    horizon = day + datetime.timedelta(days=DEADLINE_WINDOWS[-1][0])
+    coming = Objective.objects.filter(
+        rules.OPEN, due_date__gte=day, due_date__lte=horizon, group__in=Group.objects.current()
+    )
+    when = [When(due_date__lt=day, then=Value(kinds.OVERDUE))]
+    when += [
+        When(due_date__lte=day + datetime.timedelta(days=window), then=Value(kind))
+        for window, kind in DEADLINE_WINDOWS
+    ]
+    return (
+        (rules.overdue_objectives(day) | coming)
+        .annotate(reminder_kind=Case(*when, output_field=CharField()))
+        .filter(_not_reminded(Objective, OuterRef("reminder_kind"), "due_date"))
+        .select_related("group")
+    )
+
+
+def deadline_dues(day=None):
+    """Objectives and deliverables due in 30, 7 and 1 days → the group's co-chairs; missed
+    ones → the co-chairs and the group's council representatives. Yields one list per batch."""
+    day = _today(day)
+    roles = GroupMembership.Role
+    for batch in _batches(_deadline_objectives(day)):
+        group_ids = {o.group_id for o in batch}
+        cochairs = group_people(group_ids)
+        representatives = group_people(group_ids, roles=(roles.REPRESENTATIVE,))
+        dues = []
+        for objective in batch:
+            kind = objective.reminder_kind
+            recipients = list(cochairs.get(objective.group_id, []))
+            if kind == kinds.OVERDUE:
+                recipients += representatives.get(objective.group_id, [])
+            context = {
+                **_group_context(objective.group),
+                "objective": bilingual(objective, "title"),
+                "is_deliverable": objective.kind == Objective.Kind.DELIVERABLE,
+                "due_date": objective.due_date.isoformat(),
+                "days_left": (objective.due_date - day).days,
+            }
+            dues += [due(u, kind, objective, objective.due_date, context) for u in recipients]
+        yield dues
+
+
+def remind_deadlines(day=None) -> list[int]:
+    return [pk for dues in deadline_dues(day) for pk in remind(dues)]
+
+
+# --- Workplans not submitted ----------------------------------------------------------------
+
+
+def workplan_dues(day=None):
+    """Draft or returned workplans past their due date → the group's co-chairs."""
+    day = _today(day)
+    workplans = (
+        rules.workplans_not_submitted(day)
+        .filter(_not_reminded(Workplan, kinds.WORKPLAN_NOT_SUBMITTED, "due_date"))
+        .select_related("group")
+    )
+    for batch in _batches(workplans):
+        cochairs = group_people({w.group_id for w in batch})
+        dues = []
+        for workplan in batch:
+            context = {
+                **_group_context(workplan.group),
+                "version": workplan.version,
+                "period_start_date": workplan.period_start.isoformat(),
+                "period_end_date": workplan.period_end.isoformat(),
+                "due_date": workplan.due_date.isoformat(),
+            }
+            dues += [
+                due(u, kinds.WORKPLAN_NOT_SUBMITTED, workplan, workplan.due_date, context)
+                for u in cochairs.get(workplan.group_id, [])
+            ]
+        yield dues
+
+
+def remind_workplans(day=None) -> list[int]:
+    return [pk for dues in workplan_dues(day) for pk in remind(dues)]
+
+
+# --- Dissolution and usefulness reviews -----------------------------------------------------
+
+
+def review_anchor(group, day) -> tuple[datetime.date, str]:
+    """The date a dissolution review became due, and why: stable from one sweep to the next."""
+    if group.end_date and group.end_date < day:
+        return group.end_date, REVIEW_REASON_PAST_END
+    # All objectives met: the day the last one was completed (its start date if unrecorded).
+    return group.last_completed or group.start_date or datetime.date(2000, 1, 1), (
+        REVIEW_REASON_MET
+    )
+
+
+def dissolution_review_dues(day=None):
+    """Working groups due for a dissolution review → the co-chairs and the secretariat of the
+    councils they report to."""
+    day = _today(day)
+    groups = rules.due_for_dissolution_review(day).annotate(
+        last_completed=Max("objectives__completed_on", filter=Q(objectives__status="done"))
+    )
+    for batch in _batches(groups):
+        overseers = council_people_by_group({g.pk for g in batch}, OVERSEERS)
+        dues = []
+        for group in batch:
+            anchor, reason = review_anchor(group, day)
+            context = {
+                **_group_context(group),
+                "reason": reason,
+                "end_date": group.end_date.isoformat() if group.end_date else "",
+            }
+            dues += [
+                due(u, kinds.DISSOLUTION_REVIEW, group, anchor, context)
+                for u in overseers.get(group.pk, [])
+            ]
+        yield dues
+
+
+def usefulness_review_dues(day=None):
+    """Communities of practice past their usefulness review date → the co-chairs and the
+    secretariat of the councils they report to."""
+    day = _today(day)
+    groups = rules.usefulness_review_overdue(day).filter(
+        _not_reminded(Group, kinds.USEFULNESS_REVIEW, "next_review_date")
+    )
+    for batch in _batches(groups):
+        overseers = council_people_by_group({g.pk for g in batch}, OVERSEERS)
+        dues = []
+        for group in batch:
+            context = {
+                **_group_context(group),
+                "review_date": group.next_review_date.isoformat(),
+            }
+            dues += [
+                due(u, kinds.USEFULNESS_REVIEW, group, group.next_review_date, context)
+                for u in overseers.get(group.pk, [])
+            ]
+        yield dues
+
+
+def remind_reviews(day=None) -> list[int]:
+    claimed = [pk for dues in dissolution_review_dues(day) for pk in remind(dues)]
+    return claimed + [pk for dues in usefulness_review_dues(day) for pk in remind(dues)]
+
+
+# --- Liaison gaps ---------------------------------------------------------------------------
+
+
+def _gap_key(pair):
+    return subject_key(pair.group, "council", pair.council_id)
+
+
+def liaison_gap_dues(day=None) -> list[Due]:
+    """Liaison gaps seen by every sweep for PORTAL_LIAISON_GAP_DAYS days → the secretariat of
+    the council concerned. Records what it sees (notifications.Observation)."""
+    day = _today(day)
+    pairs = list(rules.liaison_gap_pairs())
+    first_seen = observe(kinds.LIAISON_GAP, {_gap_key(p) for p in pairs}, day)
+    persisting = [
+        p for p in pairs if (day - first_seen[_gap_key(p)]).days >= settings.PORTAL_LIAISON_GAP_DAYS
+    ]
+    secretariat = council_people(
+        {p.council_id for p in persisting}, (CouncilMembership.Role.SECRETARIAT,)
+    )
+    dues = []
+    for pair in persisting:
+        since = first_seen[_gap_key(pair)]
+        context = {
+            **_group_context(pair.group),
+            "council": bilingual(pair.council, "acronym"),
+            "since_date": since.isoformat(),
+            "days": (day - since).days,
+        }
+        dues += [
+            due(
+                u,
+                kinds.LIAISON_GAP,
+                pair.group,
+                since,
+                context,
+                key_parts=("council", pair.council_id),
+            )
+            for u in secretariat.get(pair.council_id, [])
+        ]
+    return dues
+
+
+def remind_liaison_gaps(day=None) -> list[int]:
+    return remind(liaison_gap_dues(day))
+
+
+# --- Weekly digest --------------------------------------------------------------------------
+
+
+def digest_items(day=None) -> dict[int, list[dict]]:
+    """What waits on each co-chair, for the weekly digest: {user id: [items]}.
+
+    Group co-chairs: their groups' open objectives overdue or due within 30 days, and their
+    workplans not submitted. Council co-chairs: groups of their councils due for a dissolution
+    or usefulness review. Seven queries, whatever the data.
+    """
+    day = _today(day)
+    horizon = day + datetime.timedelta(days=30)
+    items = defaultdict(list)
+
+    cochaired = defaultdict(list)
+    for user_id, group_id in (
+        GroupMembership.objects.active()
+        .filter(role=GroupMembership.Role.CO_CHAIR, user__is_active=True)
+        .values_list("user_id", "group_id")
+    ):
+        cochaired[group_id].append(user_id)
+    objectives = (
+        Objective.objects.filter(
+            rules.OPEN,
+            group_id__in=cochaired,
+            due_date__lte=horizon,
+            group__in=Group.objects.current(),
+        )
+        .select_related("group")
+        .order_by("due_date", "pk")
+    )
+    for o in objectives:
+        item = {
+            "type": "objective_overdue" if o.due_date < day else "objective_due",
+            **_group_context(o.group),
+            "objective": bilingual(o, "title"),
+            "due_date": o.due_date.isoformat(),
+        }
+        for user_id in cochaired[o.group_id]:
+            items[user_id].append(item)
+    for w in (
+        rules.workplans_not_submitted(day).filter(group_id__in=cochaired).select_related("group")
+    ):
+        item = {
+            "type": "workplan_not_submitted",
+            **_group_context(w.group),
+            "due_date": w.due_date.isoformat(),
+        }
+        for user_id in cochaired[w.group_id]:
+            items[user_id].append(item)
+
+    reviews = [(g, "dissolution_review") for g in rules.due_for_dissolution_review(day)]
+    reviews += [(g, "usefulness_review") for g in rules.usefulness_review_overdue(day)]
+    if reviews:
+        council_cochairs = council_people_by_group(
+            {g.pk for g, _ in reviews}, (CouncilMembership.Role.CO_CHAIR,)
+        )
+        for group, kind in reviews:
+            item = {"type": kind, **_group_context(group)}
+            for user_id in council_cochairs.get(group.pk, []):
+                items[user_id].append(item)
+    return dict(items)
+
+
+# --- Forecast for the secretariat -----------------------------------------------------------
+
+
+def forecast(start: datetime.date, end: datetime.date) -> list[dict]:
+    """Reminders the rules will send after `start` up to `end`, with their recipients.
+
+    Computed from the dates in the data: a deadline's windows and the day after it, a
+    workplan's, a group's end date or review date, a liaison gap's first sighting. Groups
+    whose objectives get all met in the meantime cannot be foreseen. Seven queries.
+    """
+    one = datetime.timedelta(days=1)
+    rows = []
+
+    def add(date, kind, subject, group, recipients, key=None):
+        if start < date <= end:
+            rows.append(
+                {
+                    "date": date,
+                    "kind": kind,
+                    "kind_label": kinds.get(kind).label,
+                    "subject_key": key or subject_key(subject),
+                    "group": group,
+                    "subject": subject,
+                    "recipient_ids": recipients,
+                }
+            )
+
+    objectives = Objective.objects.filter(
+        rules.OPEN,
+        group__in=Group.objects.current(),
+        due_date__gt=start - one,
+        due_date__lte=end + datetime.timedelta(days=DEADLINE_WINDOWS[-1][0]),
+    ).select_related("group")
+    workplans = Workplan.objects.filter(
+        status__in=[Workplan.Status.DRAFT, Workplan.Status.RETURNED],
+        group__in=Group.objects.current(),
+        due_date__gte=start,
+        due_date__lt=end,
+    ).select_related("group")
+    ending = rules.working_groups().filter(end_date__gte=start, end_date__lt=end)
+    reviews = Group.objects.filter(
+        kind=Group.Kind.COMMUNITY_OF_PRACTICE,
+        status=Group.Status.ACTIVE,
+        next_review_date__gte=start,
+        next_review_date__lt=end,
+    )
+    objectives, workplans, ending, reviews = (
+        list(objectives),
+        list(workplans),
+        list(ending),
+        list(reviews),
+    )
+    group_ids = {o.group_id for o in objectives} | {w.group_id for w in workplans}
+    cochairs = group_people(group_ids)
+    representatives = group_people(group_ids, roles=(GroupMembership.Role.REPRESENTATIVE,))
+    overseers = council_people_by_group({g.pk for g in ending + reviews}, OVERSEERS)
+
+    for o in objectives:
+        for window, kind in DEADLINE_WINDOWS:
+            when = o.due_date - datetime.timedelta(days=window)
+            add(when, kind, o, o.group, cochairs.get(o.group_id, []))
+        add(
+            o.due_date + one,
+            kinds.OVERDUE,
+            o,
+            o.group,
+            cochairs.get(o.group_id, []) + representatives.get(o.group_id, []),
+        )
+    for w in workplans:
+        add(
+            w.due_date + one, kinds.WORKPLAN_NOT_SUBMITTED, w, w.group, cochairs.get(w.group_id, [])
+        )
+    for g in ending:
+        add(g.end_date + one, kinds.DISSOLUTION_REVIEW, g, g, overseers.get(g.pk, []))
+    for g in reviews:
+        add(g.next_review_date + one, kinds.USEFULNESS_REVIEW, g, g, overseers.get(g.pk, []))
+
+    pairs = list(rules.liaison_gap_pairs())
+    seen = dict(
+        Observation.objects.filter(kind=kinds.LIAISON_GAP).values_list("subject_key", "first_seen")
+    )
+    secretariat = council_people(
+        {p.council_id for p in pairs}, (CouncilMembership.Role.SECRETARIAT,)
+    )
+    gap_days = datetime.timedelta(days=settings.PORTAL_LIAISON_GAP_DAYS)
+    for p in pairs:
+        first = seen.get(_gap_key(p), start)
+        recipients = secretariat.get(p.council_id, [])
+        # About: the council the group has nobody on.
+        add(first + gap_days, kinds.LIAISON_GAP, p.council, p.group, recipients, _gap_key(p))
+    return rows

@@ -1,0 +1,35 @@
+"""Periodic sweeps of the groups' rules; each calls one function of reminders.py.
+
+Scheduled through django-celery-beat (settings.PORTAL_PERIODIC_TASKS, `manage.py
+setup_schedules`). A sweep may run any number of times a day: each reminder is claimed once.
+"""
+
+import datetime
+
+from celery import shared_task
+
+from . import reminders
+
+
+def _day(day: str | None):
+    return datetime.date.fromisoformat(day) if day else None
+
+
+@shared_task
+def sweep_deadlines(day: str | None = None) -> int:
+    return len(reminders.remind_deadlines(_day(day)))
+
+
+@shared_task
+def sweep_workplans(day: str | None = None) -> int:
+    return len(reminders.remind_workplans(_day(day)))
+
+
+@shared_task
+def sweep_reviews(day: str | None = None) -> int:
+    return len(reminders.remind_reviews(_day(day)))
+
+
+@shared_task
+def sweep_liaison_gaps(day: str | None = None) -> int:
+    return len(reminders.remind_liaison_gaps(_day(day)))
