@@ -17,6 +17,8 @@ READERS = {
     "secretariat": 200,
 }
 EVERYONE_SIGNED_IN = {"anonymous": 302, **dict.fromkeys(PERSONAS[1:], 200)}
+POST_ONLY = {"anonymous": 302, **dict.fromkeys(PERSONAS[1:], 405)}
+SECRETARIAT_ONLY = {**dict.fromkeys(PERSONAS, 403), "anonymous": 302, "secretariat": 200}
 
 
 def everyone(status):
@@ -58,6 +60,27 @@ MATRIX = {
         "get",
         lambda w: reverse("workinggroups:group_detail", args=[w["group"].slug]),
         READERS,
+    ),
+    "notifications:inbox": ("get", lambda w: reverse("notifications:inbox"), EVERYONE_SIGNED_IN),
+    "notifications:preferences": (
+        "get",
+        lambda w: reverse("notifications:preferences"),
+        EVERYONE_SIGNED_IN,
+    ),
+    "notifications:mark_read": (
+        "get",
+        lambda w: reverse("notifications:mark_read", args=[1]),
+        POST_ONLY,
+    ),
+    "notifications:mark_all_read": (
+        "get",
+        lambda w: reverse("notifications:mark_all_read"),
+        POST_ONLY,
+    ),
+    "notifications:reminder_log": (
+        "get",
+        lambda w: reverse("notifications:reminder_log"),
+        SECRETARIAT_ONLY,
     ),
 }
 
@@ -109,3 +132,21 @@ def test_staff_reach_the_admin(world, client_for):
     world["secretariat"].is_superuser = True
     world["secretariat"].save()
     assert client_for(world["secretariat"]).get(reverse("admin:index")).status_code == 200
+
+
+def test_a_person_cannot_mark_someone_elses_notification(world, client_for):
+    from notifications.models import Notification
+
+    fields = {f.name for f in Notification._meta.get_fields()}
+    assert "recipient" in fields and "read_at" in fields
+    mine = Notification.objects.create(
+        recipient=world["member"],
+        kind="objective_due",
+        **{k: "x" for k in ("text_en", "text_fr") if k in fields},
+    )
+    response = client_for(world["outsider"]).post(
+        reverse("notifications:mark_read", args=[mine.pk])
+    )
+    assert response.status_code == 404
+    mine.refresh_from_db()
+    assert mine.read_at is None

@@ -62,8 +62,8 @@ INSTALLED_APPS = [
     "django_celery_beat",
     # Ours, lowest first: each app imports only from the ones above it in this list.
     "core",
-    "notifications",
     "councils",
+    "notifications",
     "workinggroups",
     "funding",
     "strategy",
