@@ -58,3 +58,14 @@ def test_a_required_bilingual_field_needs_one_language():
     assert "name_en" in excinfo.value.message_dict
     council.name_fr = "Conseil"
     council.full_clean()  # French alone is enough
+
+
+def test_bi_block_renders_paragraphs_as_html_and_escapes_content():
+    html = render('{{ v|bi:"block" }}', v=LocalizedText("First <b>one</b>\n\nSecond", "en"))
+    assert html == "<p>First &lt;b&gt;one&lt;/b&gt;</p>\n\n<p>Second</p>"
+
+
+def test_bi_block_fallback_keeps_paragraphs_inside_the_lang_div():
+    with translation.override("en"):
+        html = render('{{ v|bi:"block" }}', v=LocalizedText("Un\n\nDeux", "fr", is_fallback=True))
+    assert html.startswith('<div lang="fr"><p>Un</p>\n\n<p>Deux</p></div>')
