@@ -27,12 +27,16 @@ class _FundingFilterBase(django_filters.FilterSet):
         label=_("Priority"),
         field_name="priorities",
         queryset=Priority.objects.order_by("number"),
+        empty_label=_("All"),
     )
     council = django_filters.ModelChoiceFilter(
-        label=_("Council"), method="filter_council", queryset=Council.objects.all()
+        label=_("Council"),
+        method="filter_council",
+        queryset=Council.objects.all(),
+        empty_label=_("All"),
     )
-    fiscal_year = django_filters.TypedChoiceFilter(
-        label=_("Fiscal year"), choices=fiscal_year_choices, coerce=int
+    fiscal_year = django_filters.ChoiceFilter(
+        label=_("Fiscal year"), choices=fiscal_year_choices, empty_label=_("All")
     )
     sort = django_filters.ChoiceFilter(
         label=_("Sort by"), method="sort_by", choices=[], empty_label=None
@@ -76,10 +80,11 @@ class RequestFilter(_FundingFilterBase):
     DEFAULT_SORT = "recent"
 
     q = django_filters.CharFilter(label=_("Search"), method="search")
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=Status.choices)
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=Status.choices, empty_label=_("All")
+    )
     group = django_filters.ModelChoiceFilter(
-        label=_("Group"),
-        queryset=Group.objects.order_by("name_en"),
+        label=_("Group"), queryset=Group.objects.order_by("name_en"), empty_label=_("All")
     )
 
     class Meta:
@@ -110,6 +115,10 @@ class QueueFilter(_FundingFilterBase):
     }
     DEFAULT_SORT = "waiting"
 
+    group = django_filters.ModelChoiceFilter(
+        label=_("Group"), queryset=Group.objects.order_by("name_en"), empty_label=_("All")
+    )
+
     class Meta:
         model = FundingRequest
-        fields = ["council", "priority", "fiscal_year", "sort"]
+        fields = ["group", "council", "priority", "fiscal_year", "sort"]

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.fiscal import fiscal_year_label, fiscal_year_of, parse_fiscal_year
 from councils.models import Meeting, Priority
@@ -266,8 +267,8 @@ class ScheduleForm(VersionedForm):
 
 
 DECISION_CHOICES = [
-    (Status.APPROVED.value, _("Approved")),
-    (Status.NOT_APPROVED.value, _("Not approved")),
+    (Status.APPROVED.value, pgettext_lazy("members' decision", "Approved")),
+    (Status.NOT_APPROVED.value, pgettext_lazy("members' decision", "Not approved")),
     (Status.DEFERRED.value, _("Deferred to a later meeting")),
 ]
 

@@ -121,7 +121,7 @@ def home_section(user):
 
 def reviews_waiting(older_than):
     """[(request, co-chair)] for every recommendation still missing on a request whose current
-    revision was submitted before `older_than`. Four queries in all, for the reminders."""
+    revision was submitted before `older_than`. Five queries in all, for the reminders."""
     requests = list(
         FundingRequest.objects.filter(status__in=UNDER_REVIEW, submitted_at__lt=older_than)
         .select_related("group")

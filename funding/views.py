@@ -122,7 +122,11 @@ def review_queue(request):
     user = request.user
     if not can_use_review_queue(user):
         raise PermissionDenied
-    queue_filter = QueueFilter(request.GET, queryset=review_queue_queryset(user))
+    queue = review_queue_queryset(user)
+    queue_filter = QueueFilter(request.GET, queryset=queue)
+    queue_filter.filters["group"].queryset = Group.objects.filter(
+        pk__in=queue.values("group_id")
+    ).order_by("name_en")
     queue_filter.filters["council"].queryset = Council.objects.filter(
         pk__in=council_roles(user).co_chair_of
     )
