@@ -1,10 +1,53 @@
-"""The admin reads requests and their trail; the workflow's fields change only through the
-portal's services, so they are read-only here."""
+"""The admin reads requests and their trail (with simple-history's history pages). Nothing is
+changed here: every change goes through the portal's services, which check the transition
+table, lock the row and record who did what."""
 
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Attachment, FundingRequest, Recommendation, Revision, StatusChange
+
+
+class ReadOnlyAdminMixin:
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Recommendation)
+class RecommendationAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+    list_display = ("request", "reviewer", "decision", "revision", "created_at")
+    list_filter = ("decision",)
+    list_select_related = ("request", "reviewer")
+    readonly_fields = ("request", "revision", "reviewer", "decision", "comment", "created_at")
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+    list_display = ("original_name", "request", "kind", "size", "uploaded_at")
+    list_filter = ("kind",)
+    list_select_related = ("request",)
+    readonly_fields = (
+        "request",
+        "file",
+        "original_name",
+        "kind",
+        "content_type",
+        "size",
+        "uploaded_by",
+        "uploaded_at",
+    )
+
+
+@admin.register(Revision)
+class RevisionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("request", "number", "submitted_by", "submitted_at")
+    readonly_fields = ("request", "number", "content", "submitted_by", "submitted_at")
 
 
 class StatusChangeInline(admin.TabularInline):
@@ -39,7 +82,7 @@ class AttachmentInline(admin.TabularInline):
 
 
 @admin.register(FundingRequest)
-class FundingRequestAdmin(SimpleHistoryAdmin):
+class FundingRequestAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ("title_en", "group", "fiscal_year", "amount_requested", "status", "updated_at")
     list_filter = ("status", "fiscal_year", "priorities", "group__councils")
     search_fields = ("title_en", "title_fr", "group__name_en", "group__name_fr")
@@ -63,50 +106,3 @@ class FundingRequestAdmin(SimpleHistoryAdmin):
         "updated_at",
     )
     inlines = [RecommendationInline, AttachmentInline, StatusChangeInline]
-
-    def has_add_permission(self, request):
-        return False  # requests are created by group co-chairs in the portal
-
-    def save_model(self, request, obj, form, change):
-        obj.version += 1  # an admin correction makes open portal forms stale, as it should
-        super().save_model(request, obj, form, change)
-
-
-@admin.register(Recommendation)
-class RecommendationAdmin(SimpleHistoryAdmin):
-    list_display = ("request", "reviewer", "decision", "revision", "created_at")
-    list_filter = ("decision",)
-    list_select_related = ("request", "reviewer")
-    readonly_fields = ("request", "revision", "reviewer", "decision", "comment", "created_at")
-
-    def has_add_permission(self, request):
-        return False
-
-
-@admin.register(Attachment)
-class AttachmentAdmin(SimpleHistoryAdmin):
-    list_display = ("original_name", "request", "kind", "size", "uploaded_at")
-    list_filter = ("kind",)
-    list_select_related = ("request",)
-    readonly_fields = (
-        "request",
-        "file",
-        "original_name",
-        "kind",
-        "content_type",
-        "size",
-        "uploaded_by",
-        "uploaded_at",
-    )
-
-    def has_add_permission(self, request):
-        return False
-
-
-@admin.register(Revision)
-class RevisionAdmin(admin.ModelAdmin):
-    list_display = ("request", "number", "submitted_by", "submitted_at")
-    readonly_fields = ("request", "number", "content", "submitted_by", "submitted_at")
-
-    def has_add_permission(self, request):
-        return False

@@ -228,3 +228,25 @@ def test_demo_data_loads_twice_without_change(db, settings):
     assert {"in_review", "submitted", "scheduled", "approved", "returned", "draft"} <= statuses
     pilot = FundingRequest.objects.get(title_en__startswith="Digital identity pilot")
     assert pilot.group.slug == "digital-identity-wg" and pilot.status == S.IN_REVIEW
+
+
+def test_inline_diff_escapes_what_people_typed():
+    from funding.diff import inline_diff
+
+    html = inline_diff("Budget <b>old</b>", "Budget <script>alert(1)</script>")
+    assert "<script" not in html and "<b>" not in html and "&lt;" in html
+    assert html.startswith("Budget ") and "<del>" in html and "<ins>" in html
+
+
+def test_admin_shows_requests_read_only_with_history(submitted, client_for, django_user_model):
+    admin = django_user_model.objects.create_superuser("root", "root@example.gc.ca", "x" * 12)
+    c = client_for(admin)
+    assert c.get("/en/admin/funding/fundingrequest/").status_code == 200
+    page = c.get(f"/en/admin/funding/fundingrequest/{submitted.pk}/change/")
+    assert (
+        page.status_code == 200
+        and "Save" not in page.content.decode().split("submit-row")[-1][:200]
+    )
+    history = c.get(f"/en/admin/funding/fundingrequest/{submitted.pk}/history/")
+    assert history.status_code == 200
+    assert c.get("/en/admin/funding/fundingrequest/add/").status_code == 403
