@@ -9,6 +9,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.bilingual import current_language
 from core.fiscal import fiscal_year_label, fiscal_year_of, parse_fiscal_year
 from councils.models import Meeting, Priority
 from workinggroups.models import Group
@@ -39,13 +40,28 @@ def clean_amount(value, *, maximum=MAX_AMOUNT):
     return value
 
 
+class MoneyField(forms.DecimalField):
+    """Dollars as people type them: "$25,000.50" in English, "25 000,50 $" in French."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            text = value.strip().replace("$", "").replace("CAD", "").replace("CA", "")
+            for space in (" ", "\u00a0", "\u202f"):
+                text = text.replace(space, "")
+            if current_language() == "fr":
+                text = text.replace(",", ".")
+            elif "," in text and text.count(".") <= 1:
+                text = text.replace(",", "")  # thousands separators
+            value = text
+        return super().to_python(value)
+
+
 def amount_field(label, required=True, help_text=None):
-    return forms.DecimalField(
+    return MoneyField(
         label=label,
         required=required,
         max_digits=12,
         decimal_places=2,
-        localize=True,
         help_text=help_text,
         error_messages={
             "invalid": _("Enter an amount in dollars, such as 25000 or 25000.50."),

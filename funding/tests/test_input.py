@@ -40,11 +40,24 @@ def test_a_valid_request_is_saved_as_a_draft_with_its_attachments(
     assert sorted(a.original_name for a in obj.attachments.all()) == ["budget.docx", "plan.pdf"]
 
 
-def test_french_amounts_are_read_in_french(group_cochair, client_for, form_data):
+@pytest.mark.parametrize(
+    ("language", "typed"),
+    [
+        ("en", "25000.50"),
+        ("en", "$25,000.50"),
+        ("en", " 25,000.5 "),
+        ("fr", "25000,50"),
+        ("fr", "25 000,50 $"),
+        ("fr", "25\u00a0000,50\u00a0$"),
+    ],
+)
+def test_amounts_are_read_as_people_write_them_in_each_language(
+    group_cochair, client_for, form_data, language, typed
+):
     c = client_for(group_cochair)
     response = c.post(
-        "/fr/funding/new/",
-        {**form_data, "amount_requested": "25000,50", "fiscal_year": "2026-2027"},
+        f"/{language}/funding/new/",
+        {**form_data, "amount_requested": typed, "fiscal_year": "2026-2027"},
     )
     assert response.status_code == 302
     assert FundingRequest.objects.get().amount_requested == Decimal("25000.50")

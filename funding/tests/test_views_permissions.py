@@ -335,3 +335,47 @@ def test_an_attachment_is_not_reachable_through_another_request(
     attachment = with_attachment.attachments.get()
     url = reverse("funding:attachment_download", args=[other.pk, attachment.pk])
     expect(client_for(secretariat).get(url), 404)
+
+
+@pytest.mark.parametrize(
+    ("who", "code"),
+    [
+        ("anonymous", "login"),
+        ("outsider", 404),
+        ("member", 404),
+        ("council_cochair", 404),
+        ("secretariat", 403),
+    ],
+)
+def test_edit_post_is_refused_to_the_wrong_personas(
+    draft, personas, client_for, priority, who, code
+):
+    data = {
+        "version": draft.version,
+        "title_en": "Hijacked",
+        "summary_en": "x",
+        "amount_requested": "1",
+        "fiscal_year": "2026-27",
+        "priorities": [priority.pk],
+    }
+    response = client_for(personas[who]).post(
+        reverse("funding:request_edit", args=[draft.pk]), data
+    )
+    expect(response, code)
+    draft.refresh_from_db()
+    assert draft.title_en == "Digital identity pilot"
+
+
+def test_create_post_is_refused_to_a_council_cochair(council_cochair, client_for, group, priority):
+    from funding.models import FundingRequest
+
+    data = {
+        "group": group.pk,
+        "title_en": "x",
+        "summary_en": "x",
+        "amount_requested": "1",
+        "fiscal_year": "2026-27",
+        "priorities": [priority.pk],
+    }
+    expect(client_for(council_cochair).post(reverse("funding:request_create"), data), 403)
+    assert not FundingRequest.objects.exists()
