@@ -1,0 +1,124 @@
+import django_filters
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from core.bilingual import translated_order
+from core.fiscal import fiscal_year_label
+from councils.models import Council, Priority
+from workinggroups.models import Group
+
+from .models import FundingRequest, Status
+
+
+def fiscal_year_choices():
+    years = (
+        FundingRequest.objects.order_by("-fiscal_year")
+        .values_list("fiscal_year", flat=True)
+        .distinct()
+    )
+    return [(year, fiscal_year_label(year)) for year in years]
+
+
+class _FundingFilterBase(django_filters.FilterSet):
+    SORTS = {}
+    DEFAULT_SORT = ""
+
+    priority = django_filters.ModelChoiceFilter(
+        label=_("Priority"),
+        field_name="priorities",
+        queryset=Priority.objects.order_by("number"),
+        empty_label=_("All"),
+    )
+    council = django_filters.ModelChoiceFilter(
+        label=_("Council"),
+        method="filter_council",
+        queryset=Council.objects.all(),
+        empty_label=_("All"),
+    )
+    fiscal_year = django_filters.ChoiceFilter(
+        label=_("Fiscal year"), choices=fiscal_year_choices, empty_label=_("All")
+    )
+    sort = django_filters.ChoiceFilter(
+        label=_("Sort by"), method="sort_by", choices=[], empty_label=None
+    )
+
+    def __init__(self, data=None, *args, **kwargs):
+        if data is not None:
+            data = data.copy()
+            if not data.get("sort"):
+                data["sort"] = self.DEFAULT_SORT
+        super().__init__(data, *args, **kwargs)
+        self.filters["sort"].extra["choices"] = [
+            (k, label) for k, (label, _o) in self.SORTS.items()
+        ]
+
+    def filter_council(self, queryset, name, value):
+        return queryset.filter(group__in=Group.objects.filter(councils=value))
+
+    def sort_by(self, queryset, name, value):
+        _label, ordering = self.SORTS.get(value, self.SORTS[self.DEFAULT_SORT])
+        return queryset.order_by(*ordering(), "pk")
+
+    @property
+    def qs(self):
+        queryset = super().qs
+        if "sort" not in getattr(self.form, "cleaned_data", {}):
+            queryset = self.sort_by(queryset, "sort", self.DEFAULT_SORT)
+        return queryset
+
+
+class RequestFilter(_FundingFilterBase):
+    SORTS = {
+        "recent": (_("Most recently changed"), lambda: [F("updated_at").desc()]),
+        "oldest": (_("Oldest submission first"), lambda: [F("submitted_at").asc(nulls_last=True)]),
+        "amount_desc": (_("Largest amount first"), lambda: [F("amount_requested").desc()]),
+        "amount_asc": (_("Smallest amount first"), lambda: [F("amount_requested").asc()]),
+        "fiscal_year": (_("Fiscal year"), lambda: [F("fiscal_year").desc()]),
+        "group": (_("Group"), lambda: [translated_order("group__name")]),
+        "title": (_("Title"), lambda: [translated_order("title")]),
+    }
+    DEFAULT_SORT = "recent"
+
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=Status.choices, empty_label=_("All")
+    )
+    group = django_filters.ModelChoiceFilter(
+        label=_("Group"), queryset=Group.objects.order_by("name_en"), empty_label=_("All")
+    )
+
+    class Meta:
+        model = FundingRequest
+        fields = ["q", "status", "group", "priority", "council", "fiscal_year", "sort"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()[:100]
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(title_en__icontains=value)
+            | Q(title_fr__icontains=value)
+            | Q(summary_en__icontains=value)
+            | Q(summary_fr__icontains=value)
+            | Q(group__name_en__icontains=value)
+            | Q(group__name_fr__icontains=value)
+        )
+
+
+class QueueFilter(_FundingFilterBase):
+    SORTS = {
+        "waiting": (_("Waiting longest first"), lambda: [F("submitted_at").asc()]),
+        "recent": (_("Most recent first"), lambda: [F("submitted_at").desc()]),
+        "amount_desc": (_("Largest amount first"), lambda: [F("amount_requested").desc()]),
+        "amount_asc": (_("Smallest amount first"), lambda: [F("amount_requested").asc()]),
+        "group": (_("Group"), lambda: [translated_order("group__name")]),
+    }
+    DEFAULT_SORT = "waiting"
+
+    group = django_filters.ModelChoiceFilter(
+        label=_("Group"), queryset=Group.objects.order_by("name_en"), empty_label=_("All")
+    )
+
+    class Meta:
+        model = FundingRequest
+        fields = ["group", "council", "priority", "fiscal_year", "sort"]

@@ -1,0 +1,250 @@
+"""Reads of funding requests, each in a bounded number of queries whatever the data."""
+
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db.models import (
+    Count,
+    DecimalField,
+    Exists,
+    F,
+    Min,
+    OuterRef,
+    Q,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
+
+from councils.models import CouncilMembership, Priority
+from councils.permissions import council_roles, is_secretariat
+from workinggroups.models import Group, GroupMembership
+from workinggroups.permissions import group_roles
+
+from .models import (
+    EDITABLE,
+    ENDORSED_OR_LATER,
+    FINAL,
+    UNDER_REVIEW,
+    FundingRequest,
+    Recommendation,
+    Status,
+)
+
+
+def _count(condition=None):
+    return Count("pk", filter=condition, distinct=True)
+
+
+ZERO = Value(Decimal("0.00"), output_field=DecimalField(max_digits=14, decimal_places=2))
+
+
+def base_queryset():
+    return FundingRequest.objects.select_related(
+        "group", "meeting", "submitted_by"
+    ).prefetch_related("priorities", "group__councils")
+
+
+def visible_requests(user, queryset=None):
+    """The requests `user` may see: the same rule as permissions.can_view_request, as SQL."""
+    queryset = base_queryset() if queryset is None else queryset
+    if not getattr(user, "is_authenticated", False):
+        return queryset.none()
+    if is_secretariat(user):
+        return queryset
+    roles, groups = council_roles(user), group_roles(user)
+    condition = Q(group_id__in=groups.co_chair_of) | Q(created_by=user) | Q(submitted_by=user)
+    if roles.co_chair_of:
+        condition |= Q(
+            submitted_at__isnull=False,
+            group__in=Group.objects.filter(councils__in=roles.co_chair_of),
+        )
+    if roles.member_of:
+        condition |= Q(
+            status__in=ENDORSED_OR_LATER,
+            group__in=Group.objects.filter(councils__in=roles.member_of),
+        )
+    return queryset.filter(condition)
+
+
+def review_queue(user):
+    """What waits on this co-chair: requests under review in a council they co-chair, where
+    they are not recused and have not yet recommended on the current revision."""
+    roles, groups = council_roles(user), group_roles(user)
+    if not roles.co_chair_of:
+        return FundingRequest.objects.none()
+    already = Recommendation.objects.filter(
+        request=OuterRef("pk"), revision=OuterRef("revision"), reviewer=user
+    )
+    return (
+        base_queryset()
+        .filter(
+            status__in=UNDER_REVIEW,
+            group__in=Group.objects.filter(councils__in=roles.co_chair_of),
+        )
+        .exclude(group_id__in=groups.groups)
+        .exclude(created_by=user)
+        .exclude(submitted_by=user)
+        .exclude(Exists(already))
+    )
+
+
+def home_section(user):
+    """The funding part of "What waits on me" on the home page."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    section = {"template": "funding/partials/home_section.html"}
+    if council_roles(user).co_chair_of:
+        queue = review_queue(user).aggregate(count=_count(), oldest=Min("submitted_at"))
+        section["queue_count"] = queue["count"]
+        section["queue_oldest"] = queue["oldest"]
+    cochaired = group_roles(user).co_chair_of
+    if cochaired:
+        # Drafts and returned requests first (they wait on the group), then those in progress.
+        section["own_requests"] = list(
+            FundingRequest.objects.filter(group_id__in=cochaired)
+            .exclude(status__in=FINAL)
+            .select_related("group")
+            .annotate(waits_on_group=Q(status__in=EDITABLE))
+            .order_by("-waits_on_group", "-updated_at")[:10]
+        )
+    if is_secretariat(user):
+        counts = FundingRequest.objects.aggregate(
+            to_schedule=_count(Q(status__in=[Status.ENDORSED, Status.DEFERRED])),
+            to_decide=_count(Q(status=Status.SCHEDULED)),
+        )
+        section.update(counts)
+    if len(section) == 1:
+        return None  # neither a reviewer, a requester nor the secretariat
+    return section
+
+
+def reviews_waiting(older_than):
+    """[(request, co-chair)] for every recommendation still missing on a request whose current
+    revision was submitted before `older_than`. Five queries in all, for the reminders."""
+    requests = list(
+        FundingRequest.objects.filter(status__in=UNDER_REVIEW, submitted_at__lt=older_than)
+        .select_related("group")
+        .prefetch_related("group__councils")
+        .order_by("submitted_at", "pk")
+    )
+    if not requests:
+        return []
+    council_ids = {c.pk for r in requests for c in r.group.councils.all()}
+    cochairs = defaultdict(list)
+    for membership in (
+        CouncilMembership.objects.active()
+        .filter(council_id__in=council_ids, role=CouncilMembership.Role.CO_CHAIR)
+        .select_related("user", "user__profile")
+        .order_by("user__last_name", "user_id")
+    ):
+        cochairs[membership.council_id].append(membership.user)
+    group_members = defaultdict(set)
+    for group_id, user_id in (
+        GroupMembership.objects.active()
+        .filter(group_id__in={r.group_id for r in requests})
+        .values_list("group_id", "user_id")
+    ):
+        group_members[group_id].add(user_id)
+    done = set(
+        Recommendation.objects.filter(request__in=requests)
+        .filter(revision=F("request__revision"))
+        .values_list("request_id", "reviewer_id")
+    )
+    pairs = []
+    for request in requests:
+        recused = group_members[request.group_id] | {request.created_by_id, request.submitted_by_id}
+        seen = set()
+        for council in request.group.councils.all():
+            for user in cochairs[council.pk]:
+                if user.pk in seen or user.pk in recused or (request.pk, user.pk) in done:
+                    continue
+                seen.add(user.pk)
+                pairs.append((request, user))
+    return pairs
+
+
+def _money_sum(amount, condition):
+    return Coalesce(Sum(amount, filter=condition), ZERO)
+
+
+REQUESTED = ~Q(status__in=[Status.DRAFT, Status.WITHDRAWN]) & Q(submitted_at__isnull=False)
+ENDORSED = Q(status__in=ENDORSED_OR_LATER)
+APPROVED = Q(status=Status.APPROVED)
+
+
+def funding_totals(fiscal_year=None, council=None):
+    """Per (priority, fiscal year): the sums requested, endorsed and approved, in the database.
+
+    - requested: every request submitted for review and not withdrawn;
+    - endorsed: the amount requested of those the co-chairs endorsed (whatever came after);
+    - approved: the amount the members approved.
+    A request that advances several priorities counts fully under each of them; use
+    `funding_totals_by_year` for totals that count each request once.
+
+    Returns dicts with priority_id, priority (the Priority), fiscal_year, requested, endorsed,
+    approved and count, ordered by fiscal year then priority number.
+    """
+    queryset = FundingRequest.objects.filter(REQUESTED)
+    if fiscal_year is not None:
+        queryset = queryset.filter(fiscal_year=fiscal_year)
+    if council is not None:
+        queryset = queryset.filter(group__in=Group.objects.filter(councils=council))
+    rows = list(
+        queryset.filter(priorities__isnull=False)
+        .values("priorities", "fiscal_year")
+        .annotate(
+            requested=_money_sum("amount_requested", Q()),
+            endorsed=_money_sum("amount_requested", ENDORSED),
+            approved=_money_sum("amount_approved", APPROVED),
+            count=_count(),
+        )
+        .order_by("fiscal_year", "priorities")
+    )
+    priorities = Priority.objects.in_bulk({row["priorities"] for row in rows})
+    result = []
+    for row in rows:
+        priority_id = row.pop("priorities")
+        result.append({"priority_id": priority_id, "priority": priorities[priority_id], **row})
+    result.sort(key=lambda r: (r["fiscal_year"], r["priority"].number, r["priority_id"]))
+    return result
+
+
+def funding_totals_by_year(fiscal_year=None, council=None):
+    """{fiscal_year: {requested, endorsed, approved, count}} counting each request once."""
+    queryset = FundingRequest.objects.filter(REQUESTED)
+    if fiscal_year is not None:
+        queryset = queryset.filter(fiscal_year=fiscal_year)
+    if council is not None:
+        queryset = queryset.filter(group__in=Group.objects.filter(councils=council))
+    rows = (
+        queryset.values("fiscal_year")
+        .annotate(
+            requested=_money_sum("amount_requested", Q()),
+            endorsed=_money_sum("amount_requested", ENDORSED),
+            approved=_money_sum("amount_approved", APPROVED),
+            count=_count(),
+        )
+        .order_by("fiscal_year")
+    )
+    return {row.pop("fiscal_year"): row for row in rows}
+
+
+def fiscal_years_with_requests():
+    return list(
+        FundingRequest.objects.order_by("-fiscal_year")
+        .values_list("fiscal_year", flat=True)
+        .distinct()
+    )
+
+
+def past_requests(request, user):
+    """The group's other requests this person may see, with their decisions."""
+    return (
+        visible_requests(user, FundingRequest.objects.all())
+        .filter(group_id=request.group_id)
+        .exclude(pk=request.pk)
+        .exclude(status=Status.DRAFT)
+        .select_related("meeting")
+        .order_by("-fiscal_year", "-created_at")[:20]
+    )

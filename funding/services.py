@@ -1,0 +1,432 @@
+"""Every write to a funding request goes through here.
+
+Each service locks the request row (`select_for_update`) and compares the version the person
+read with the current one, so of two people acting at once exactly one wins; the other gets a
+`StaleRequest` and the view gives them back what they typed.
+"""
+
+import logging
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.emails import send_email
+from councils.models import CouncilMembership, Meeting
+from councils.permissions import is_secretariat
+from workinggroups.models import GroupMembership
+
+from .models import (
+    EDITABLE,
+    MAX_ATTACHMENTS,
+    TRANSITIONS,
+    UNDER_REVIEW,
+    Actor,
+    Attachment,
+    FundingRequest,
+    Recommendation,
+    Revision,
+    Status,
+    StatusChange,
+)
+from .permissions import can_review_request, is_recused, is_requester, reviewing_councils
+from .review import review_state
+
+logger = logging.getLogger(__name__)
+
+
+class WorkflowError(Exception):
+    """A refusal with a message meant for the person who asked."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+class StaleRequest(WorkflowError):
+    """The request changed since the person loaded the page they acted from."""
+
+
+def _lock(request, expected_version) -> FundingRequest:
+    locked = FundingRequest.objects.select_for_update().get(pk=request.pk)
+    if expected_version is not None and locked.version != int(expected_version):
+        raise StaleRequest(
+            _(
+                "Someone else changed this request while you had it open (it is now “%(status)s”). "
+                "Nothing of yours was saved: read the current version below, then try again — "
+                "what you typed is still in the form."
+            )
+            % {"status": locked.get_status_display()}
+        )
+    return locked
+
+
+def actor_roles(user, request) -> set:
+    """The roles of the transition table that `user` holds for this request."""
+    roles = set()
+    if is_requester(user, request):
+        roles.add(Actor.REQUESTER)
+    if is_secretariat(user):
+        roles.add(Actor.SECRETARIAT)
+    if reviewing_councils(user, request) and not is_recused(user, request):
+        roles.add(Actor.REVIEWER)
+    return roles
+
+
+def _check_allowed(locked, *, to, by):
+    """Refuse, with the table's words, a step the table does not allow this person."""
+    allowed = TRANSITIONS.get(locked.status, {})
+    if to not in allowed:
+        raise WorkflowError(
+            _("A request that is “%(old)s” cannot become “%(new)s”.")
+            % {"old": locked.get_status_display(), "new": Status(to).label}
+        )
+    if allowed[to] not in actor_roles(by, locked):
+        raise WorkflowError(
+            _("Only %(actor)s can make a request “%(new)s”.")
+            % {"actor": Actor(allowed[to]).label, "new": Status(to).label}
+        )
+
+
+def _transition(locked, *, to, by, reason=""):
+    """Apply one row of TRANSITIONS to a locked request; the caller saves nothing else."""
+    _check_allowed(locked, to=to, by=by)
+    old = locked.status
+    locked.status = to
+    locked.version += 1
+    locked.full_clean()
+    locked.save()
+    StatusChange.objects.create(
+        request=locked,
+        old_status=old,
+        new_status=to,
+        by=by,
+        at=timezone.now(),
+        reason=reason,
+        revision=locked.revision,
+    )
+    return locked
+
+
+@transaction.atomic
+def funding_request_transition(*, request, to, by, reason="", expected_version=None):
+    """The generic transition, for the steps that carry no data of their own."""
+    locked = _lock(request, expected_version)
+    return _transition(locked, to=to, by=by, reason=reason)
+
+
+# --- Content -----------------------------------------------------------------------------------
+
+
+def _store_attachments(request, uploads, by):
+    """Save checked files; if one fails, remove the ones already written (no orphans)."""
+    written = []
+    try:
+        for checked in uploads:
+            attachment = Attachment(
+                request=request,
+                original_name=checked.original_name,
+                kind=checked.kind,
+                content_type=checked.content_type,
+                size=checked.size,
+                uploaded_by=by,
+            )
+            checked.upload.seek(0)
+            attachment.file.save(checked.original_name, checked.upload, save=False)
+            written.append(attachment.file.name)
+            attachment.full_clean()
+            attachment.save()
+    except Exception:
+        for name in written:
+            Attachment.file.field.storage.delete(name)
+        raise
+
+
+def _check_attachment_count(request, adding, removing=0):
+    total = request.attachments.count() - removing + adding
+    if total > MAX_ATTACHMENTS:
+        raise ValidationError(
+            {
+                "attachments": _("A request may have at most %(max)s attachments.")
+                % {"max": MAX_ATTACHMENTS}
+            }
+        )
+
+
+@transaction.atomic
+def funding_request_create(*, group, by, data, priorities, attachments=()):
+    if group.pk not in _cochaired_group_ids(by):
+        raise WorkflowError(_("Only a co-chair of the group can request funding for it."))
+    request = FundingRequest(group=group, created_by=by, **data)
+    request.full_clean()
+    request.save()
+    if not priorities:
+        raise ValidationError({"priorities": _("Choose at least one priority.")})
+    request.priorities.set(priorities)
+    _check_attachment_count(request, len(attachments))
+    _store_attachments(request, attachments, by)
+    return request
+
+
+@transaction.atomic
+def funding_request_update(
+    *, request, by, expected_version, data, priorities, attachments=(), remove=()
+):
+    locked = _lock(request, expected_version)
+    if locked.status not in EDITABLE:
+        raise WorkflowError(
+            _("A request that is “%(status)s” is frozen: it changes only through its review.")
+            % {"status": locked.get_status_display()}
+        )
+    if not is_requester(by, locked):
+        raise WorkflowError(_("Only the requesting group's co-chairs can change this request."))
+    for name, value in data.items():
+        setattr(locked, name, value)
+    locked.version += 1
+    locked.full_clean()
+    locked.save()
+    if not priorities:
+        raise ValidationError({"priorities": _("Choose at least one priority.")})
+    locked.priorities.set(priorities)
+    to_remove = list(locked.attachments.filter(pk__in=[a.pk for a in remove]))
+    _check_attachment_count(locked, len(attachments), len(to_remove))
+    names = [a.file.name for a in to_remove]
+    for attachment in to_remove:
+        attachment.delete()
+    storage = Attachment.file.field.storage
+    transaction.on_commit(lambda: [storage.delete(n) for n in names])
+    _store_attachments(locked, attachments, by)
+    return locked
+
+
+def _cochaired_group_ids(user):
+    return set(
+        GroupMembership.objects.active()
+        .filter(user=user, role=GroupMembership.Role.CO_CHAIR)
+        .values_list("group_id", flat=True)
+    )
+
+
+# --- Workflow ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def funding_request_submit(*, request, by, expected_version, reason=""):
+    locked = _lock(request, expected_version)
+    _check_allowed(locked, to=Status.SUBMITTED, by=by)  # before submitted_by is set to `by`
+    if not locked.group.councils.exists():
+        raise WorkflowError(
+            _(
+                "“%(group)s” reports to no council, so no co-chair could review this request. "
+                "Ask the secretariat to record the councils the group reports to."
+            )
+            % {"group": locked.group.name}
+        )
+    priorities = list(locked.priorities.all())
+    if not priorities:
+        raise WorkflowError(_("Choose at least one priority before submitting."))
+    locked.full_clean()
+    resubmission = locked.status == Status.RETURNED
+    locked.revision += 1
+    locked.submitted_by = by
+    locked.submitted_at = timezone.now()
+    if not reason:
+        reason = (_("Resubmitted as revision %(number)s.") if resubmission else _("Submitted.")) % {
+            "number": locked.revision
+        }
+    _transition(locked, to=Status.SUBMITTED, by=by, reason=reason)
+    Revision.objects.create(
+        request=locked,
+        number=locked.revision,
+        content=locked.content_snapshot(priorities=priorities),
+        submitted_by=by,
+        submitted_at=locked.submitted_at,
+    )
+    state = review_state(locked)
+    reviewers = [u for c in state.councils for u in c.reviewers]
+    _notify(
+        _unique(reviewers),
+        "funding-submitted",
+        {"funding_request": locked, "resubmission": resubmission},
+    )
+    return locked
+
+
+@transaction.atomic
+def funding_request_withdraw(*, request, by, expected_version, reason=""):
+    locked = _lock(request, expected_version)
+    return _transition(locked, to=Status.WITHDRAWN, by=by, reason=reason)
+
+
+@transaction.atomic
+def recommendation_record(*, request, by, decision, comment, expected_version):
+    """Record a co-chair's recommendation and apply the endorsement rule."""
+    locked = _lock(request, expected_version)
+    if locked.status not in UNDER_REVIEW:
+        raise WorkflowError(
+            _("This request is no longer under review: it is “%(status)s”.")
+            % {"status": locked.get_status_display()}
+        )
+    if not reviewing_councils(by, locked):
+        raise WorkflowError(
+            _("Only the co-chairs of the councils the group reports to review its requests.")
+        )
+    if is_recused(by, locked) or not can_review_request(by, locked):
+        raise WorkflowError(
+            _(
+                "You are recused from this request: you co-chair or belong to the requesting "
+                "group, or you created or submitted the request."
+            )
+        )
+    if Recommendation.objects.filter(
+        request=locked, revision=locked.revision, reviewer=by
+    ).exists():
+        raise WorkflowError(_("You have already recorded your recommendation on this version."))
+    recommendation = Recommendation(
+        request=locked,
+        revision=locked.revision,
+        reviewer=by,
+        decision=decision,
+        comment=(comment or "").strip(),
+        created_at=timezone.now(),
+    )
+    recommendation.full_clean()
+    recommendation.save()
+    if locked.status == Status.SUBMITTED:
+        _transition(
+            locked, to=Status.IN_REVIEW, by=by, reason=_("The first recommendation was recorded.")
+        )
+    outcome = review_state(locked).outcome
+    if outcome is None:
+        locked.version += 1  # the next person to act must have seen this recommendation
+        locked.save(update_fields=["version", "updated_at"])
+        return locked, recommendation
+    _transition(locked, to=outcome, by=by, reason=recommendation.comment)
+    email = {
+        Status.ENDORSED: "funding-endorsed",
+        Status.RETURNED: "funding-returned",
+        Status.DECLINED: "funding-declined",
+    }[outcome]
+    _notify(
+        requesters(locked), email, {"funding_request": locked, "recommendation": recommendation}
+    )
+    return locked, recommendation
+
+
+@transaction.atomic
+def funding_request_schedule(*, request, by, meeting, expected_version, reason=""):
+    locked = _lock(request, expected_version)
+    _check_allowed(locked, to=Status.SCHEDULED, by=by)
+    if meeting.status != Meeting.Status.PLANNED:
+        raise ValidationError({"meeting": _("Choose a meeting that is still planned.")})
+    group_councils = set(locked.group.councils.values_list("pk", flat=True))
+    if not group_councils & set(meeting.councils.values_list("pk", flat=True)):
+        raise ValidationError(
+            {"meeting": _("Choose a meeting of a council the requesting group reports to.")}
+        )
+    locked.meeting = meeting
+    _transition(
+        locked,
+        to=Status.SCHEDULED,
+        by=by,
+        reason=reason or _("Placed on the agenda of %(meeting)s.") % {"meeting": meeting},
+    )
+    _notify(
+        requesters(locked), "funding-scheduled", {"funding_request": locked, "meeting": meeting}
+    )
+    return locked
+
+
+DECISIONS = (Status.APPROVED, Status.NOT_APPROVED, Status.DEFERRED)
+
+
+@transaction.atomic
+def funding_request_record_decision(
+    *,
+    request,
+    by,
+    outcome,
+    expected_version,
+    amount_approved=None,
+    votes_for=None,
+    votes_against=None,
+    votes_abstaining=None,
+    note="",
+):
+    locked = _lock(request, expected_version)
+    if outcome not in DECISIONS:
+        raise ValidationError({"outcome": _("Choose approved, not approved or deferred.")})
+    _check_allowed(locked, to=outcome, by=by)
+    if outcome == Status.APPROVED:
+        if amount_approved is None:
+            raise ValidationError({"amount_approved": _("Enter the amount the members approved.")})
+        if amount_approved > locked.amount_requested:
+            raise ValidationError(
+                {"amount_approved": _("The approved amount cannot exceed the amount requested.")}
+            )
+        locked.amount_approved = amount_approved
+    else:
+        locked.amount_approved = None
+    meeting = locked.meeting
+    locked.votes_for, locked.votes_against = votes_for, votes_against
+    locked.votes_abstaining = votes_abstaining
+    locked.decision_note = note or ""
+    if outcome == Status.DEFERRED:
+        locked.meeting = None  # to be scheduled again; the status change keeps the meeting
+    else:
+        locked.decided_at = timezone.now()
+    reason = note or ""
+    if meeting is not None:
+        reason = (_("At %(meeting)s.") % {"meeting": meeting} + " " + reason).strip()
+    _transition(locked, to=outcome, by=by, reason=reason)
+    recipients = requesters(locked) + council_cochairs(locked)
+    _notify(
+        _unique(recipients), "funding-decision", {"funding_request": locked, "meeting": meeting}
+    )
+    return locked
+
+
+# --- Who hears about it ------------------------------------------------------------------------
+
+
+def _unique(users):
+    seen, people = set(), []
+    for user in users:
+        if user.pk not in seen:
+            seen.add(user.pk)
+            people.append(user)
+    return people
+
+
+def requesters(request):
+    """The person who submitted the request and the group's current co-chairs."""
+    people = [
+        m.user
+        for m in GroupMembership.objects.active()
+        .filter(group_id=request.group_id, role=GroupMembership.Role.CO_CHAIR)
+        .select_related("user__profile")
+    ]
+    if request.submitted_by_id:
+        people.insert(0, request.submitted_by)
+    return _unique(people)
+
+
+def council_cochairs(request):
+    return _unique(
+        m.user
+        for m in CouncilMembership.objects.active()
+        .filter(council__groups=request.group_id, role=CouncilMembership.Role.CO_CHAIR)
+        .select_related("user__profile")
+    )
+
+
+def _notify(users, template, context):
+    """E-mail each person in their own language, once the transaction has committed."""
+    people = list(users)
+
+    def send():
+        for user in people:
+            send_email(template, to_user=user, context=context)
+
+    transaction.on_commit(send, robust=True)

@@ -1,0 +1,70 @@
+"""In Chromium: a council co-chair signs in, opens the queue and endorses a request; then the
+secretariat places it on a meeting's agenda and records the members' approval."""
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+
+from funding.models import FundingRequest, Status
+from tests.browser import axe_violations, describe, sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+TITLE = "Citizen panels on the client journey for life events"  # CCS WG reports to PSSDC only
+
+
+@pytest.fixture
+def demo_world(settings):
+    settings.DEBUG = True
+    call_command("load_demo", verbosity=0)
+    settings.DEBUG = False
+
+
+def test_cochair_endorses_and_secretariat_records_the_approval(live_server, page, demo_world):
+    request = FundingRequest.objects.get(title_en=TITLE)
+    assert request.status == Status.SUBMITTED
+
+    sign_in(page, live_server.url, "cochair.pssdc")
+    page.get_by_role("link", name="funding requests wait on your recommendation").click()
+    page.wait_for_load_state("networkidle")
+    assert page.get_by_role("heading", level=1).inner_text() == "My review queue"
+    page.get_by_role("link", name=TITLE).click()
+    page.wait_for_load_state("networkidle")
+    assert page.get_by_role("heading", name="The endorsement rule").is_visible()
+    violations = axe_violations(page)
+    assert not violations, describe(violations)
+
+    page.get_by_label("Endorse", exact=True).check()
+    page.get_by_label("Comment").fill("Well aligned with the client-centred service priority.")
+    page.get_by_role("button", name="Record my recommendation").click()
+    page.wait_for_load_state("networkidle")
+    assert page.get_by_text("Your recommendation is recorded.").is_visible()
+    request.refresh_from_db()
+    assert request.status == Status.ENDORSED
+    assert any("Endorsed" in m.subject for m in mail.outbox)
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_load_state("networkidle")
+
+    sign_in(page, live_server.url, "secretariat")
+    page.goto(f"{live_server.url}/en/funding/{request.pk}/")
+    page.get_by_role("combobox", name="Meeting").select_option(
+        label="Joint councils meeting — winter 2027 (2027-02-25)"
+    )
+    page.get_by_role("button", name="Schedule").click()
+    page.wait_for_load_state("networkidle")
+    assert page.get_by_text("The request is on the meeting's agenda.").is_visible()
+
+    page.get_by_label("Approved", exact=True).check()
+    page.get_by_label("Amount approved (CAD)").fill("80000")
+    page.get_by_label("Votes for").fill("15")
+    page.get_by_label("Votes against").fill("0")
+    page.get_by_role("button", name="Record the decision").click()
+    page.wait_for_load_state("networkidle")
+    assert page.get_by_role("heading", name="The members' decision").is_visible()
+    assert page.get_by_text("$80,000.00").first.is_visible()
+    violations = axe_violations(page)
+    assert not violations, describe(violations)
+    request.refresh_from_db()
+    assert request.status == Status.APPROVED and str(request.amount_approved) == "80000.00"
+    decision_mail = [m for m in mail.outbox if "groupchair@councils.example" in m.to]
+    assert any("80,000.00" in m.body for m in decision_mail)

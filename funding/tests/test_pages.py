@@ -1,0 +1,252 @@
+"""What the pages show: the review page's context, the queue, the overview and its CSV."""
+
+import csv
+import io
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from funding import services
+from funding.models import FundingRequest, Status
+from funding.tests.conftest import request_data
+from funding.tests.factories import FundingRequestFactory
+from workinggroups.tests.factories import ObjectiveFactory
+
+S = Status
+
+
+def test_review_page_shows_everything_a_reviewer_needs(
+    submitted, group, group_cochair, council_cochair, client_for, priority, in_state
+):
+    ObjectiveFactory(group=group, title_en="Publish the trust framework", priority=priority)
+    FundingRequestFactory(
+        group=group,
+        created_by=group_cochair,
+        status=S.APPROVED,
+        submitted=True,
+        title_en="Last year's pilot",
+        amount_approved=Decimal("5000"),
+    )
+    response = client_for(council_cochair).get(
+        reverse("funding:request_detail", args=[submitted.pk])
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "The endorsement rule" in page and "at least one co-chair of each council" in page
+    assert "Publish the trust framework" in page  # the group's objectives
+    assert "Last year&#x27;s pilot" in page and "$5,000.00" in page  # past requests, decisions
+    assert "a priority the group serves" in page  # alignment
+    assert "Your recommendation" in page and "Record my recommendation" in page
+    assert "Waiting on:" in page
+    assert "<p>Pilot verifiable credentials.</p>" in page and "&lt;p&gt;" not in page
+    french = client_for(council_cochair).get(f"/fr/funding/{submitted.pk}/").content.decode()
+    assert '<div lang="en"><p>Pilot verifiable credentials.</p></div>' in french
+
+
+def test_review_page_shows_other_recommendations_and_the_changes_since_the_last_version(
+    joint_submitted, joint_cochair, council_cochair, council2_cochair, client_for, priority
+):
+    services.recommendation_record(
+        request=joint_submitted,
+        by=council_cochair,
+        decision="endorse",
+        comment="Fine by me.",
+        expected_version=joint_submitted.version,
+    )
+    joint_submitted.refresh_from_db()
+    obj, _ = services.recommendation_record(
+        request=joint_submitted,
+        by=council2_cochair,
+        decision="return",
+        comment="Budget?",
+        expected_version=joint_submitted.version,
+    )
+    obj = services.funding_request_update(
+        request=obj,
+        by=joint_cochair,
+        expected_version=obj.version,
+        data=request_data(
+            summary_en="Pilot verifiable credentials in two provinces.",
+            amount_requested=Decimal("20000"),
+        ),
+        priorities=[priority],
+    )
+    obj = services.funding_request_submit(
+        request=obj, by=joint_cochair, expected_version=obj.version
+    )
+    page = (
+        client_for(council_cochair)
+        .get(reverse("funding:request_detail", args=[obj.pk]))
+        .content.decode()
+    )
+    assert "What changed since revision 1" in page
+    assert "<ins> in two provinces</ins>" in page
+    assert "$25,000.00" in page and "$20,000.00" in page
+    assert "On earlier versions" in page and "Budget?" in page and "Fine by me." in page
+
+
+def test_recused_cochair_reads_but_is_told_why_they_cannot_recommend(
+    submitted, group, council_cochair, client_for
+):
+    from workinggroups.tests.factories import GroupMembershipFactory
+
+    GroupMembershipFactory(user=council_cochair, group=group, role="member")
+    page = (
+        client_for(council_cochair)
+        .get(reverse("funding:request_detail", args=[submitted.pk]))
+        .content.decode()
+    )
+    assert "You are recused from this request" in page
+    assert "Record my recommendation" not in page
+    assert "Recused:" in page
+
+
+def test_review_queue_lists_what_waits_with_filters_and_sorting(
+    group,
+    group_cochair,
+    council_cochair,
+    client_for,
+    priority,
+    joint_group,
+    joint_cochair,
+    council2,
+):
+    small = services.funding_request_create(
+        group=group,
+        by=group_cochair,
+        data=request_data(title_en="Small", amount_requested=Decimal("100")),
+        priorities=[priority],
+    )
+    big = services.funding_request_create(
+        group=group,
+        by=group_cochair,
+        data=request_data(title_en="Big", amount_requested=Decimal("90000")),
+        priorities=[priority],
+    )
+    joint = services.funding_request_create(
+        group=joint_group,
+        by=joint_cochair,
+        data=request_data(title_en="Joint"),
+        priorities=[priority],
+    )
+    for obj, by in ((small, group_cochair), (big, group_cochair), (joint, joint_cochair)):
+        services.funding_request_submit(request=obj, by=by, expected_version=obj.version)
+    c = client_for(council_cochair)
+    url = reverse("funding:review_queue")
+    response = c.get(url)
+    assert [r.title_en for r in response.context["object_list"]] == ["Small", "Big", "Joint"]
+    page = response.content.decode()
+    assert "Waiting since" in page and "$90,000.00" in page and "Digital identity" in page
+    by_amount = c.get(url, {"sort": "amount_desc"}).context["object_list"]
+    assert by_amount[0].title_en == "Big"
+    only_joint = c.get(url, {"group": joint_group.pk}).context["object_list"]
+    assert [r.title_en for r in only_joint] == ["Joint"]
+    # Only the councils I co-chair are offered; another council's code is ignored.
+    assert len(c.get(url, {"council": council2.pk}).context["object_list"]) == 3
+    recent = c.get(url, {"fiscal_year": "2026", "sort": "recent"}).context["object_list"]
+    assert [r.title_en for r in recent] == ["Joint", "Big", "Small"]
+    # Once recommended, it leaves my queue.
+    big.refresh_from_db()
+    services.recommendation_record(
+        request=big,
+        by=council_cochair,
+        decision="endorse",
+        comment="",
+        expected_version=big.version,
+    )
+    assert "Big" not in [r.title_en for r in c.get(url).context["object_list"]]
+
+
+def test_overview_and_csv(in_state, secretariat, client_for):
+    in_state(S.APPROVED, amount_requested=Decimal("1000"), amount_approved=Decimal("750"))
+    in_state(S.ENDORSED, amount_requested=Decimal("500"), title_en="=HYPERLINK(evil)")
+    in_state(S.DRAFT, amount_requested=Decimal("99999"))
+    c = client_for(secretariat)
+    page = c.get(reverse("funding:overview")).content.decode()
+    assert "Fiscal year 2026-27" in page
+    assert "$1,500.00" in page and "$750.00" in page and "99,999" not in page
+    response = c.get(reverse("funding:overview_csv"), {"fiscal_year": "2026"})
+    assert response["Content-Type"].startswith("text/csv")
+    assert "attachment" in response["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0][0] == "Fiscal year"
+    assert rows[1] == [
+        "2026-27",
+        "digital-identity",
+        "Digital identity",
+        "2",
+        "1500.00",
+        "1500.00",
+        "750.00",
+    ]
+    french = c.get("/fr/funding/overview.csv").content.decode("utf-8-sig")
+    assert french.splitlines()[0].startswith("Exercice")
+
+
+def test_csv_neutralises_formulas(in_state, secretariat, client_for, priority):
+    priority.title_en = "=cmd|' /C calc'!A0"
+    priority.save()
+    in_state(S.SUBMITTED)
+    body = client_for(secretariat).get(reverse("funding:overview_csv")).content.decode("utf-8-sig")
+    assert "'=cmd" in body
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_pages_render_in_both_languages(language, submitted, council_cochair, client_for):
+    c = client_for(council_cochair)
+    for url in (
+        f"/{language}/funding/",
+        f"/{language}/funding/review-queue/",
+        f"/{language}/funding/overview/",
+        f"/{language}/funding/{submitted.pk}/",
+    ):
+        response = c.get(url)
+        assert response.status_code == 200
+        assert f'<html lang="{language}">' in response.content.decode()
+
+
+def test_demo_data_loads_twice_without_change(db, settings):
+    settings.DEBUG = True
+    call_command("load_demo", verbosity=0)
+    snapshot = list(
+        FundingRequest.objects.order_by("pk").values_list("pk", "status", "version", "updated_at")
+    )
+    history = FundingRequest.history.count()
+    call_command("load_demo", verbosity=0)
+    assert (
+        list(
+            FundingRequest.objects.order_by("pk").values_list(
+                "pk", "status", "version", "updated_at"
+            )
+        )
+        == snapshot
+    )
+    assert FundingRequest.history.count() == history
+    statuses = set(FundingRequest.objects.values_list("status", flat=True))
+    assert {"in_review", "submitted", "scheduled", "approved", "returned", "draft"} <= statuses
+    pilot = FundingRequest.objects.get(title_en__startswith="Digital identity pilot")
+    assert pilot.group.slug == "digital-identity-wg" and pilot.status == S.IN_REVIEW
+
+
+def test_inline_diff_escapes_what_people_typed():
+    from funding.diff import inline_diff
+
+    html = inline_diff("Budget <b>old</b>", "Budget <script>alert(1)</script>")
+    assert "<script" not in html and "<b>" not in html and "&lt;" in html
+    assert html.startswith("Budget ") and "<del>" in html and "<ins>" in html
+
+
+def test_admin_shows_requests_read_only_with_history(submitted, client_for, django_user_model):
+    admin = django_user_model.objects.create_superuser("root", "root@example.gc.ca", "x" * 12)
+    c = client_for(admin)
+    assert c.get("/en/admin/funding/fundingrequest/").status_code == 200
+    page = c.get(f"/en/admin/funding/fundingrequest/{submitted.pk}/change/")
+    assert (
+        page.status_code == 200
+        and "Save" not in page.content.decode().split("submit-row")[-1][:200]
+    )
+    history = c.get(f"/en/admin/funding/fundingrequest/{submitted.pk}/history/")
+    assert history.status_code == 200
+    assert c.get("/en/admin/funding/fundingrequest/add/").status_code == 403

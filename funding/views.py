@@ -1,0 +1,527 @@
+"""Funding pages. Each action is a small POST view: load with the permission helper (404 to
+outsiders, 403 to readers who may not act), validate the form, call one service, redirect.
+
+When the request changed under the person's feet (`StaleRequest`), the page is drawn again
+with their form still filled in, the version refreshed and a message saying what happened."""
+
+import csv
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from core.fiscal import fiscal_year_label
+from core.permissions import get_object_for_user
+from councils.models import CitizenOutcome, Council
+from councils.permissions import council_roles
+from workinggroups.models import Group, Objective
+from workinggroups.permissions import group_roles
+
+from . import services
+from .diff import revision_changes
+from .filters import QueueFilter, RequestFilter, fiscal_year_choices
+from .forms import (
+    DecisionForm,
+    FundingRequestForm,
+    RecommendationForm,
+    ScheduleForm,
+    SubmitForm,
+    WithdrawForm,
+)
+from .models import Attachment, Recommendation
+from .permissions import (
+    can_create_request,
+    can_edit_request,
+    can_record_decision,
+    can_review_request,
+    can_schedule_request,
+    can_submit_request,
+    can_use_review_queue,
+    can_view_funding,
+    can_view_overview,
+    can_view_request,
+    can_withdraw_request,
+    is_recused,
+    may_act_as_requester,
+    may_act_as_reviewer,
+    may_act_as_secretariat,
+    reviewing_councils,
+)
+from .review import review_state
+from .selectors import (
+    base_queryset,
+    funding_totals,
+    funding_totals_by_year,
+    past_requests,
+    visible_requests,
+)
+from .selectors import (
+    review_queue as review_queue_queryset,
+)
+
+
+def _load(request, pk, can_change=None):
+    return get_object_for_user(
+        base_queryset(), request.user, can_view=can_view_request, can_change=can_change, pk=pk
+    )
+
+
+def _page(request, queryset):
+    paginator = Paginator(queryset, settings.PORTAL_PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    return {
+        "page_obj": page,
+        "paginator": paginator,
+        "is_paginated": page.has_other_pages(),
+        "page_range": paginator.get_elided_page_range(page.number),
+        "object_list": page.object_list,
+    }
+
+
+def _add_service_errors(form, exc: ValidationError):
+    """Put a service's ValidationError on the matching fields, or on the form."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+# --- Lists -------------------------------------------------------------------------------------
+
+
+@require_GET
+def request_list(request):
+    user = request.user
+    if not can_view_funding(user):
+        raise PermissionDenied
+    requests = visible_requests(user)
+    request_filter = RequestFilter(request.GET, queryset=requests)
+    request_filter.filters["group"].queryset = Group.objects.filter(
+        pk__in=requests.values("group_id")
+    ).order_by("name_en")
+    context = {
+        "filter": request_filter,
+        **_page(request, request_filter.qs),
+        "can_create": can_create_request(user),
+        "can_review": can_use_review_queue(user),
+        "is_secretariat": may_act_as_secretariat(user, None),
+    }
+    return render(request, "funding/request_list.html", context)
+
+
+@require_GET
+def review_queue(request):
+    user = request.user
+    if not can_use_review_queue(user):
+        raise PermissionDenied
+    queue = review_queue_queryset(user)
+    queue_filter = QueueFilter(request.GET, queryset=queue)
+    queue_filter.filters["group"].queryset = Group.objects.filter(
+        pk__in=queue.values("group_id")
+    ).order_by("name_en")
+    queue_filter.filters["council"].queryset = Council.objects.filter(
+        pk__in=council_roles(user).co_chair_of
+    )
+    context = {"filter": queue_filter, **_page(request, queue_filter.qs), "now": timezone.now()}
+    return render(request, "funding/review_queue.html", context)
+
+
+# --- One request -------------------------------------------------------------------------------
+
+
+def _detail_context(request, obj, forms):
+    user = request.user
+    state = review_state(obj) if obj.revision else None
+    revisions = list(obj.revisions.order_by("-number")[:2])
+    changes = (
+        revision_changes(revisions[1].content, revisions[0].content) if len(revisions) == 2 else []
+    )
+    already = state is not None and user.pk in state.recommended_ids
+    may_review = can_review_request(user, obj) and not already
+    priorities = list(
+        obj.priorities.prefetch_related(
+            Prefetch("outcomes", queryset=CitizenOutcome.objects.order_by("order"))
+        )
+    )
+    group_priority_ids = set(obj.group.priorities.values_list("pk", flat=True))
+    version = {"version": obj.version}
+    forms = {
+        "recommend": RecommendationForm(initial=version),
+        "submit": SubmitForm(initial=version),
+        "withdraw": WithdrawForm(initial=version),
+        "schedule": ScheduleForm(initial=version, request_obj=obj),
+        "decide": DecisionForm(initial=version, request_obj=obj),
+        **forms,
+    }
+    return {
+        "req": obj,
+        "state": state,
+        "changes": changes,
+        "previous_revision": revisions[1] if len(revisions) == 2 else None,
+        "earlier_recommendations": Recommendation.objects.filter(
+            request=obj, revision__lt=obj.revision
+        )
+        .select_related("reviewer")
+        .order_by("-revision", "created_at"),
+        "history": obj.status_changes.select_related("by").order_by("at", "pk"),
+        "attachments": obj.attachments.select_related("uploaded_by").order_by("uploaded_at", "pk"),
+        "alignment": [(p, p.pk in group_priority_ids) for p in priorities],
+        "objectives": Objective.objects.filter(group=obj.group)
+        .select_related("priority")
+        .order_by("due_date", "pk"),
+        "past_requests": past_requests(obj, user),
+        "forms": forms,
+        "is_reviewer": bool(reviewing_councils(user, obj)),
+        "recused": bool(reviewing_councils(user, obj)) and is_recused(user, obj),
+        "already_recommended": already,
+        "may": {
+            "edit": can_edit_request(user, obj),
+            "submit": can_submit_request(user, obj),
+            "withdraw": can_withdraw_request(user, obj),
+            "review": may_review or forms["recommend"].is_bound,
+            "schedule": can_schedule_request(user, obj) or forms["schedule"].is_bound,
+            "decide": can_record_decision(user, obj) or forms["decide"].is_bound,
+        },
+    }
+
+
+def _render_detail(request, obj, forms=None, status=200):
+    context = _detail_context(request, obj, forms or {})
+    return render(request, "funding/request_detail.html", context, status=status)
+
+
+@require_GET
+def request_detail(request, pk):
+    return _render_detail(request, _load(request, pk))
+
+
+def _retry(request, pk, key, form_class, exc, **form_kwargs):
+    """Draw the page again with the person's input kept and the version refreshed."""
+    obj = _load(request, pk)
+    data = request.POST.copy()
+    data["version"] = str(obj.version)
+    form = form_class(data, **form_kwargs(obj) if callable(form_kwargs) else {})
+    form.is_valid()
+    messages.error(request, exc.message)
+    return _render_detail(request, obj, {key: form}, status=409)
+
+
+def _action(request, pk, *, key, form_class, may, perform, success, form_kwargs=None):
+    obj = _load(request, pk, can_change=may)
+    kwargs = form_kwargs(obj) if form_kwargs else {}
+    form = form_class(request.POST, **kwargs)
+    if not form.is_valid():
+        return _render_detail(request, obj, {key: form}, status=400)
+    try:
+        perform(obj, form.cleaned_data)
+    except services.StaleRequest as exc:
+        return _retry(request, pk, key, form_class, exc, form_kwargs=form_kwargs or {})
+    except services.WorkflowError as exc:
+        return _retry(request, pk, key, form_class, exc, form_kwargs=form_kwargs or {})
+    except ValidationError as exc:
+        _add_service_errors(form, exc)
+        return _render_detail(request, _load(request, pk), {key: form}, status=400)
+    messages.success(request, success)
+    return redirect("funding:request_detail", pk=pk)
+
+
+@require_POST
+def request_submit(request, pk):
+    def perform(obj, data):
+        services.funding_request_submit(
+            request=obj, by=request.user, expected_version=data["version"]
+        )
+
+    return _action(
+        request,
+        pk,
+        key="submit",
+        form_class=SubmitForm,
+        may=may_act_as_requester,
+        perform=perform,
+        success=_("The request is submitted. The council co-chairs have been told."),
+    )
+
+
+@require_POST
+def request_withdraw(request, pk):
+    def perform(obj, data):
+        services.funding_request_withdraw(
+            request=obj, by=request.user, expected_version=data["version"], reason=data["reason"]
+        )
+
+    return _action(
+        request,
+        pk,
+        key="withdraw",
+        form_class=WithdrawForm,
+        may=may_act_as_requester,
+        perform=perform,
+        success=_("The request is withdrawn."),
+    )
+
+
+@require_POST
+def request_recommend(request, pk):
+    outcome = {}
+
+    def perform(obj, data):
+        updated, _recommendation = services.recommendation_record(
+            request=obj,
+            by=request.user,
+            decision=data["decision"],
+            comment=data["comment"],
+            expected_version=data["version"],
+        )
+        outcome["status"] = updated.get_status_display()
+
+    response = _action(
+        request,
+        pk,
+        key="recommend",
+        form_class=RecommendationForm,
+        may=may_act_as_reviewer,
+        perform=perform,
+        success=_("Your recommendation is recorded."),
+    )
+    if outcome:
+        messages.info(
+            request, _("The request is now “%(status)s”.") % {"status": outcome["status"]}
+        )
+    return response
+
+
+@require_POST
+def request_schedule(request, pk):
+    def perform(obj, data):
+        services.funding_request_schedule(
+            request=obj, by=request.user, meeting=data["meeting"], expected_version=data["version"]
+        )
+
+    return _action(
+        request,
+        pk,
+        key="schedule",
+        form_class=ScheduleForm,
+        may=may_act_as_secretariat,
+        perform=perform,
+        success=_("The request is on the meeting's agenda."),
+        form_kwargs=lambda obj: {"request_obj": obj},
+    )
+
+
+@require_POST
+def request_decide(request, pk):
+    def perform(obj, data):
+        services.funding_request_record_decision(
+            request=obj,
+            by=request.user,
+            outcome=data["outcome"],
+            amount_approved=data["amount_approved"],
+            votes_for=data["votes_for"],
+            votes_against=data["votes_against"],
+            votes_abstaining=data["votes_abstaining"],
+            note=data["note"],
+            expected_version=data["version"],
+        )
+
+    return _action(
+        request,
+        pk,
+        key="decide",
+        form_class=DecisionForm,
+        may=may_act_as_secretariat,
+        perform=perform,
+        success=_("The members' decision is recorded; the requesters and co-chairs are told."),
+        form_kwargs=lambda obj: {"request_obj": obj},
+    )
+
+
+# --- Create and edit ---------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def request_create(request):
+    user = request.user
+    if not can_create_request(user):
+        raise PermissionDenied
+    groups = Group.objects.current().filter(pk__in=group_roles(user).co_chair_of)
+    form = FundingRequestForm(request.POST or None, request.FILES or None, user=user, groups=groups)
+    if request.method == "POST" and form.is_valid():
+        try:
+            obj = services.funding_request_create(
+                group=form.cleaned_data["group"],
+                by=user,
+                data=form.content(),
+                priorities=form.cleaned_data["priorities"],
+                attachments=form.cleaned_data["attachments"],
+            )
+        except ValidationError as exc:
+            _add_service_errors(form, exc)
+        except services.WorkflowError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request,
+                _("The draft is saved. Submit it when it is ready for the co-chairs' review."),
+            )
+            return redirect("funding:request_detail", pk=obj.pk)
+    status = 400 if form.is_bound else 200
+    return render(request, "funding/request_form.html", {"form": form}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def request_edit(request, pk):
+    user = request.user
+    obj = _load(request, pk, can_change=may_act_as_requester)
+    if request.method == "GET" and not can_edit_request(user, obj):
+        messages.warning(
+            request,
+            _("A request that is “%(status)s” cannot be edited.")
+            % {"status": obj.get_status_display()},
+        )
+        return redirect("funding:request_detail", pk=pk)
+    form = FundingRequestForm(request.POST or None, request.FILES or None, instance=obj, user=user)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                services.funding_request_update(
+                    request=obj,
+                    by=user,
+                    expected_version=form.cleaned_data["version"],
+                    data=form.content(),
+                    priorities=form.cleaned_data["priorities"],
+                    attachments=form.cleaned_data["attachments"],
+                    remove=form.cleaned_data["remove_attachments"],
+                )
+            except services.WorkflowError as exc:
+                obj = _load(request, pk)
+                data = request.POST.copy()
+                data["version"] = str(obj.version)
+                form = FundingRequestForm(data, instance=obj, user=user)
+                form.is_valid()
+                message = exc.message
+                if request.FILES:
+                    message += " " + _("Files you had chosen were not kept: choose them again.")
+                messages.error(request, message)
+                status = 409
+            except ValidationError as exc:
+                _add_service_errors(form, exc)
+            else:
+                messages.success(request, _("Your changes are saved."))
+                return redirect("funding:request_detail", pk=pk)
+    return render(request, "funding/request_form.html", {"form": form, "req": obj}, status=status)
+
+
+@require_GET
+def attachment_download(request, pk, attachment_pk):
+    """Files leave MEDIA_ROOT only through here, to people who may see the request."""
+    obj = _load(request, pk)
+    attachment = get_object_or_404(Attachment, pk=attachment_pk, request=obj)
+    try:
+        handle = attachment.file.open("rb")
+    except (FileNotFoundError, ValueError) as exc:
+        raise Http404 from exc
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+# --- Overview ----------------------------------------------------------------------------------
+
+
+def _overview_filters(request):
+    years = dict(fiscal_year_choices())
+    try:
+        fiscal_year = int(request.GET.get("fiscal_year") or 0) or None
+    except ValueError:
+        fiscal_year = None
+    if fiscal_year not in years:
+        fiscal_year = None
+    council = Council.objects.filter(code=request.GET.get("council") or "").first()
+    return fiscal_year, council, years
+
+
+@require_GET
+def overview(request):
+    if not can_view_overview(request.user):
+        raise PermissionDenied
+    fiscal_year, council, years = _overview_filters(request)
+    rows = funding_totals(fiscal_year=fiscal_year, council=council)
+    totals = funding_totals_by_year(fiscal_year=fiscal_year, council=council)
+    by_year = []
+    for year in sorted(totals, reverse=True):
+        by_year.append(
+            {
+                "year": year,
+                "label": fiscal_year_label(year),
+                "rows": [r for r in rows if r["fiscal_year"] == year],
+                "total": totals[year],
+            }
+        )
+    context = {
+        "by_year": by_year,
+        "years": years,
+        "councils": Council.objects.all(),
+        "selected_year": fiscal_year,
+        "selected_council": council,
+    }
+    return render(request, "funding/overview.html", context)
+
+
+def _csv_safe(value):
+    """Spreadsheets run cells that start with = + - @ as formulas; neutralise text cells."""
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+@require_GET
+def overview_csv(request):
+    if not can_view_overview(request.user):
+        raise PermissionDenied
+    fiscal_year, council, _years = _overview_filters(request)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="funding-overview.csv"'
+    response.write("\ufeff")  # so spreadsheet programs read the accents right
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            _("Fiscal year"),
+            _("Priority code"),
+            _("Priority"),
+            _("Requests"),
+            _("Requested (CAD)"),
+            _("Endorsed (CAD)"),
+            _("Approved (CAD)"),
+        ]
+    )
+    for row in funding_totals(fiscal_year=fiscal_year, council=council):
+        writer.writerow(
+            [
+                fiscal_year_label(row["fiscal_year"]),
+                row["priority"].code,
+                _csv_safe(row["priority"].title),
+                row["count"],
+                f"{row['requested']:.2f}",
+                f"{row['endorsed']:.2f}",
+                f"{row['approved']:.2f}",
+            ]
+        )
+    return response
