@@ -5,6 +5,8 @@ table, lock the row and record who did what."""
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import GovernanceInline
+
 from .models import Attachment, FundingRequest, Recommendation, Revision, StatusChange
 
 
@@ -50,7 +52,7 @@ class RevisionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     readonly_fields = ("request", "number", "content", "submitted_by", "submitted_at")
 
 
-class StatusChangeInline(admin.TabularInline):
+class StatusChangeInline(GovernanceInline):
     model = StatusChange
     extra = 0
     can_delete = False
@@ -60,7 +62,7 @@ class StatusChangeInline(admin.TabularInline):
         return False
 
 
-class RecommendationInline(admin.TabularInline):
+class RecommendationInline(GovernanceInline):
     model = Recommendation
     extra = 0
     can_delete = False
@@ -70,7 +72,7 @@ class RecommendationInline(admin.TabularInline):
         return False
 
 
-class AttachmentInline(admin.TabularInline):
+class AttachmentInline(GovernanceInline):
     model = Attachment
     extra = 0
     can_delete = False

@@ -82,6 +82,45 @@ MATRIX = {
         lambda w: reverse("notifications:reminder_log"),
         SECRETARIAT_ONLY,
     ),
+    # Funding: a draft is its group's business; a submitted request is also its reviewers'.
+    "funding:request_list": ("get", lambda w: reverse("funding:request_list"), READERS),
+    "funding:overview": ("get", lambda w: reverse("funding:overview"), READERS),
+    "funding:overview_csv": ("get", lambda w: reverse("funding:overview_csv"), READERS),
+    "funding:review_queue": (
+        "get",
+        lambda w: reverse("funding:review_queue"),
+        {**READERS, "member": 403, "group_cochair": 403, "secretariat": 403},
+    ),
+    "funding:request_create": (
+        "get",
+        lambda w: reverse("funding:request_create"),
+        {**READERS, "member": 403, "council_cochair": 403, "secretariat": 403},
+    ),
+    "funding:request_detail": (
+        "get",
+        lambda w: reverse("funding:request_detail", args=[w["funding_request"].pk]),
+        {**READERS, "outsider": 404, "member": 404},
+    ),
+    "funding:request_edit": (
+        "get",
+        lambda w: reverse("funding:request_edit", args=[w["draft_request"].pk]),
+        {**READERS, "outsider": 404, "member": 404, "council_cochair": 404, "secretariat": 403},
+    ),
+    "funding:attachment_download": (
+        "get",
+        lambda w: reverse(
+            "funding:attachment_download", args=[w["funding_request"].pk, w["attachment"].pk]
+        ),
+        {**READERS, "outsider": 404, "member": 404},
+    ),
+    **{
+        f"funding:request_{action}": (
+            "get",
+            lambda w, a=action: reverse(f"funding:request_{a}", args=[w["funding_request"].pk]),
+            POST_ONLY,
+        )
+        for action in ("submit", "withdraw", "recommend", "schedule", "decide")
+    },
 }
 
 
