@@ -269,12 +269,19 @@ PORTAL_REMINDER_MAX_ATTEMPTS = env_int("PORTAL_REMINDER_MAX_ATTEMPTS", 10, minim
 # A liaison gap is reminded to the secretariat once every daily sweep saw it this many days.
 PORTAL_LIAISON_GAP_DAYS = env_int("PORTAL_LIAISON_GAP_DAYS", 7, minimum=0)
 # What waits on each person for the weekly digest: functions (day) -> {user id: [items]}.
-PORTAL_DIGEST_PROVIDERS = ["workinggroups.reminders.digest_items"]
+PORTAL_DIGEST_PROVIDERS = [
+    "workinggroups.reminders.digest_items",
+    "funding.reminders.digest_items",
+]
 # Reminders coming up, for the secretariat's page: functions (start, end) -> [rows].
 PORTAL_REMINDER_FORECASTS = ["workinggroups.reminders.forecast"]
 # The periodic schedules, created by `manage.py setup_schedules` (run by `make run`) as
 # django-celery-beat rows, then editable in the admin. Crontab fields: m h dom mon dow.
 PORTAL_PERIODIC_TASKS = {
+    "Reminders: funding requests waiting on review": {
+        "task": "funding.tasks.sweep_reviews_waiting",
+        "crontab": "20 7 * * *",
+    },
     "Reminders: deadlines": {"task": "workinggroups.tasks.sweep_deadlines", "crontab": "0 7 * * *"},
     "Reminders: workplans not submitted": {
         "task": "workinggroups.tasks.sweep_workplans",

@@ -181,3 +181,6 @@ def ole_bytes():
 
 def upload(name, content, content_type="application/octet-stream"):
     return SimpleUploadedFile(name, content, content_type=content_type)
+
+
+from notifications.tests.helpers import eager_celery  # noqa: E402, F401 - shared fixture
