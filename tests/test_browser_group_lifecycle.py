@@ -27,8 +27,10 @@ def convert(page, base_url, slug, reason):
     assert_accessible(page)
     page.get_by_role("link", name="Convert to a community of practice").click()
     page.wait_for_load_state("networkidle")
-    assert page.get_by_role("heading", level=1).inner_text().startswith(
-        "Convert to a community of practice"
+    assert (
+        page.get_by_role("heading", level=1)
+        .inner_text()
+        .startswith("Convert to a community of practice")
     )
     assert_accessible(page)
     page.get_by_label("Reason").fill(reason)

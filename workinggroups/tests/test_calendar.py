@@ -143,4 +143,6 @@ def test_meeting_ics_download(client_for, member, council):
     (event,) = Calendar.from_ical(response.content).walk("VEVENT")
     assert str(event["summary"]) == "Joint meeting"
     assert event.decoded("dtstart") == meeting.starts_at
-    assert client_for(None).get(reverse("councils:meeting_ics", args=[meeting.pk])).status_code == 302
+    assert (
+        client_for(None).get(reverse("councils:meeting_ics", args=[meeting.pk])).status_code == 302
+    )

@@ -44,7 +44,8 @@ ALLOWED = [
 
 def test_the_table_is_exactly_the_documented_lifecycle():
     pairs = {
-        (kind, status, to) for kind, by_status in TRANSITIONS.items()
+        (kind, status, to)
+        for kind, by_status in TRANSITIONS.items()
         for status, targets in by_status.items()
         for to in targets
     }

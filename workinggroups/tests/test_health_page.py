@@ -41,9 +41,7 @@ def world(council, priority):
     ObjectiveFactory(group=wg("late-wg"), title_en="Late objective", due_date=PAST)
     ObjectiveFactory(group=wg("met-wg"), status="done")
     ObjectiveFactory(group=wg("ended-wg", end_date=PAST))
-    GroupFactory(
-        slug="stale-cop", kind=Group.Kind.COMMUNITY_OF_PRACTICE, next_review_date=PAST
-    )
+    GroupFactory(slug="stale-cop", kind=Group.Kind.COMMUNITY_OF_PRACTICE, next_review_date=PAST)
     ObjectiveFactory(group=wg("review-wg", next_review_date=PAST))
     late_plan = wg("late-plan-wg")
     WorkplanFactory(group=late_plan, due_date=PAST, version=1)

@@ -125,9 +125,7 @@ def test_compare_shows_added_removed_changed_and_same(group, group_cochair):
     v2.items.filter(objective=moved).update(due_date=datetime.date(2028, 1, 1))
     v2.items.filter(objective=dropped).delete()
     WorkplanItemFactory(workplan=v2, title_en="D")
-    changes = {
-        (change, (old or new).title_en) for change, old, new in compare_workplans(v1, v2)
-    }
+    changes = {(change, (old or new).title_en) for change, old, new in compare_workplans(v1, v2)}
     assert changes == {("same", "A"), ("changed", "B"), ("removed", "C"), ("added", "D")}
 
 
