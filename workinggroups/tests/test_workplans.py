@@ -117,7 +117,7 @@ def test_only_the_secretariat_reviews(personas, group, group_cochair, persona):
 
 
 def test_compare_shows_added_removed_changed_and_same(group, group_cochair):
-    kept, moved, dropped = (ObjectiveFactory(group=group, title_en=t) for t in "ABC")
+    _kept, moved, dropped = (ObjectiveFactory(group=group, title_en=t) for t in "ABC")
     v1 = start(group, group_cochair)
     v1.status = Workplan.Status.ACCEPTED
     v1.save()
