@@ -44,7 +44,7 @@ def transition_refusal(group, to):
     the person types a reason)."""
     allowed = TRANSITIONS.get(group.kind, {}).get(group.status, [])
     if to not in allowed:
-        return _("A %(kind)s that is %(status)s cannot be taken to “%(target)s”.") % {
+        return _("“%(target)s” is not possible for a %(kind)s with the status “%(status)s”.") % {
             "kind": group.get_kind_display().lower(),
             "status": group.get_status_display().lower(),
             "target": To(to).label.lower() if to in To.values else to,
