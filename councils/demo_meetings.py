@@ -239,9 +239,7 @@ def load(ctx):
             {
                 "role": role,
                 "attendance": Attendee.Attendance.PRESENT,
-                "organization": (
-                    "Chief digital officer (guest)" if username == "cdo.guest" else ""
-                ),
+                "organization": ("Chief digital officer" if username == "cdo.guest" else ""),
             },
         )
     for _key, owner, due, status, en, fr in NEXT_STEPS:

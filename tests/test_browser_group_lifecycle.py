@@ -44,6 +44,20 @@ def test_secretariat_converts_open_government_and_sees_the_measure_done(
     from workinggroups.models import Group, Measure
 
     sign_in(page, live_server.url, "secretariat")
+    # What waits on the secretariat, the health page and the meeting that asked for measure 3.
+    for path, heading in (
+        ("/en/", "Welcome, Sophie"),
+        ("/en/groups/health/", "Group health"),
+        ("/en/councils/meetings/", "Meetings of the councils"),
+    ):
+        page.goto(f"{live_server.url}{path}")
+        assert page.get_by_role("heading", level=1).inner_text() == heading
+        assert_accessible(page)
+    page.get_by_role("link", name="Joint councils meeting: strategic orientation").click()
+    page.wait_for_load_state("networkidle")
+    assert page.get_by_role("heading", name="Questions for discussion").is_visible()
+    assert_accessible(page)
+
     convert(page, live_server.url, "gdpr-wg", "Measure 3 of 27 February 2020")
     assert Group.objects.get(slug="gdpr-wg").kind == "cop"
     measure = Measure.objects.get(number=3)

@@ -528,6 +528,57 @@ def load_workplans(ctx):
                 },
             )
 
+    # A revision waiting for the secretariat's review, and a first workplan still in draft
+    # past its due date (both shown on the health page and on the home pages).
+    revision, _ = upsert(
+        Workplan,
+        {"group": groups["business-services"], "version": 2},
+        {
+            "period_start": WP_START,
+            "period_end": WP_END,
+            "due_date": D(2026, 11, 30),
+            "status": Workplan.Status.SUBMITTED,
+            "summary_en": "Revised to add a joint business registration pilot.",
+            "summary_fr": "Révisé pour ajouter un projet pilote d'inscription commune des entreprises.",
+            "submitted_at": _stamp(D(2026, 11, 16)),
+            "submitted_by": users["member"],
+        },
+    )
+    for objective in groups["business-services"].objectives.all():
+        upsert(
+            WorkplanItem,
+            {"workplan": revision, "objective": objective},
+            {
+                "kind": objective.kind,
+                "title_en": objective.title_en,
+                "title_fr": objective.title_fr,
+                "priority": objective.priority,
+                "due_date": D(2027, 1, 31),
+            },
+        )
+    upsert(
+        WorkplanItem,
+        {"workplan": revision, "title_en": "Joint business registration pilot"},
+        {
+            "title_fr": "Projet pilote d'inscription commune des entreprises",
+            "kind": Objective.Kind.DELIVERABLE,
+            "priority": ctx["priorities"]["client-centred-service"],
+            "due_date": D(2027, 3, 15),
+        },
+    )
+    upsert(
+        Workplan,
+        {"group": groups["data-driven-insights"], "version": 1},
+        {
+            "period_start": WP_START,
+            "period_end": WP_END,
+            "due_date": D(2026, 10, 31),
+            "status": Workplan.Status.DRAFT,
+            "summary_en": "",
+            "summary_fr": "",
+        },
+    )
+
 
 def load_reviews_and_links(ctx):
     groups, users = ctx["groups"], ctx["users"]
