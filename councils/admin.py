@@ -2,10 +2,16 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
+    ActionItem,
+    AgendaItem,
+    Attendee,
     CitizenOutcome,
     Council,
     CouncilMembership,
     Jurisdiction,
+    Decision,
+    Engagement,
+    ExternalBody,
     JurisdictionPriority,
     Meeting,
     Priority,
@@ -69,8 +75,52 @@ class JurisdictionPriorityAdmin(SimpleHistoryAdmin):
     list_select_related = ("jurisdiction", "theme")
 
 
+class AgendaItemInline(admin.TabularInline):
+    model = AgendaItem
+    extra = 0
+    fields = ("order", "kind", "title_en", "title_fr", "presenter")
+
+
+class AttendeeInline(admin.TabularInline):
+    model = Attendee
+    extra = 0
+    autocomplete_fields = ("user",)
+
+
+class DecisionInline(admin.TabularInline):
+    model = Decision
+    extra = 0
+    fields = ("number", "agenda_item", "text_en", "text_fr")
+
+
 @admin.register(Meeting)
 class MeetingAdmin(SimpleHistoryAdmin):
     list_display = ("title_en", "starts_at", "status")
     list_filter = ("status", "councils")
     search_fields = ("title_en", "title_fr")
+    inlines = [AgendaItemInline, AttendeeInline, DecisionInline]
+
+
+@admin.register(ActionItem)
+class ActionItemAdmin(SimpleHistoryAdmin):
+    list_display = ("title_en", "owner", "due_date", "status", "meeting")
+    list_filter = ("status",)
+    search_fields = ("title_en", "title_fr")
+    list_select_related = ("owner", "meeting")
+    autocomplete_fields = ("owner",)
+
+
+class EngagementInline(admin.TabularInline):
+    model = Engagement
+    extra = 0
+    fields = ("date", "meeting", "summary_en", "summary_fr", "recorded_by")
+
+
+@admin.register(ExternalBody)
+class ExternalBodyAdmin(SimpleHistoryAdmin):
+    list_display = ("name_en", "relationship", "liaison")
+    list_filter = ("relationship", "topics")
+    search_fields = ("slug", "name_en", "name_fr")
+    prepopulated_fields = {"slug": ("name_en",)}
+    autocomplete_fields = ("liaison",)
+    inlines = [EngagementInline]
