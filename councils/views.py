@@ -301,7 +301,6 @@ def meeting_ics(request, pk):
 
 
 def meeting_edit(request, pk=None):
-    _require(can_view_meetings(request.user))
     meeting = (
         get_object_for_user(
             Meeting.objects.all(), request.user, can_view=_reader, can_change=_manager, pk=pk
@@ -444,7 +443,6 @@ class ActionItemListView(ListView):
 
 
 def action_item_edit(request, pk=None):
-    _require(can_view_meetings(request.user))
     item = (
         get_object_for_user(
             ActionItem.objects.all(), request.user, can_view=_reader, can_change=_manager, pk=pk
@@ -542,7 +540,6 @@ def external_body_detail(request, slug):
 
 
 def external_body_edit(request, slug=None):
-    _require(can_view_meetings(request.user))
     body = (
         get_object_for_user(
             ExternalBody.objects.all(),

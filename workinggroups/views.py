@@ -329,13 +329,11 @@ def measure_detail(request, pk):
 
 
 def measure_edit(request, pk=None):
-    if not is_portal_reader(request.user):
-        raise PermissionDenied
     measure = (
         get_object_for_user(
             Measure.objects.all(),
             request.user,
-            can_view=lambda u, m: True,
+            can_view=lambda u, m: is_portal_reader(u),
             can_change=lambda u, m: can_manage_group_records(u),
             pk=pk,
         )
