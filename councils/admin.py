@@ -3,9 +3,15 @@ from django.contrib import admin
 from core.admin import GovernanceAdmin, GovernanceInline
 
 from .models import (
+    ActionItem,
+    AgendaItem,
+    Attendee,
     CitizenOutcome,
     Council,
     CouncilMembership,
+    Decision,
+    Engagement,
+    ExternalBody,
     Jurisdiction,
     JurisdictionPriority,
     Meeting,
@@ -70,8 +76,52 @@ class JurisdictionPriorityAdmin(GovernanceAdmin):
     list_select_related = ("jurisdiction", "theme")
 
 
+class AgendaItemInline(admin.TabularInline):
+    model = AgendaItem
+    extra = 0
+    fields = ("order", "kind", "title_en", "title_fr", "presenter")
+
+
+class AttendeeInline(admin.TabularInline):
+    model = Attendee
+    extra = 0
+    autocomplete_fields = ("user",)
+
+
+class DecisionInline(admin.TabularInline):
+    model = Decision
+    extra = 0
+    fields = ("number", "agenda_item", "text_en", "text_fr")
+
+
 @admin.register(Meeting)
 class MeetingAdmin(GovernanceAdmin):
     list_display = ("title_en", "starts_at", "status")
     list_filter = ("status", "councils")
     search_fields = ("title_en", "title_fr")
+    inlines = [AgendaItemInline, AttendeeInline, DecisionInline]
+
+
+@admin.register(ActionItem)
+class ActionItemAdmin(SimpleHistoryAdmin):
+    list_display = ("title_en", "owner", "due_date", "status", "meeting")
+    list_filter = ("status",)
+    search_fields = ("title_en", "title_fr")
+    list_select_related = ("owner", "meeting")
+    autocomplete_fields = ("owner",)
+
+
+class EngagementInline(admin.TabularInline):
+    model = Engagement
+    extra = 0
+    fields = ("date", "meeting", "summary_en", "summary_fr", "recorded_by")
+
+
+@admin.register(ExternalBody)
+class ExternalBodyAdmin(SimpleHistoryAdmin):
+    list_display = ("name_en", "relationship", "liaison")
+    list_filter = ("relationship", "topics")
+    search_fields = ("slug", "name_en", "name_fr")
+    prepopulated_fields = {"slug": ("name_en",)}
+    autocomplete_fields = ("liaison",)
+    inlines = [EngagementInline]

@@ -235,6 +235,7 @@ class Meeting(BilingualModel):
         _("status"), max_length=20, choices=Status.choices, default=Status.PLANNED
     )
     minutes = BilingualField(_("minutes"), field_class=models.TextField, required=False)
+    context = BilingualField(_("context"), field_class=models.TextField, required=False)
     history = HistoricalRecords(m2m_fields=[councils])
 
     class Meta:
@@ -249,3 +250,285 @@ class Meeting(BilingualModel):
         super().clean()
         if self.ends_at and self.starts_at and self.ends_at < self.starts_at:
             raise ValidationError({"ends_at": _("A meeting cannot end before it starts.")})
+
+
+# --- Meetings: agenda, attendees, decisions, action items ----------------------------------
+
+
+class AgendaItem(BilingualModel):
+    """One line of a meeting's agenda: an item to present or decide, or a discussion question."""
+
+    class Kind(models.TextChoices):
+        ITEM = "item", _("Agenda item")
+        OBJECTIVE = "objective", _("Meeting objective")
+        QUESTION = "question", _("Discussion question")
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="agenda_items"
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=1)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.ITEM)
+    title = BilingualField(_("title"), max_length=300)
+    description = BilingualField(_("description"), field_class=models.TextField, required=False)
+    presenter = models.CharField(_("presented by"), max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["meeting", "order", "pk"]
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda items")
+
+    def __str__(self):
+        return self.title
+
+
+class Attendee(models.Model):
+    """Someone invited to a meeting: a person with an account, or a named guest without one
+    (for example a chief digital officer invited to the discussion)."""
+
+    class Role(models.TextChoices):
+        CO_CHAIR = "co_chair", _("Co-chair")
+        MEMBER = "member", _("Member")
+        SECRETARIAT = "secretariat", _("Secretariat")
+        GUEST = "guest", _("Guest")
+        PRESENTER = "presenter", _("Presenter")
+
+    class Attendance(models.TextChoices):
+        INVITED = "invited", _("Invited")
+        PRESENT = "present", _("Present")
+        REGRETS = "regrets", _("Sent regrets")
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="attendees"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="meeting_attendances",
+    )
+    name = models.CharField(
+        _("name"), max_length=200, blank=True, help_text=_("For a guest without an account.")
+    )
+    organization = models.CharField(_("organization or title"), max_length=200, blank=True)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.MEMBER)
+    attendance = models.CharField(
+        _("attendance"), max_length=20, choices=Attendance.choices, default=Attendance.INVITED
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["meeting", "role", "name", "user__last_name"]
+        verbose_name = _("attendee")
+        verbose_name_plural = _("attendees")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(user__isnull=False) | ~Q(name=""), name="attendee_is_someone"
+            ),
+            models.UniqueConstraint(
+                fields=["meeting", "user"],
+                condition=Q(user__isnull=False),
+                name="attendee_once_per_meeting",
+            ),
+        ]
+
+    def __str__(self):
+        return self.display_name
+
+    @property
+    def display_name(self):
+        if self.user_id:
+            return self.user.get_full_name() or self.user.get_username()
+        return self.name
+
+    def clean(self):
+        if not self.user_id and not (self.name or "").strip():
+            raise ValidationError({"name": _("Choose a person or enter the guest's name.")})
+
+
+class Decision(BilingualModel):
+    """What a meeting decided, in the words of its minutes."""
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="decisions"
+    )
+    number = models.PositiveSmallIntegerField(_("number"), default=1)
+    agenda_item = models.ForeignKey(
+        AgendaItem,
+        verbose_name=_("agenda item"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="decisions",
+    )
+    text = BilingualField(_("decision"), field_class=models.TextField)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["meeting", "number", "pk"]
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+
+    def __str__(self):
+        return f"{self.meeting} — {self.number}"
+
+    def clean(self):
+        super().clean()
+        if (
+            self.agenda_item_id
+            and self.meeting_id
+            and self.agenda_item.meeting_id != self.meeting_id
+        ):
+            raise ValidationError({"agenda_item": _("Choose an item of this meeting's agenda.")})
+
+
+class ActionItemQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status__in=[ActionItem.Status.OPEN, ActionItem.Status.IN_PROGRESS])
+
+
+class ActionItem(BilingualModel):
+    """A next step: someone owns it, it has a due date, and it is tracked until done."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        IN_PROGRESS = "in_progress", _("In progress")
+        DONE = "done", _("Done")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    meeting = models.ForeignKey(
+        Meeting,
+        verbose_name=_("meeting"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="action_items",
+    )
+    title = BilingualField(_("title"), max_length=300)
+    description = BilingualField(_("description"), field_class=models.TextField, required=False)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="action_items",
+    )
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.OPEN
+    )
+    completed_on = models.DateField(_("completed on"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    objects = ActionItemQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_date", "pk"]
+        verbose_name = _("action item")
+        verbose_name_plural = _("action items")
+        indexes = [models.Index(fields=["owner", "status"])]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        super().clean()
+        if self.status == self.Status.DONE and not self.completed_on:
+            self.completed_on = timezone.localdate()
+        if self.status != self.Status.DONE:
+            self.completed_on = None
+
+    @property
+    def is_open(self):
+        return self.status in (self.Status.OPEN, self.Status.IN_PROGRESS)
+
+    @property
+    def is_overdue(self):
+        return self.is_open and self.due_date is not None and self.due_date < timezone.localdate()
+
+
+# --- External bodies ------------------------------------------------------------------------
+
+
+class ExternalBody(BilingualModel):
+    """A table or organisation outside the councils they work with (FPT tables, councils,
+    institutes, invited officers)."""
+
+    class Relationship(models.TextChoices):
+        INFORMAL = "informal", _("Informal")
+        FORMAL_PROPOSED = "formal_proposed", _("Formal relationship proposed")
+        FORMAL = "formal", _("Formal")
+
+    slug = models.SlugField(_("short name"), max_length=60, unique=True)
+    name = BilingualField(_("name"))
+    acronym = BilingualField(_("acronym"), max_length=30, required=False)
+    description = BilingualField(_("description"), field_class=models.TextField, required=False)
+    relationship = models.CharField(
+        _("relationship"),
+        max_length=20,
+        choices=Relationship.choices,
+        default=Relationship.INFORMAL,
+    )
+    liaison = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("liaison person"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="external_liaisons",
+    )
+    topics = models.ManyToManyField(
+        Priority, verbose_name=_("topics"), related_name="external_bodies", blank=True
+    )
+    other_topics = BilingualField(_("other topics"), required=False)
+    website = models.URLField(_("website"), blank=True)
+    history = HistoricalRecords(m2m_fields=[topics])
+
+    class Meta:
+        ordering = ["name_en"]
+        verbose_name = _("external body")
+        verbose_name_plural = _("external bodies")
+
+    def __str__(self):
+        return self.name
+
+
+class Engagement(BilingualModel):
+    """One entry of the engagements log with an external body."""
+
+    external_body = models.ForeignKey(
+        ExternalBody,
+        verbose_name=_("external body"),
+        on_delete=models.CASCADE,
+        related_name="engagements",
+    )
+    date = models.DateField(_("date"), default=timezone.localdate)
+    summary = BilingualField(_("summary"), field_class=models.TextField)
+    meeting = models.ForeignKey(
+        Meeting,
+        verbose_name=_("meeting"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="engagements",
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["external_body", "-date", "-pk"]
+        verbose_name = _("engagement")
+        verbose_name_plural = _("engagements")
+
+    def __str__(self):
+        return f"{self.external_body} — {self.date}"

@@ -73,3 +73,21 @@ def is_portal_reader(user) -> bool:
         cached = can_view_directory(user) or user.group_memberships.active().exists()
         user._is_portal_reader = cached
     return cached
+
+
+def can_view_meetings(user) -> bool:
+    """Meetings, decisions, action items and external bodies: every portal reader."""
+    return is_portal_reader(user)
+
+
+def can_manage_meetings(user) -> bool:
+    """Create and edit meetings, agendas, attendees, minutes, decisions, action items and
+    external bodies: the secretariat."""
+    return is_secretariat(user)
+
+
+def can_update_action_item(user, item) -> bool:
+    """The secretariat, and the item's owner (who marks it in progress or done)."""
+    return is_secretariat(user) or (
+        getattr(user, "is_authenticated", False) and item.owner_id == user.pk
+    )

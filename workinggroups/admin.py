@@ -2,7 +2,18 @@ from django.contrib import admin
 
 from core.admin import GovernanceAdmin, GovernanceInline
 
-from .models import Group, GroupMembership, Objective
+from .models import (
+    Group,
+    GroupLink,
+    GroupMembership,
+    GroupStatusChange,
+    MandateReview,
+    Measure,
+    MeasureGroup,
+    Objective,
+    Workplan,
+    WorkplanItem,
+)
 
 
 class GroupMembershipInline(GovernanceInline):
@@ -42,3 +53,63 @@ class ObjectiveAdmin(GovernanceAdmin):
     search_fields = ("title_en", "title_fr", "group__name_en")
     list_select_related = ("group", "priority")
     autocomplete_fields = ("group",)
+
+
+@admin.register(GroupStatusChange)
+class GroupStatusChangeAdmin(admin.ModelAdmin):
+    """Read-only: transitions are taken on the group's page, through the lifecycle service."""
+
+    list_display = ("group", "old_status", "new_status", "old_kind", "new_kind", "by", "at")
+    list_filter = ("new_status", "new_kind")
+    list_select_related = ("group", "by")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(MandateReview)
+class MandateReviewAdmin(SimpleHistoryAdmin):
+    list_display = ("group", "kind", "review_date", "outcome", "next_review_date")
+    list_filter = ("kind", "outcome")
+    list_select_related = ("group",)
+    autocomplete_fields = ("group",)
+
+
+@admin.register(GroupLink)
+class GroupLinkAdmin(SimpleHistoryAdmin):
+    list_display = ("group_a", "group_b", "note_en")
+    list_select_related = ("group_a", "group_b")
+
+
+class MeasureGroupInline(admin.TabularInline):
+    model = MeasureGroup
+    extra = 0
+    autocomplete_fields = ("group",)
+    readonly_fields = ("carried_out_at", "status_change")
+
+
+@admin.register(Measure)
+class MeasureAdmin(SimpleHistoryAdmin):
+    list_display = ("number", "title_en", "type", "status", "owner", "due_date")
+    list_filter = ("type", "status")
+    search_fields = ("title_en", "title_fr")
+    list_select_related = ("owner",)
+    inlines = [MeasureGroupInline]
+
+
+class WorkplanItemInline(admin.TabularInline):
+    model = WorkplanItem
+    extra = 0
+    fields = ("kind", "title_en", "title_fr", "priority", "due_date", "objective")
+    raw_id_fields = ("objective",)
+
+
+@admin.register(Workplan)
+class WorkplanAdmin(SimpleHistoryAdmin):
+    list_display = ("group", "version", "period_start", "period_end", "status")
+    list_filter = ("status",)
+    list_select_related = ("group",)
+    inlines = [WorkplanItemInline]

@@ -4,7 +4,17 @@ import datetime
 
 from core.upsert import upsert
 
-from .models import Group, GroupMembership, Objective
+from .models import (
+    Group,
+    GroupLink,
+    GroupMembership,
+    MandateReview,
+    Measure,
+    MeasureGroup,
+    Objective,
+    Workplan,
+    WorkplanItem,
+)
 
 D = datetime.date
 K = Group.Kind
@@ -353,4 +363,266 @@ def load(ctx):
             {"council": councils.get(council), "start_date": D(2019, 4, 1), "end_date": None},
         )
     ctx["groups"] = groups
+    load_workplans(ctx)
+    load_reviews_and_links(ctx)
+    # The meeting of 27 February 2020 and the external bodies (councils), then its measures,
+    # which concern these groups.
+    from councils import demo_meetings
+
+    demo_meetings.load(ctx)
+    load_measures(ctx)
     return ctx
+
+
+MT = Measure.Type
+# number, type, groups, owner, due, English, French
+MEASURES = [
+    (
+        1,
+        MT.DISSOLVE,
+        ["digital-strategy-wg"],
+        "cochair2.pssdc",
+        D(2027, 3, 31),
+        "Progressively dissolve the Digital Strategy Working Group",
+        "Dissoudre progressivement le groupe de travail sur la stratégie numérique",
+    ),
+    (
+        2,
+        MT.DISSOLVE,
+        ["client-centred-service-wg"],
+        "cochair.pssdc",
+        D(2027, 6, 30),
+        "Progressively dissolve the Client-Centred Service Working Group once its final "
+        "deliverables are delivered (or turn it into a community of practice)",
+        "Dissoudre progressivement le groupe de travail sur les services centrés sur le client "
+        "après la réalisation de ses livrables définitifs (ou en faire une communauté de pratique)",
+    ),
+    (
+        3,
+        MT.CONVERT_TO_COP,
+        ["open-government-wg", "gdpr-wg"],
+        "secretariat",
+        D(2027, 3, 31),
+        "Convert the Open Government Working Group and the GDPR Working Group of the Privacy "
+        "Sub-Committee into communities of practice",
+        "Conversion en communautés de pratique du groupe de travail sur le gouvernement ouvert et "
+        "du groupe de travail sur le Règlement général sur la protection des données du "
+        "Sous-comité sur la protection des renseignements personnels",
+    ),
+    (
+        4,
+        MT.CLARIFY_RELATIONSHIP,
+        ["digital-identity-wg", "identity-management-sub-committee"],
+        "cochair.pscioc",
+        D(2027, 1, 31),
+        "Clarify the link between Digital Identity and the Identity Management Sub-Committee",
+        "Clarifier le lien entre l'Identité numérique et le Sous-comité sur la gestion de "
+        "l'identité",
+    ),
+    (
+        5,
+        MT.REPORT_TO_COUNCILS,
+        ["data-driven-insights", "business-services"],
+        "secretariat",
+        D(2027, 2, 25),
+        "Have the Data-Driven Insights group and the Business Services group report their "
+        "activities to the councils, so PSSDC and PSCIOC can each focus on what concerns them",
+        "Que les groupes des renseignements fondés sur les données et des services aux "
+        "entreprises rendent compte de leurs activités aux CM pour permettre au CPSSP et au "
+        "CDPISP de se concentrer sur les aspects d'un intérêt particulier pour leur CM",
+    ),
+]
+
+
+def load_measures(ctx):
+    groups, users, meeting = ctx["groups"], ctx["users"], ctx["meeting_2020"]
+    for number, kind, slugs, owner, due, en, fr in MEASURES:
+        measure, _created = upsert(
+            Measure,
+            {"meeting": meeting, "number": number},
+            {"type": kind, "title_en": en, "title_fr": fr, "owner": users[owner], "due_date": due},
+        )
+        for slug in slugs:
+            upsert(MeasureGroup, {"measure": measure, "group": groups[slug]}, {})
+
+
+# Groups with an accepted workplan for the current fiscal year (Data-Driven Insights has none:
+# the health page shows it).
+WORKPLAN_GROUPS = [
+    "digital-strategy-wg",
+    "client-centred-service-wg",
+    "open-government-wg",
+    "gdpr-wg",
+    "digital-identity-wg",
+    "business-services",
+    "identity-management-sub-committee",
+]
+WP_START, WP_END = D(2026, 4, 1), D(2027, 3, 31)
+
+
+def _stamp(day):
+    return datetime.datetime.combine(day, datetime.time(10), tzinfo=datetime.UTC)
+
+
+def load_workplans(ctx):
+    groups, users = ctx["groups"], ctx["users"]
+    chairs = {slug: users[u] for u, slug, role, _ in GROUP_ROLES if role == R.CO_CHAIR}
+    for slug in WORKPLAN_GROUPS:
+        group = groups[slug]
+        version = 1
+        if slug == "digital-identity-wg":
+            # An earlier year's workplan, superseded by this year's: versions to compare.
+            previous, _ = upsert(
+                Workplan,
+                {"group": group, "version": 1},
+                {
+                    "period_start": D(2025, 4, 1),
+                    "period_end": D(2026, 3, 31),
+                    "due_date": D(2025, 3, 15),
+                    "status": Workplan.Status.SUPERSEDED,
+                    "summary_en": "First workplan: prepare the digital identity pilots.",
+                    "summary_fr": "Premier plan de travail : préparer les projets pilotes d'identité numérique.",
+                    "submitted_at": _stamp(D(2025, 3, 10)),
+                    "submitted_by": chairs.get(slug, users["secretariat"]),
+                    "reviewed_at": _stamp(D(2025, 4, 2)),
+                    "reviewed_by": users["secretariat"],
+                },
+            )
+            upsert(
+                WorkplanItem,
+                {"workplan": previous, "title_en": "Choose two pilot jurisdictions"},
+                {
+                    "title_fr": "Choisir deux administrations pilotes",
+                    "kind": Objective.Kind.OBJECTIVE,
+                    "priority": ctx["priorities"]["digital-identity"],
+                    "due_date": D(2025, 9, 30),
+                },
+            )
+            version = 2
+        workplan, _ = upsert(
+            Workplan,
+            {"group": group, "version": version},
+            {
+                "period_start": WP_START,
+                "period_end": WP_END,
+                "due_date": D(2026, 3, 15),
+                "status": Workplan.Status.ACCEPTED,
+                "summary_en": f"Workplan {WP_START.year}-{WP_END.year % 100:02d} of the {group.name_en}.",
+                "summary_fr": f"Plan de travail {WP_START.year}-{WP_END.year} : {group.name_fr}.",
+                "submitted_at": _stamp(D(2026, 3, 12)),
+                "submitted_by": chairs.get(slug, users["secretariat"]),
+                "reviewed_at": _stamp(D(2026, 4, 8)),
+                "reviewed_by": users["secretariat"],
+            },
+        )
+        for objective in group.objectives.all():
+            upsert(
+                WorkplanItem,
+                {"workplan": workplan, "objective": objective},
+                {
+                    "kind": objective.kind,
+                    "title_en": objective.title_en,
+                    "title_fr": objective.title_fr,
+                    "priority": objective.priority,
+                    "due_date": objective.due_date,
+                },
+            )
+
+    # A revision waiting for the secretariat's review, and a first workplan still in draft
+    # past its due date (both shown on the health page and on the home pages).
+    revision, _ = upsert(
+        Workplan,
+        {"group": groups["business-services"], "version": 2},
+        {
+            "period_start": WP_START,
+            "period_end": WP_END,
+            "due_date": D(2026, 11, 30),
+            "status": Workplan.Status.SUBMITTED,
+            "summary_en": "Revised to add a joint business registration pilot.",
+            "summary_fr": "Révisé pour ajouter un projet pilote d'inscription commune des entreprises.",
+            "submitted_at": _stamp(D(2026, 11, 16)),
+            "submitted_by": users["member"],
+        },
+    )
+    for objective in groups["business-services"].objectives.all():
+        upsert(
+            WorkplanItem,
+            {"workplan": revision, "objective": objective},
+            {
+                "kind": objective.kind,
+                "title_en": objective.title_en,
+                "title_fr": objective.title_fr,
+                "priority": objective.priority,
+                "due_date": D(2027, 1, 31),
+            },
+        )
+    upsert(
+        WorkplanItem,
+        {"workplan": revision, "title_en": "Joint business registration pilot"},
+        {
+            "title_fr": "Projet pilote d'inscription commune des entreprises",
+            "kind": Objective.Kind.DELIVERABLE,
+            "priority": ctx["priorities"]["client-centred-service"],
+            "due_date": D(2027, 3, 15),
+        },
+    )
+    upsert(
+        Workplan,
+        {"group": groups["data-driven-insights"], "version": 1},
+        {
+            "period_start": WP_START,
+            "period_end": WP_END,
+            "due_date": D(2026, 10, 31),
+            "status": Workplan.Status.DRAFT,
+            "summary_en": "",
+            "summary_fr": "",
+        },
+    )
+
+
+def load_reviews_and_links(ctx):
+    groups, users = ctx["groups"], ctx["users"]
+    upsert(
+        MandateReview,
+        {"group": groups["open-government-wg"], "review_date": D(2025, 12, 15)},
+        {
+            "kind": MandateReview.Kind.MANDATE,
+            "outcome": MandateReview.Outcome.CONVERT_TO_COP,
+            "notes_en": "Its deliverables are done; members want to keep sharing practices.",
+            "notes_fr": "Ses livrables sont réalisés; les membres veulent continuer d'échanger leurs pratiques.",
+            "next_review_date": D(2026, 12, 15),
+            "recorded_by": users["secretariat"],
+        },
+    )
+    upsert(
+        MandateReview,
+        {"group": groups["client-centred-service-wg"], "review_date": D(2026, 2, 1)},
+        {
+            "kind": MandateReview.Kind.MANDATE,
+            "outcome": MandateReview.Outcome.ALIGNED,
+            "notes_en": "Aligned with the client-centred service priority until its final deliverables.",
+            "notes_fr": "Conforme à la priorité du service centré sur le client jusqu'à ses livrables définitifs.",
+            "next_review_date": D(2027, 2, 1),
+            "recorded_by": users["secretariat"],
+        },
+    )
+    for one, two, en, fr in [
+        (
+            "digital-identity-wg",
+            "identity-management-sub-committee",
+            "Measure 4: clarify who leads on the Pan-Canadian Trust Framework.",
+            "Mesure 4 : préciser qui dirige les travaux sur le Cadre pancanadien de confiance.",
+        ),
+        (
+            "digital-strategy-wg",
+            "data-driven-insights",
+            "Shared service performance indicators feed the digital strategies.",
+            "Les indicateurs de rendement communs alimentent les stratégies numériques.",
+        ),
+    ]:
+        a, b = sorted([groups[one], groups[two]], key=lambda g: g.pk)
+        upsert(
+            GroupLink,
+            {"group_a": a, "group_b": b},
+            {"note_en": en, "note_fr": fr, "created_by": users["secretariat"]},
+        )

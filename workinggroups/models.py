@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.bilingual import BilingualField, BilingualModel
-from councils.models import Council, DatedMembershipQuerySet, Priority
+from councils.models import Council, DatedMembershipQuerySet, Decision, Meeting, Priority
 
 
 class GroupQuerySet(models.QuerySet):
@@ -336,3 +336,269 @@ class WorkplanItem(BilingualModel):
 
     def __str__(self):
         return self.title
+
+
+class GroupStatusChange(models.Model):
+    """One lifecycle transition of a group: the status (and kind, for a conversion) before and
+    after, who took it, when and why. Written only by `services.group_transition`."""
+
+    group = models.ForeignKey(
+        Group, verbose_name=_("group"), on_delete=models.CASCADE, related_name="status_changes"
+    )
+    old_status = models.CharField(_("old status"), max_length=20, choices=Group.Status.choices)
+    new_status = models.CharField(_("new status"), max_length=20, choices=Group.Status.choices)
+    old_kind = models.CharField(_("old kind"), max_length=3, choices=Group.Kind.choices)
+    new_kind = models.CharField(_("new kind"), max_length=3, choices=Group.Kind.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    reason = models.TextField(_("reason"))
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("group status change")
+        verbose_name_plural = _("group status changes")
+
+    def __str__(self):
+        return f"{self.group}: {self.old_status} → {self.new_status}"
+
+    @property
+    def is_conversion(self):
+        return self.old_kind != self.new_kind
+
+
+class MandateReview(BilingualModel):
+    """A dated review of a group: its mandate against the councils' priorities, or for a
+    community of practice, whether it is still useful to its members."""
+
+    class Kind(models.TextChoices):
+        MANDATE = "mandate", _("Mandate review")
+        USEFULNESS = "usefulness", _("Usefulness review")
+
+    class Outcome(models.TextChoices):
+        ALIGNED = "aligned", _("Aligned with the priorities")
+        REVISE_MANDATE = "revise_mandate", _("Revise the mandate")
+        CONVERT_TO_COP = "convert_to_cop", _("Convert to a community of practice")
+        DISSOLVE = "dissolve", _("Dissolve")
+        STILL_USEFUL = "still_useful", _("Still useful to its members")
+        RETIRE = "retire", _("No longer useful: retire")
+
+    OUTCOMES_BY_KIND = {
+        Kind.MANDATE: {
+            Outcome.ALIGNED,
+            Outcome.REVISE_MANDATE,
+            Outcome.CONVERT_TO_COP,
+            Outcome.DISSOLVE,
+        },
+        Kind.USEFULNESS: {Outcome.STILL_USEFUL, Outcome.RETIRE},
+    }
+
+    group = models.ForeignKey(
+        Group, verbose_name=_("group"), on_delete=models.CASCADE, related_name="reviews"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.MANDATE)
+    review_date = models.DateField(_("review date"), default=timezone.localdate)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
+    notes = BilingualField(_("notes"), field_class=models.TextField, required=False)
+    next_review_date = models.DateField(_("next review"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["group", "-review_date", "-pk"]
+        verbose_name = _("mandate review")
+        verbose_name_plural = _("mandate reviews")
+
+    def __str__(self):
+        return f"{self.group} — {self.review_date}"
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.kind and self.outcome and self.outcome not in self.OUTCOMES_BY_KIND[self.kind]:
+            errors["outcome"] = _("This outcome does not apply to this kind of review.")
+        if self.next_review_date and self.review_date and self.next_review_date <= self.review_date:
+            errors["next_review_date"] = _("The next review must come after this one.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class GroupLink(BilingualModel):
+    """A link between two groups for synergies, shown on both, stored once (lower pk first)."""
+
+    group_a = models.ForeignKey(
+        Group, verbose_name=_("group"), on_delete=models.CASCADE, related_name="links_as_a"
+    )
+    group_b = models.ForeignKey(
+        Group, verbose_name=_("linked group"), on_delete=models.CASCADE, related_name="links_as_b"
+    )
+    note = BilingualField(_("note"), field_class=models.TextField, required=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("link between groups")
+        verbose_name_plural = _("links between groups")
+        constraints = [
+            models.UniqueConstraint(fields=["group_a", "group_b"], name="group_link_unique"),
+            models.CheckConstraint(
+                condition=Q(group_a__lt=models.F("group_b")), name="group_link_ordered"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.group_a} ↔ {self.group_b}"
+
+    def other(self, group):
+        return self.group_b if group.pk == self.group_a_id else self.group_a
+
+
+class MeasureQuerySet(models.QuerySet):
+    def open(self):
+        return self.exclude(status__in=[Measure.Status.DONE, Measure.Status.DROPPED])
+
+
+class Measure(BilingualModel):
+    """A decision to carry out about groups (dissolve one, convert one to a community of
+    practice, ...), tracked until done. A group transition that carries it out for each group
+    it concerns completes it (see `services.group_transition`)."""
+
+    class Type(models.TextChoices):
+        DISSOLVE = "dissolve", _("Dissolve")
+        CONVERT_TO_COP = "convert_to_cop", _("Convert to a community of practice")
+        CLARIFY_RELATIONSHIP = "clarify_relationship", _("Clarify a relationship")
+        REPORT_TO_COUNCILS = "report_to_councils", _("Report to the councils")
+        OTHER = "other", _("Other")
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Proposed")
+        APPROVED = "approved", _("Approved")
+        IN_PROGRESS = "in_progress", _("In progress")
+        DONE = "done", _("Done")
+        DROPPED = "dropped", _("Dropped")
+
+    number = models.PositiveSmallIntegerField(_("number"), null=True, blank=True)
+    type = models.CharField(_("type"), max_length=30, choices=Type.choices)
+    title = BilingualField(_("title"), max_length=400)
+    description = BilingualField(_("description"), field_class=models.TextField, required=False)
+    groups = models.ManyToManyField(
+        Group,
+        verbose_name=_("groups concerned"),
+        related_name="measures",
+        through="MeasureGroup",
+        blank=True,
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="measures_owned",
+    )
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PROPOSED
+    )
+    completed_on = models.DateField(_("completed on"), null=True, blank=True)
+    meeting = models.ForeignKey(
+        Meeting,
+        verbose_name=_("meeting"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="measures",
+    )
+    decision = models.ForeignKey(
+        Decision,
+        verbose_name=_("decision"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="measures",
+    )
+    history = HistoricalRecords()
+
+    objects = MeasureQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["number", "pk"]
+        verbose_name = _("measure")
+        verbose_name_plural = _("measures")
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        super().clean()
+        if self.decision_id and self.meeting_id and self.decision.meeting_id != self.meeting_id:
+            raise ValidationError({"decision": _("Choose a decision of the same meeting.")})
+        if self.status == self.Status.DONE and not self.completed_on:
+            self.completed_on = timezone.localdate()
+        if self.status != self.Status.DONE:
+            self.completed_on = None
+
+    @property
+    def is_open(self):
+        return self.status not in (self.Status.DONE, self.Status.DROPPED)
+
+
+class MeasureGroup(models.Model):
+    """A group a measure concerns, and when the measure was carried out for that group."""
+
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="group_rows")
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="measure_rows")
+    carried_out_at = models.DateTimeField(_("carried out at"), null=True, blank=True)
+    status_change = models.ForeignKey(
+        GroupStatusChange,
+        verbose_name=_("by the transition"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["measure", "pk"]
+        verbose_name = _("group concerned by a measure")
+        verbose_name_plural = _("groups concerned by measures")
+        constraints = [
+            models.UniqueConstraint(fields=["measure", "group"], name="measure_group_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.measure} — {self.group}"
+
+
+class CalendarToken(models.Model):
+    """The secret of a person's calendar feed. Only its SHA-256 is stored: the address is shown
+    once when made; making a new one or revoking it makes the old address answer 404."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_token"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("calendar address")
+        verbose_name_plural = _("calendar addresses")
+
+    def __str__(self):
+        return f"{self.user} ({self.created_at:%Y-%m-%d})"

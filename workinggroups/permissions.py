@@ -57,3 +57,46 @@ def persona(user) -> str:
     if is_portal_reader(user):
         return "member"
     return "outsider"
+
+
+def can_transition_group(user, group) -> bool:
+    """Lifecycle changes (activate, wind down, dissolve, convert, retire): the secretariat."""
+    return is_secretariat(user)
+
+
+def can_manage_group_records(user) -> bool:
+    """Mandate reviews, links between groups and measures: the secretariat."""
+    return is_secretariat(user)
+
+
+def can_view_health(user) -> bool:
+    """The group-health page: the secretariat, and council co-chairs who decide reviews."""
+    return is_secretariat(user) or bool(council_roles(user).co_chair_of)
+
+
+def can_draft_workplan(user, group) -> bool:
+    """A current co-chair of the group drafts and submits its workplan."""
+    return is_group_cochair(user, group) and group.status not in ("dissolved", "retired")
+
+
+def can_view_workplan(user, workplan) -> bool:
+    """Accepted and superseded versions are read by every reader; drafts, submitted and
+    returned versions only by the group's co-chairs and the secretariat."""
+    if not is_portal_reader(user):
+        return False
+    if workplan.status in ("accepted", "superseded"):
+        return True
+    return is_secretariat(user) or is_group_cochair(user, workplan.group)
+
+
+def can_review_workplan(user, workplan) -> bool:
+    return is_secretariat(user)
+
+
+def can_update_measure(user, measure) -> bool:
+    """The secretariat edits measures; a measure's owner may move its status."""
+    return is_secretariat(user) or (user.is_authenticated and measure.owner_id == user.pk)
+
+
+def can_use_calendar(user) -> bool:
+    return is_portal_reader(user)

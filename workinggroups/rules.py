@@ -3,8 +3,12 @@
 The group-health page shows them and the reminders act on them, so both read from here.
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .models import Group, Objective, Workplan
 from .selectors import liaison_covered
@@ -106,3 +110,89 @@ def workplans_not_submitted(day=None):
         due_date__lt=_today(day),
         group__in=Group.objects.current(),
     )
+
+
+def mandate_review_overdue(day=None):
+    """Working groups and sub-committees whose mandate review date has passed."""
+    return Group.objects.filter(
+        kind__in=[Group.Kind.WORKING_GROUP, Group.Kind.SUB_COMMITTEE],
+        status__in=[Group.Status.ACTIVE, Group.Status.WINDING_DOWN],
+        next_review_date__lt=_today(day),
+    )
+
+
+def workplans_waiting_for_review():
+    """Submitted workplans the secretariat has not accepted or returned yet."""
+    return Workplan.objects.filter(status=Workplan.Status.SUBMITTED)
+
+
+# --- The health page's list of rules --------------------------------------------------------
+# Each rule: a code (the page's filter value), a label, what its rows are ("group",
+# "objective", "workplan" or "liaison": a group-council pair), and its queryset.
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    label: str
+    subject: str
+    queryset: Callable
+
+
+HEALTH_RULES = [
+    Rule("without_objectives", _("Working groups with no objectives"), "group", without_objectives),
+    Rule(
+        "objectives_without_deadline",
+        _("Objectives with no deadline"),
+        "objective",
+        objectives_without_deadline,
+    ),
+    Rule(
+        "without_priority", _("Working groups with no linked priority"), "group", without_priority
+    ),
+    Rule(
+        "liaison_gap",
+        _("Liaison gaps: no co-chair or representative on a council the group reports to"),
+        "liaison",
+        liaison_gap_pairs,
+    ),
+    Rule("overdue_objectives", _("Overdue objectives"), "objective", overdue_objectives),
+    Rule(
+        "all_objectives_met",
+        _("All objectives met: due for a dissolution review"),
+        "group",
+        all_objectives_met,
+    ),
+    Rule("past_end_date", _("Working groups past their end date"), "group", past_end_date),
+    Rule(
+        "usefulness_review_overdue",
+        _("Communities of practice whose usefulness review is overdue"),
+        "group",
+        usefulness_review_overdue,
+    ),
+    Rule(
+        "mandate_review_overdue",
+        _("Mandate reviews overdue"),
+        "group",
+        mandate_review_overdue,
+    ),
+    Rule(
+        "without_current_workplan",
+        _("Working groups with no current accepted workplan"),
+        "group",
+        without_current_workplan,
+    ),
+    Rule(
+        "workplans_not_submitted",
+        _("Workplans past their due date and not submitted"),
+        "workplan",
+        workplans_not_submitted,
+    ),
+    Rule(
+        "workplans_waiting_for_review",
+        _("Workplans waiting for the secretariat's review"),
+        "workplan",
+        workplans_waiting_for_review,
+    ),
+]
+RULES_BY_CODE = {rule.code: rule for rule in HEALTH_RULES}

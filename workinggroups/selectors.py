@@ -1,5 +1,7 @@
 """Reads that span relations, written so a page's query count does not grow with the data."""
 
+import datetime
+
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 
@@ -78,3 +80,158 @@ def liaison_by_council(group):
         ]
         rows.append((council, liaisons))
     return rows
+
+
+# --- The personal calendar ------------------------------------------------------------------
+
+
+def calendar_for(user, day=None):
+    """The person's iCalendar: meetings of their councils or that invite them, open action
+    items and measures they own, deadlines of open objectives of their groups, and workplans
+    due for the groups they co-chair. From a year back onwards."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from councils.calendar import all_day_event, meeting_event, new_calendar
+    from councils.models import ActionItem, Meeting
+
+    from .models import Measure, Workplan
+
+    day = day or timezone.localdate()
+    since = day - datetime.timedelta(days=365)
+    cal = new_calendar(_("Joint councils — %(name)s") % {"name": user.get_full_name() or user})
+    council_ids = CouncilMembership.objects.active().filter(user=user).values("council_id")
+    meetings = (
+        Meeting.objects.filter(
+            Q(councils__in=council_ids) | Q(attendees__user=user), starts_at__date__gte=since
+        )
+        .distinct()
+        .prefetch_related("agenda_items")
+        .order_by("starts_at")
+    )
+    for meeting in meetings:
+        cal.add_component(meeting_event(meeting))
+    for item in ActionItem.objects.open().filter(owner=user, due_date__gte=since):
+        cal.add_component(
+            all_day_event(
+                uid=f"action-{item.pk}",
+                summary=_("Action item due: %(title)s") % {"title": item.title},
+                day=item.due_date,
+                url=reverse("councils:action_item_list") + "?mine=1",
+                description=item.description,
+            )
+        )
+    for measure in Measure.objects.open().filter(owner=user, due_date__gte=since):
+        cal.add_component(
+            all_day_event(
+                uid=f"measure-{measure.pk}",
+                summary=_("Measure due: %(title)s") % {"title": measure.title},
+                day=measure.due_date,
+                url=reverse("workinggroups:measure_detail", args=[measure.pk]),
+            )
+        )
+    group_ids = GroupMembership.objects.active().filter(user=user).values("group_id")
+    objectives = Objective.objects.open().filter(
+        group_id__in=group_ids, due_date__gte=since, group__in=Group.objects.current()
+    )
+    for objective in objectives.select_related("group"):
+        cal.add_component(
+            all_day_event(
+                uid=f"objective-{objective.pk}",
+                summary=_("Deadline: %(title)s (%(group)s)")
+                % {"title": objective.title, "group": objective.group.name},
+                day=objective.due_date,
+                url=reverse("workinggroups:group_detail", args=[objective.group.slug]),
+            )
+        )
+    cochaired = (
+        GroupMembership.objects.active()
+        .filter(user=user, role=GroupMembership.Role.CO_CHAIR)
+        .values("group_id")
+    )
+    workplans = Workplan.objects.filter(
+        group_id__in=cochaired,
+        status__in=[Workplan.Status.DRAFT, Workplan.Status.RETURNED],
+        due_date__gte=since,
+    ).select_related("group")
+    for workplan in workplans:
+        cal.add_component(
+            all_day_event(
+                uid=f"workplan-{workplan.pk}",
+                summary=_("Workplan due: %(group)s") % {"group": workplan.group.name},
+                day=workplan.due_date,
+                url=reverse("workinggroups:workplan_detail", args=[workplan.pk]),
+            )
+        )
+    return cal
+
+
+# --- Home page ------------------------------------------------------------------------------
+
+
+def home_section(user):
+    """What groups, workplans, measures and action items wait on this person."""
+    from councils.models import ActionItem
+    from councils.permissions import is_secretariat
+
+    from .models import Measure, Workplan
+    from .permissions import group_roles
+
+    cochaired = group_roles(user).co_chair_of
+    today = timezone.localdate()
+    to_submit = []
+    if cochaired:
+        current = Workplan.objects.filter(
+            group=OuterRef("pk"),
+            status__in=[Workplan.Status.ACCEPTED, Workplan.Status.SUBMITTED],
+            period_end__gte=today,
+        )
+        to_submit = list(
+            Group.objects.current()
+            .filter(pk__in=cochaired, kind=Group.Kind.WORKING_GROUP)
+            .filter(~Exists(current))
+            .prefetch_related(
+                Prefetch(
+                    "workplans",
+                    queryset=Workplan.objects.filter(
+                        status__in=[Workplan.Status.DRAFT, Workplan.Status.RETURNED]
+                    ).order_by("-version"),
+                    to_attr="open_drafts",
+                )
+            )
+            .order_by("name_en")
+        )
+    actions = list(ActionItem.objects.open().filter(owner=user).select_related("meeting")[:10])
+    measures = list(Measure.objects.open().filter(owner=user)[:10])
+    health = None
+    to_review = []
+    if is_secretariat(user):
+        from . import rules
+
+        counts = [(rule, _count(rule, today)) for rule in rules.HEALTH_RULES]
+        health = [(rule, count) for rule, count in counts if count]
+        to_review = list(
+            Workplan.objects.filter(status=Workplan.Status.SUBMITTED).select_related("group")
+        )
+    if not (to_submit or actions or measures or health or to_review):
+        return None
+    return {
+        "template": "workinggroups/partials/home_section.html",
+        "to_submit": to_submit,
+        "actions": actions,
+        "measures": measures,
+        "health": health,
+        "to_review": to_review,
+        "today": today,
+    }
+
+
+def _count(rule, day):
+    import inspect
+
+    qs = (
+        rule.queryset(day)
+        if "day" in inspect.signature(rule.queryset).parameters
+        else rule.queryset()
+    )
+    return qs.count()

@@ -1,13 +1,87 @@
+import inspect
+
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.views.generic import DetailView
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+from django.views.generic import DetailView, ListView
 from django_filters.views import FilterView
 
-from councils.views import ReaderRequiredMixin
+from core.emails import language_of
+from core.permissions import get_object_for_user
+from councils.models import Council
+from councils.permissions import is_portal_reader
+from councils.views import ReaderRequiredMixin, edit_page
 
+from . import rules
 from .filters import GroupFilter
-from .models import Group, GroupMembership, Objective
-from .selectors import group_list_queryset, liaison_by_council
+from .forms import (
+    GroupLinkForm,
+    MandateReviewForm,
+    MeasureForm,
+    MeasureStatusForm,
+    ReviewCommentForm,
+    TransitionForm,
+    WorkplanForm,
+    WorkplanItemFormSet,
+    WorkplanStartForm,
+)
+from .lifecycle import To, allowed_targets
+from .models import (
+    CalendarToken,
+    Group,
+    GroupLink,
+    GroupMembership,
+    MandateReview,
+    Measure,
+    MeasureGroup,
+    Objective,
+    Workplan,
+)
+from .permissions import (
+    can_draft_workplan,
+    can_manage_group_records,
+    can_review_workplan,
+    can_transition_group,
+    can_update_measure,
+    can_use_calendar,
+    can_view_group,
+    can_view_health,
+    can_view_workplan,
+)
+from .selectors import calendar_for, group_list_queryset, liaison_by_council
+from .services import (
+    TransitionRefused,
+    calendar_token_create,
+    calendar_token_revoke,
+    compare_workplans,
+    group_link_create,
+    group_link_delete,
+    group_transition,
+    measure_save,
+    review_record,
+    transition_refusal,
+    user_for_calendar_token,
+    workplan_accept,
+    workplan_discard,
+    workplan_return,
+    workplan_start,
+    workplan_submit,
+    workplan_update,
+)
+
+
+def _messages_from(exc):
+    if hasattr(exc, "message_dict"):
+        return [m for msgs in exc.message_dict.values() for m in msgs]
+    return list(exc.messages)
 
 
 class GroupListView(ReaderRequiredMixin, FilterView):
@@ -18,6 +92,10 @@ class GroupListView(ReaderRequiredMixin, FilterView):
 
     def get_queryset(self):
         return group_list_queryset()
+
+
+def _measure_rows():
+    return MeasureGroup.objects.select_related("group")
 
 
 class GroupDetailView(ReaderRequiredMixin, DetailView):
@@ -38,13 +116,573 @@ class GroupDetailView(ReaderRequiredMixin, DetailView):
                 queryset=Objective.objects.select_related("priority").order_by("due_date", "pk"),
                 to_attr="objective_list",
             ),
+            Prefetch("status_changes__by"),
+            Prefetch("reviews", queryset=MandateReview.objects.select_related("recorded_by")),
+            Prefetch("links_as_a", queryset=GroupLink.objects.select_related("group_b")),
+            Prefetch("links_as_b", queryset=GroupLink.objects.select_related("group_a")),
+            Prefetch(
+                "workplans",
+                queryset=Workplan.objects.order_by("-version"),
+                to_attr="workplan_list",
+            ),
+            Prefetch(
+                "measures",
+                queryset=Measure.objects.select_related("owner", "meeting").prefetch_related(
+                    Prefetch("group_rows", queryset=_measure_rows())
+                ),
+                to_attr="measure_list",
+            ),
         )
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         group = self.object
+        user = self.request.user
         roles = GroupMembership.Role
         ctx["co_chairs"] = [m for m in group.current_memberships if m.role == roles.CO_CHAIR]
         ctx["members"] = [m for m in group.current_memberships if m.role == roles.MEMBER]
         ctx["liaisons"] = liaison_by_council(group)
+        ctx["links"] = [(link, link.group_b) for link in group.links_as_a.all()] + [
+            (link, link.group_a) for link in group.links_as_b.all()
+        ]
+        ctx["can_transition"] = can_transition_group(user, group)
+        ctx["transitions"] = (
+            [To(t) for t in allowed_targets(group)] if ctx["can_transition"] else []
+        )
+        ctx["can_manage"] = can_manage_group_records(user)
+        ctx["can_draft"] = can_draft_workplan(user, group)
+        ctx["visible_workplans"] = [w for w in group.workplan_list if can_view_workplan(user, w)]
+        for measure in group.measure_list:
+            measure.row_for_group = next(
+                (r for r in measure.group_rows.all() if r.group_id == group.pk), None
+            )
         return ctx
+
+
+# --- Lifecycle ------------------------------------------------------------------------------
+
+
+def group_transition_view(request, slug, to):
+    """The confirmation page of one lifecycle action (GET), and the action itself (POST)."""
+    if to not in To.values:
+        raise Http404
+    group = get_object_for_user(
+        Group.objects.all(),
+        request.user,
+        can_view=can_view_group,
+        can_change=can_transition_group,
+        slug=slug,
+    )
+    form = TransitionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            group_transition(
+                group=group,
+                to=to,
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+                next_review_date=form.cleaned_data.get("next_review_date"),
+            )
+        except TransitionRefused as exc:
+            for message in _messages_from(exc):
+                form.add_error(None, message)
+        else:
+            messages.success(
+                request,
+                _("%(group)s: %(action)s — done.") % {"group": group.name, "action": To(to).label},
+            )
+            return redirect("workinggroups:group_detail", slug=group.slug)
+    carries_out = Measure.objects.open().filter(
+        groups=group,
+        type={To.COP: Measure.Type.CONVERT_TO_COP, To.DISSOLVED: Measure.Type.DISSOLVE}.get(
+            to, "-"
+        ),
+    )
+    return render(
+        request,
+        "workinggroups/transition_confirm.html",
+        {
+            "group": group,
+            "to": To(to),
+            "form": form,
+            "refusal": transition_refusal(group, to),
+            "open_objectives": group.objectives.open().count(),
+            "measures": carries_out,
+        },
+    )
+
+
+def review_create(request, slug):
+    group = get_object_for_user(
+        Group.objects.all(),
+        request.user,
+        can_view=can_view_group,
+        can_change=lambda u, g: can_manage_group_records(u),
+        slug=slug,
+    )
+    kind = (
+        MandateReview.Kind.USEFULNESS
+        if group.kind == Group.Kind.COMMUNITY_OF_PRACTICE
+        else MandateReview.Kind.MANDATE
+    )
+    form = MandateReviewForm(
+        request.POST or None, instance=MandateReview(group=group), initial={"kind": kind}
+    )
+    return edit_page(
+        request,
+        form=form,
+        title=_("Record a review of %(group)s") % {"group": group.name},
+        save=lambda f: review_record(review=f.save(commit=False), by=request.user),
+        success_url=reverse("workinggroups:group_detail", args=[group.slug]) + "#reviews-h",
+        back_url=reverse("workinggroups:group_detail", args=[group.slug]),
+    )
+
+
+def link_create(request, slug):
+    group = get_object_for_user(
+        Group.objects.all(),
+        request.user,
+        can_view=can_view_group,
+        can_change=lambda u, g: can_manage_group_records(u),
+        slug=slug,
+    )
+    form = GroupLinkForm(request.POST or None, group=group)
+    return edit_page(
+        request,
+        form=form,
+        title=_("Link %(group)s to another group") % {"group": group.name},
+        save=lambda f: group_link_create(
+            group=group,
+            other=f.cleaned_data["other"],
+            by=request.user,
+            note_en=f.cleaned_data["note_en"],
+            note_fr=f.cleaned_data["note_fr"],
+        ),
+        success_url=reverse("workinggroups:group_detail", args=[group.slug]) + "#links-h",
+        back_url=reverse("workinggroups:group_detail", args=[group.slug]),
+    )
+
+
+@require_POST
+def link_delete(request, pk):
+    link = get_object_for_user(
+        GroupLink.objects.select_related("group_a"),
+        request.user,
+        can_view=lambda u, o: is_portal_reader(u),
+        can_change=lambda u, o: can_manage_group_records(u),
+        pk=pk,
+    )
+    slug = request.POST.get("group") or link.group_a.slug
+    group_link_delete(link=link, by=request.user)
+    messages.success(request, _("The link was removed."))
+    return redirect("workinggroups:group_detail", slug=slug)
+
+
+# --- Measures -------------------------------------------------------------------------------
+
+
+def _measure_queryset():
+    return Measure.objects.select_related("owner", "meeting", "decision").prefetch_related(
+        Prefetch("group_rows", queryset=_measure_rows())
+    )
+
+
+class MeasureListView(ListView):
+    template_name = "workinggroups/measure_list.html"
+    context_object_name = "measures"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not is_portal_reader(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_queryset(self):
+        qs = _measure_queryset()
+        status = self.request.GET.get("status")
+        if status == "open":
+            qs = qs.open()
+        elif status in Measure.Status.values:
+            qs = qs.filter(status=status)
+        return qs
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["can_manage"] = can_manage_group_records(self.request.user)
+        ctx["statuses"] = Measure.Status.choices
+        return ctx
+
+
+def measure_detail(request, pk):
+    measure = get_object_for_user(
+        _measure_queryset(), request.user, can_view=lambda u, m: is_portal_reader(u), pk=pk
+    )
+    return render(
+        request,
+        "workinggroups/measure_detail.html",
+        {
+            "measure": measure,
+            "can_manage": can_manage_group_records(request.user),
+            "can_update": can_update_measure(request.user, measure),
+            "status_form": MeasureStatusForm(initial={"status": measure.status}),
+        },
+    )
+
+
+def measure_edit(request, pk=None):
+    measure = (
+        get_object_for_user(
+            Measure.objects.all(),
+            request.user,
+            can_view=lambda u, m: is_portal_reader(u),
+            can_change=lambda u, m: can_manage_group_records(u),
+            pk=pk,
+        )
+        if pk
+        else None
+    )
+    if not can_manage_group_records(request.user):
+        raise PermissionDenied
+    initial = {}
+    meeting_pk = request.GET.get("meeting", "")
+    if measure is None and meeting_pk.isdigit():
+        initial["meeting"] = int(meeting_pk)
+    form = MeasureForm(request.POST or None, instance=measure, initial=initial)
+    return edit_page(
+        request,
+        form=form,
+        title=_("Measure"),
+        save=lambda f: measure_save(
+            measure=f.save(commit=False), groups=f.cleaned_data["groups"], by=request.user
+        ),
+        success_url=lambda m: reverse("workinggroups:measure_detail", args=[m.pk]),
+        back_url=reverse("workinggroups:measure_list"),
+    )
+
+
+@require_POST
+def measure_status(request, pk):
+    measure = get_object_for_user(
+        Measure.objects.all(),
+        request.user,
+        can_view=lambda u, m: is_portal_reader(u),
+        can_change=can_update_measure,
+        pk=pk,
+    )
+    form = MeasureStatusForm(request.POST)
+    if form.is_valid():
+        measure.status = form.cleaned_data["status"]
+        try:
+            measure.full_clean()
+        except ValidationError as exc:
+            messages.error(request, " ".join(_messages_from(exc)))
+        else:
+            measure.save()
+            messages.success(request, _("The measure's status was updated."))
+    return redirect("workinggroups:measure_detail", pk=measure.pk)
+
+
+# --- Workplans ------------------------------------------------------------------------------
+
+
+def _group_for(request, slug, can_change=None):
+    return get_object_for_user(
+        Group.objects.all(),
+        request.user,
+        can_view=can_view_group,
+        can_change=can_change,
+        slug=slug,
+    )
+
+
+def _workplan_for(request, pk, can_change=None):
+    return get_object_for_user(
+        Workplan.objects.select_related("group", "submitted_by", "reviewed_by"),
+        request.user,
+        can_view=can_view_workplan,
+        can_change=can_change,
+        pk=pk,
+    )
+
+
+def workplan_list(request, slug):
+    group = _group_for(request, slug)
+    workplans = [
+        w
+        for w in group.workplans.select_related("submitted_by", "reviewed_by").order_by("-version")
+        if can_view_workplan(request.user, w)
+    ]
+    return render(
+        request,
+        "workinggroups/workplan_list.html",
+        {
+            "group": group,
+            "workplans": workplans,
+            "can_draft": can_draft_workplan(request.user, group),
+        },
+    )
+
+
+def workplan_new(request, slug):
+    group = _group_for(request, slug, can_change=can_draft_workplan)
+    latest = group.workplans.order_by("-version").first()
+    initial = {}
+    if latest:
+        initial = {"period_start": latest.period_start, "period_end": latest.period_end}
+    form = WorkplanStartForm(request.POST or None, initial=initial)
+    return edit_page(
+        request,
+        form=form,
+        title=_("New workplan version for %(group)s") % {"group": group.name},
+        save=lambda f: workplan_start(
+            group=group,
+            by=request.user,
+            period_start=f.cleaned_data["period_start"],
+            period_end=f.cleaned_data["period_end"],
+        ),
+        success_url=lambda w: reverse("workinggroups:workplan_edit", args=[w.pk]),
+        back_url=reverse("workinggroups:workplan_list", args=[group.slug]),
+    )
+
+
+def workplan_detail(request, pk):
+    workplan = _workplan_for(request, pk)
+    items = workplan.items.select_related("priority", "objective")
+    previous = (
+        workplan.group.workplans.filter(version__lt=workplan.version).order_by("-version").first()
+    )
+    if previous and not can_view_workplan(request.user, previous):
+        previous = None
+    return render(
+        request,
+        "workinggroups/workplan_detail.html",
+        {
+            "workplan": workplan,
+            "group": workplan.group,
+            "items": items,
+            "previous": previous,
+            "can_draft": can_draft_workplan(request.user, workplan.group),
+            "can_review": can_review_workplan(request.user, workplan),
+            "review_form": ReviewCommentForm(),
+        },
+    )
+
+
+def workplan_edit(request, pk):
+    workplan = _workplan_for(request, pk, can_change=lambda u, w: can_draft_workplan(u, w.group))
+    if workplan.status != Workplan.Status.DRAFT:
+        messages.error(request, _("Only a draft can be edited; start a new version instead."))
+        return redirect("workinggroups:workplan_detail", pk=workplan.pk)
+    data = request.POST or None
+    form = WorkplanForm(data, instance=workplan)
+    formset = WorkplanItemFormSet(
+        data,
+        instance=workplan,
+        queryset=workplan.items.all(),
+        form_kwargs={"group": workplan.group},
+    )
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        try:
+            workplan_update(workplan=workplan, by=request.user, form=form, formset=formset)
+        except TransitionRefused as exc:
+            messages.error(request, " ".join(_messages_from(exc)))
+        else:
+            messages.success(request, _("The draft was saved."))
+            if "submit" in request.POST:
+                return _submit(request, workplan)
+            return redirect("workinggroups:workplan_edit", pk=workplan.pk)
+    return render(
+        request,
+        "workinggroups/workplan_edit.html",
+        {"workplan": workplan, "group": workplan.group, "form": form, "formset": formset},
+    )
+
+
+def _submit(request, workplan):
+    try:
+        workplan_submit(workplan=workplan, by=request.user)
+    except TransitionRefused as exc:
+        messages.error(request, " ".join(_messages_from(exc)))
+        return redirect("workinggroups:workplan_edit", pk=workplan.pk)
+    messages.success(request, _("Workplan submitted to the secretariat."))
+    return redirect("workinggroups:workplan_detail", pk=workplan.pk)
+
+
+@require_POST
+def workplan_submit_view(request, pk):
+    workplan = _workplan_for(request, pk, can_change=lambda u, w: can_draft_workplan(u, w.group))
+    return _submit(request, workplan)
+
+
+@require_POST
+def workplan_discard_view(request, pk):
+    workplan = _workplan_for(request, pk, can_change=lambda u, w: can_draft_workplan(u, w.group))
+    slug = workplan.group.slug
+    try:
+        workplan_discard(workplan=workplan, by=request.user)
+    except TransitionRefused as exc:
+        messages.error(request, " ".join(_messages_from(exc)))
+        return redirect("workinggroups:workplan_detail", pk=workplan.pk)
+    messages.success(request, _("The draft was discarded."))
+    return redirect("workinggroups:workplan_list", slug=slug)
+
+
+def _review(request, pk, service):
+    workplan = _workplan_for(request, pk, can_change=can_review_workplan)
+    form = ReviewCommentForm(request.POST)
+    form.is_valid()
+    try:
+        service(workplan=workplan, by=request.user, comment=form.cleaned_data.get("comment", ""))
+    except TransitionRefused as exc:
+        messages.error(request, " ".join(_messages_from(exc)))
+    else:
+        messages.success(
+            request,
+            _("Version %(version)s is now %(status)s.")
+            % {"version": workplan.version, "status": workplan.get_status_display().lower()},
+        )
+    return redirect("workinggroups:workplan_detail", pk=workplan.pk)
+
+
+@require_POST
+def workplan_accept_view(request, pk):
+    return _review(request, pk, workplan_accept)
+
+
+@require_POST
+def workplan_return_view(request, pk):
+    return _review(request, pk, workplan_return)
+
+
+def workplan_compare(request, slug):
+    group = _group_for(request, slug)
+    versions = {w.version: w for w in group.workplans.all() if can_view_workplan(request.user, w)}
+    try:
+        a, b = int(request.GET.get("a", 0)), int(request.GET.get("b", 0))
+    except ValueError:
+        a = b = 0
+    if not versions:
+        raise Http404
+    ordered = sorted(versions)
+    if a not in versions or b not in versions:
+        b = ordered[-1]
+        a = ordered[-2] if len(ordered) > 1 else b
+    older, newer = sorted([versions[a], versions[b]], key=lambda w: w.version)
+    return render(
+        request,
+        "workinggroups/workplan_compare.html",
+        {
+            "group": group,
+            "older": older,
+            "newer": newer,
+            "rows": compare_workplans(older, newer),
+            "versions": ordered,
+        },
+    )
+
+
+# --- Group health ---------------------------------------------------------------------------
+
+
+def _rule_rows(rule, *, day, kind, council):
+    params = inspect.signature(rule.queryset).parameters
+    qs = rule.queryset(day) if "day" in params else rule.queryset()
+    in_council = Group.objects.filter(councils=council).values("pk") if council else None
+    if rule.subject == "group":
+        if kind:
+            qs = qs.filter(kind=kind)
+        if council:
+            qs = qs.filter(pk__in=in_council)
+        return list(qs.order_by("name_en").only("slug", "name_en", "name_fr", "kind", "status"))
+    if rule.subject == "liaison":
+        if kind:
+            qs = qs.filter(group__kind=kind)
+        if council:
+            qs = qs.filter(council=council)
+        return list(qs.order_by("group__name_en", "council__code"))
+    qs = qs.select_related("group")
+    if kind:
+        qs = qs.filter(group__kind=kind)
+    if council:
+        qs = qs.filter(group__in=in_council)
+    order = ["group__name_en", "due_date"] if rule.subject == "objective" else ["group__name_en"]
+    return list(qs.order_by(*order, "pk"))
+
+
+@require_GET
+def health(request):
+    if not can_view_health(request.user):
+        raise PermissionDenied
+    councils = list(Council.objects.all())
+    council = next((c for c in councils if c.code == request.GET.get("council")), None)
+    kind = request.GET.get("kind") if request.GET.get("kind") in Group.Kind.values else ""
+    chosen = request.GET.get("rule", "")
+    selected = [r for r in rules.HEALTH_RULES if not chosen or r.code == chosen]
+    day = timezone.localdate()
+    sections = [
+        {"rule": rule, "rows": _rule_rows(rule, day=day, kind=kind, council=council)}
+        for rule in selected
+    ]
+    return render(
+        request,
+        "workinggroups/health.html",
+        {
+            "sections": sections,
+            "all_rules": rules.HEALTH_RULES,
+            "councils": councils,
+            "kinds": Group.Kind.choices,
+            "council": council,
+            "kind": kind,
+            "chosen": chosen,
+            "today": day,
+            "problems": sum(len(s["rows"]) for s in sections),
+        },
+    )
+
+
+# --- Calendar -------------------------------------------------------------------------------
+
+
+def calendar_page(request):
+    if not can_use_calendar(request.user):
+        raise PermissionDenied
+    token = CalendarToken.objects.filter(user=request.user).first()
+    return render(request, "workinggroups/calendar.html", {"token": token})
+
+
+@require_POST
+def calendar_new(request):
+    if not can_use_calendar(request.user):
+        raise PermissionDenied
+    token = calendar_token_create(user=request.user)
+    url = request.build_absolute_uri(reverse("workinggroups:calendar_feed", args=[token]))
+    request.session["new_calendar_url"] = url
+    messages.success(
+        request, _("Your new calendar address is ready. Any older address no longer works.")
+    )
+    return redirect("workinggroups:calendar")
+
+
+@require_POST
+def calendar_revoke(request):
+    if not can_use_calendar(request.user):
+        raise PermissionDenied
+    calendar_token_revoke(user=request.user)
+    request.session.pop("new_calendar_url", None)
+    messages.success(request, _("Your calendar address was revoked: it no longer works."))
+    return redirect("workinggroups:calendar")
+
+
+@login_not_required
+@require_GET
+def calendar_feed(request, token):
+    """The personal feed: no session (calendar programs cannot sign in), the secret address
+    is the key. An unknown or revoked address is a 404, like any page that does not exist."""
+    user = user_for_calendar_token(token)
+    if user is None or not can_use_calendar(user):
+        raise Http404
+    with translation.override(language_of(user)):
+        cal = calendar_for(user)
+        body = cal.to_ical()
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Cache-Control"] = "private, max-age=900"
+    return response

@@ -3,7 +3,14 @@ import datetime
 import factory
 from django.contrib.auth import get_user_model
 
-from councils.models import Council, CouncilMembership, Jurisdiction, Meeting, Priority
+from councils.models import (
+    ActionItem,
+    Council,
+    CouncilMembership,
+    Jurisdiction,
+    Meeting,
+    Priority,
+)
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -76,3 +83,12 @@ class MeetingFactory(factory.django.DjangoModelFactory):
     def councils(self, create, extracted, **kwargs):
         if create and extracted:
             self.councils.set(extracted)
+
+
+class ActionItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ActionItem
+
+    title_en = factory.Sequence(lambda n: f"Next step {n}")
+    title_fr = factory.Sequence(lambda n: f"Prochaine étape {n}")
+    due_date = datetime.date(2027, 1, 15)

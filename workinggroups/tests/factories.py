@@ -3,7 +3,15 @@ import datetime
 import factory
 
 from councils.tests.factories import UserFactory
-from workinggroups.models import Group, GroupMembership, Objective
+from workinggroups.models import (
+    Group,
+    GroupMembership,
+    Measure,
+    MeasureGroup,
+    Objective,
+    Workplan,
+    WorkplanItem,
+)
 
 
 class GroupFactory(factory.django.DjangoModelFactory):
@@ -51,3 +59,40 @@ class ObjectiveFactory(factory.django.DjangoModelFactory):
     title_fr = factory.Sequence(lambda n: f"Objectif {n}")
     due_date = datetime.date(2030, 1, 1)
     status = Objective.Status.ON_TRACK
+
+
+class WorkplanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Workplan
+
+    group = factory.SubFactory(GroupFactory)
+    version = factory.Sequence(lambda n: n + 1)
+    period_start = datetime.date(2026, 4, 1)
+    period_end = datetime.date(2027, 3, 31)
+    status = Workplan.Status.DRAFT
+
+
+class WorkplanItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = WorkplanItem
+
+    workplan = factory.SubFactory(WorkplanFactory)
+    title_en = factory.Sequence(lambda n: f"Deliverable {n}")
+    title_fr = factory.Sequence(lambda n: f"Livrable {n}")
+    due_date = datetime.date(2027, 1, 31)
+
+
+class MeasureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Measure
+        skip_postgeneration_save = True
+
+    type = Measure.Type.CONVERT_TO_COP
+    title_en = factory.Sequence(lambda n: f"Measure {n}")
+    title_fr = factory.Sequence(lambda n: f"Mesure {n}")
+
+    @factory.post_generation
+    def groups(self, create, extracted, **kwargs):
+        if create and extracted:
+            for group in extracted:
+                MeasureGroup.objects.create(measure=self, group=group)

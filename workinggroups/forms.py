@@ -1,0 +1,140 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from councils.forms import DateInput, PersonChoiceField, people
+from councils.models import Decision, Meeting, Priority
+
+from .models import Group, MandateReview, Measure, Objective, Workplan, WorkplanItem
+
+
+class TransitionForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required. It is kept in the group's history with your name and the date."),
+    )
+    next_review_date = forms.DateField(
+        label=_("First usefulness review"),
+        required=False,
+        widget=DateInput(),
+        help_text=_(
+            "When to ask whether the community is still useful (a year from now if empty)."
+        ),
+    )
+
+
+class MandateReviewForm(forms.ModelForm):
+    class Meta:
+        model = MandateReview
+        fields = ["kind", "review_date", "outcome", "notes_en", "notes_fr", "next_review_date"]
+        widgets = {
+            "review_date": DateInput(),
+            "next_review_date": DateInput(),
+            "notes_en": forms.Textarea(attrs={"rows": 3}),
+            "notes_fr": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class GroupLinkForm(forms.Form):
+    other = forms.ModelChoiceField(label=_("Linked group"), queryset=Group.objects.none())
+    note_en = forms.CharField(
+        label=_("Note (English)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    note_fr = forms.CharField(
+        label=_("Note (French)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, group, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["other"].queryset = Group.objects.current().exclude(pk=group.pk)
+
+
+class MeasureForm(forms.ModelForm):
+    groups = forms.ModelMultipleChoiceField(
+        label=_("Groups concerned"),
+        queryset=Group.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    owner = PersonChoiceField(label=_("Owner"), queryset=people(), required=False)
+
+    class Meta:
+        model = Measure
+        fields = [
+            "number",
+            "type",
+            "title_en",
+            "title_fr",
+            "description_en",
+            "description_fr",
+            "groups",
+            "owner",
+            "due_date",
+            "status",
+            "meeting",
+            "decision",
+        ]
+        widgets = {
+            "due_date": DateInput(),
+            "description_en": forms.Textarea(attrs={"rows": 3}),
+            "description_fr": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = people()
+        self.fields["meeting"].queryset = Meeting.objects.all()
+        self.fields["decision"].queryset = Decision.objects.select_related("meeting")
+        if self.instance.pk:
+            self.initial["groups"] = list(self.instance.groups.values_list("pk", flat=True))
+
+
+class MeasureStatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=Measure.Status.choices)
+
+
+class WorkplanStartForm(forms.ModelForm):
+    class Meta:
+        model = Workplan
+        fields = ["period_start", "period_end"]
+        widgets = {"period_start": DateInput(), "period_end": DateInput()}
+
+
+class WorkplanForm(forms.ModelForm):
+    class Meta:
+        model = Workplan
+        fields = ["period_start", "period_end", "summary_en", "summary_fr"]
+        widgets = {
+            "period_start": DateInput(),
+            "period_end": DateInput(),
+            "summary_en": forms.Textarea(attrs={"rows": 3}),
+            "summary_fr": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class WorkplanItemForm(forms.ModelForm):
+    class Meta:
+        model = WorkplanItem
+        fields = ["kind", "title_en", "title_fr", "priority", "due_date", "objective"]
+        widgets = {"due_date": DateInput()}
+
+    def __init__(self, *args, group=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["priority"].queryset = Priority.objects.filter(is_active=True)
+        self.fields["objective"].queryset = (
+            Objective.objects.filter(group=group) if group else Objective.objects.none()
+        )
+        self.fields["objective"].help_text = _("The live objective this line describes, if any.")
+
+
+WorkplanItemFormSet = forms.inlineformset_factory(
+    Workplan, WorkplanItem, form=WorkplanItemForm, extra=2, can_delete=True
+)
+
+
+class ReviewCommentForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Comments for the group"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

@@ -1,0 +1,107 @@
+"""The demo world of the 27 February 2020 meeting, and the home page's section."""
+
+import datetime
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from councils.models import ActionItem, ExternalBody, Meeting
+from workinggroups.models import Measure, Workplan
+from workinggroups.services import workplan_start
+from workinggroups.tests.factories import ObjectiveFactory
+
+
+@pytest.fixture
+def demo(settings, db):
+    settings.DEBUG = True
+    call_command("load_demo", verbosity=0)
+    settings.DEBUG = False
+
+
+def test_demo_has_the_meeting_of_27_february_2020(demo):
+    meeting = Meeting.objects.get(starts_at__date=datetime.date(2020, 2, 27))
+    assert set(meeting.councils.values_list("code", flat=True)) == {"pssdc", "pscioc"}
+    assert meeting.context_en and meeting.context_fr
+    kinds = list(meeting.agenda_items.values_list("kind", flat=True))
+    assert kinds.count("objective") == 3 and kinds.count("question") == 2
+    assert meeting.action_items.count() == 2
+    measures = {m.number: m for m in meeting.measures.all()}
+    assert sorted(measures) == [1, 2, 3, 4, 5]
+    assert set(measures[3].groups.values_list("slug", flat=True)) == {
+        "open-government-wg",
+        "gdpr-wg",
+    }
+    assert measures[3].type == Measure.Type.CONVERT_TO_COP
+    assert set(measures[4].groups.values_list("slug", flat=True)) == {
+        "digital-identity-wg",
+        "identity-management-sub-committee",
+    }
+    assert meeting.attendees.filter(user__username="cdo.guest", role="guest").exists()
+
+
+def test_demo_has_the_external_bodies(demo):
+    slugs = set(ExternalBody.objects.values_list("slug", flat=True))
+    assert {"fpt-dm-table", "cio-strategy-council", "iccs", "chief-digital-officers"} <= slugs
+    assert ExternalBody.objects.get(slug="fpt-dm-table").relationship == "formal_proposed"
+    assert ExternalBody.objects.get(slug="iccs").engagements.exists()
+
+
+def test_demo_has_accepted_workplans_for_this_fiscal_year(demo):
+    accepted = Workplan.objects.filter(
+        status="accepted",
+        period_start=datetime.date(2026, 4, 1),
+        period_end=datetime.date(2027, 3, 31),
+    )
+    assert accepted.count() >= 6
+    assert all(w.items.exists() for w in accepted)
+    # Data-Driven Insights is still drafting its first workplan, past its due date.
+    assert list(
+        Workplan.objects.filter(group__slug="data-driven-insights").values_list("status")
+    ) == [("draft",)]
+    assert Workplan.objects.get(group__slug="business-services", version=2).status == "submitted"
+
+
+def test_demo_pages_render_for_the_secretariat(demo, client):
+    from django.contrib.auth import get_user_model
+
+    client.force_login(get_user_model().objects.get(username="secretariat"))
+    meeting = Meeting.objects.get(starts_at__date=datetime.date(2020, 2, 27))
+    for url in (
+        reverse("councils:meeting_detail", args=[meeting.pk]),
+        reverse("workinggroups:health"),
+        reverse("workinggroups:group_detail", args=["digital-identity-wg"]),
+        reverse("workinggroups:workplan_compare", args=["digital-identity-wg"]),
+        reverse("councils:external_body_list"),
+        reverse("portal:home"),
+    ):
+        assert client.get(url).status_code == 200, url
+
+
+def test_home_section_for_a_group_cochair(client_for, group, group_cochair):
+    ObjectiveFactory(group=group)
+    body = client_for(group_cochair).get(reverse("portal:home")).content.decode()
+    assert "Workplans to submit for the groups I co-chair" in body
+    assert group.name_en in body
+    workplan_start(
+        group=group,
+        by=group_cochair,
+        period_start=datetime.date(2026, 4, 1),
+        period_end=datetime.date(2027, 3, 31),
+    )
+    body = client_for(group_cochair).get(reverse("portal:home")).content.decode()
+    assert "version 1 (draft)" in body
+
+
+def test_home_section_lists_my_action_items_and_health_for_the_secretariat(
+    client_for, secretariat, group
+):
+    ActionItem.objects.create(title_en="Write the strategic plan", owner=secretariat)
+    body = client_for(secretariat).get(reverse("portal:home")).content.decode()
+    assert "Write the strategic plan" in body
+    assert "Group health" in body and "?rule=without_objectives" in body
+
+
+def test_home_section_is_empty_for_an_outsider(client_for, outsider):
+    body = client_for(outsider).get(reverse("portal:home")).content.decode()
+    assert "Action items I own" not in body

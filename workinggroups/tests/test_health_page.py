@@ -1,0 +1,146 @@
+"""The secretariat's group-health page: every rule shown, filters, counts, links, and a query
+count that does not grow with the data."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from councils.tests.factories import CouncilFactory
+from workinggroups import rules
+from workinggroups.models import Group
+from workinggroups.tests.factories import GroupFactory, ObjectiveFactory, WorkplanFactory
+
+TODAY = datetime.date(2026, 11, 23)
+PAST = TODAY - datetime.timedelta(days=10)
+URL = reverse("workinggroups:health")
+
+
+@pytest.fixture(autouse=True)
+def frozen():
+    with time_machine.travel(datetime.datetime(2026, 11, 23, 15, tzinfo=datetime.UTC), tick=False):
+        yield
+
+
+@pytest.fixture
+def world(council, priority):
+    """One example of each rule, each with a name that says which rule it breaks."""
+    other = CouncilFactory(code="pscioc")
+
+    def wg(slug, **kwargs):
+        kwargs.setdefault("priorities", [priority])
+        return GroupFactory(slug=slug, name_en=slug.replace("-", " ").title(), **kwargs)
+
+    wg("no-objectives-wg", councils=[other])
+    ObjectiveFactory(group=wg("deadline-wg"), title_en="Undated objective", due_date=None)
+    ObjectiveFactory(group=wg("no-priority-wg", priorities=[]))
+    ObjectiveFactory(group=wg("gap-wg", councils=[council]))
+    ObjectiveFactory(group=wg("late-wg"), title_en="Late objective", due_date=PAST)
+    ObjectiveFactory(group=wg("met-wg"), status="done")
+    ObjectiveFactory(group=wg("ended-wg", end_date=PAST))
+    GroupFactory(slug="stale-cop", kind=Group.Kind.COMMUNITY_OF_PRACTICE, next_review_date=PAST)
+    ObjectiveFactory(group=wg("review-wg", next_review_date=PAST))
+    late_plan = wg("late-plan-wg")
+    WorkplanFactory(group=late_plan, due_date=PAST, version=1)
+    waiting = wg("waiting-wg")
+    WorkplanFactory(group=waiting, status="submitted", version=1)
+    return {"council": council, "other": other}
+
+
+EXPECTED = {
+    "without_objectives": "No Objectives Wg",
+    "objectives_without_deadline": "Undated objective",
+    "without_priority": "No Priority Wg",
+    "liaison_gap": "Gap Wg",
+    "overdue_objectives": "Late objective",
+    "all_objectives_met": "Met Wg",
+    "past_end_date": "Ended Wg",
+    "usefulness_review_overdue": "stale-cop",
+    "mandate_review_overdue": "Review Wg",
+    "without_current_workplan": "Late Plan Wg",
+    "workplans_not_submitted": "Late Plan Wg",
+    "workplans_waiting_for_review": "Waiting Wg",
+}
+
+
+def test_every_rule_has_an_example_here():
+    assert set(EXPECTED) == set(rules.RULES_BY_CODE)
+
+
+def section(body, code):
+    start = body.index(f'id="rule-{code}"')
+    end = body.find("<section", start)
+    return body[start : end if end != -1 else None]
+
+
+@pytest.mark.parametrize("code", sorted(EXPECTED))
+def test_each_rule_is_shown_with_its_rows_and_links(client_for, secretariat, world, code):
+    response = client_for(secretariat).get(URL)
+    assert response.status_code == 200
+    body = response.content.decode()
+    shown = section(body, code)
+    stale_cop = Group.objects.get(slug="stale-cop")
+    stale_cop_name = stale_cop.name_en
+    expected = stale_cop_name if EXPECTED[code] == "stale-cop" else EXPECTED[code]
+    assert expected in shown
+    assert "/en/groups/" in shown  # rows link to the group or the workplan
+    counts = {s["rule"].code: len(s["rows"]) for s in response.context["sections"]}
+    assert counts[code] >= 1
+
+
+def test_filter_by_rule_shows_only_that_rule(client_for, secretariat, world):
+    response = client_for(secretariat).get(URL, {"rule": "past_end_date"})
+    codes = [s["rule"].code for s in response.context["sections"]]
+    assert codes == ["past_end_date"]
+    assert [g.slug for g in response.context["sections"][0]["rows"]] == ["ended-wg"]
+
+
+def test_filter_by_council_and_kind(client_for, secretariat, world):
+    c = client_for(secretariat)
+    response = c.get(URL, {"rule": "without_objectives", "council": "pscioc"})
+    assert [g.slug for g in response.context["sections"][0]["rows"]] == ["no-objectives-wg"]
+    response = c.get(URL, {"rule": "without_objectives", "council": "pssdc"})
+    assert response.context["sections"][0]["rows"] == []
+    response = c.get(URL, {"rule": "usefulness_review_overdue", "kind": "wg"})
+    assert response.context["sections"][0]["rows"] == []
+    response = c.get(URL, {"rule": "usefulness_review_overdue", "kind": "cop"})
+    assert [g.slug for g in response.context["sections"][0]["rows"]] == ["stale-cop"]
+    response = c.get(URL, {"rule": "liaison_gap", "council": "pssdc"})
+    assert {p.group.slug for p in response.context["sections"][0]["rows"]} >= {"gap-wg"}
+    response = c.get(URL, {"rule": "overdue_objectives", "council": "pscioc"})
+    assert response.context["sections"][0]["rows"] == []
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [
+        ("secretariat", 200),
+        ("council_cochair", 200),
+        ("member", 403),
+        ("group_cochair", 403),
+        ("outsider", 403),
+        ("anonymous", 302),
+    ],
+)
+def test_who_sees_the_health_page(client_for, personas, persona, status):
+    assert client_for(personas[persona]).get(URL).status_code == status
+
+
+def _count(client):
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(URL).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_query_count_does_not_grow_with_the_groups(client_for, secretariat, world, priority):
+    c = client_for(secretariat)
+    few = _count(c)
+    for i in range(8):
+        g = GroupFactory(slug=f"more-{i}", end_date=PAST, councils=[world["council"]])
+        ObjectiveFactory(group=g, due_date=PAST)
+        ObjectiveFactory(group=g, due_date=None)
+        WorkplanFactory(group=g, due_date=PAST, version=1)
+    assert _count(c) == few
