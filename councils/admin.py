@@ -76,19 +76,19 @@ class JurisdictionPriorityAdmin(GovernanceAdmin):
     list_select_related = ("jurisdiction", "theme")
 
 
-class AgendaItemInline(admin.TabularInline):
+class AgendaItemInline(GovernanceInline):
     model = AgendaItem
     extra = 0
     fields = ("order", "kind", "title_en", "title_fr", "presenter")
 
 
-class AttendeeInline(admin.TabularInline):
+class AttendeeInline(GovernanceInline):
     model = Attendee
     extra = 0
     autocomplete_fields = ("user",)
 
 
-class DecisionInline(admin.TabularInline):
+class DecisionInline(GovernanceInline):
     model = Decision
     extra = 0
     fields = ("number", "agenda_item", "text_en", "text_fr")
@@ -103,7 +103,7 @@ class MeetingAdmin(GovernanceAdmin):
 
 
 @admin.register(ActionItem)
-class ActionItemAdmin(SimpleHistoryAdmin):
+class ActionItemAdmin(GovernanceAdmin):
     list_display = ("title_en", "owner", "due_date", "status", "meeting")
     list_filter = ("status",)
     search_fields = ("title_en", "title_fr")
@@ -111,14 +111,14 @@ class ActionItemAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ("owner",)
 
 
-class EngagementInline(admin.TabularInline):
+class EngagementInline(GovernanceInline):
     model = Engagement
     extra = 0
     fields = ("date", "meeting", "summary_en", "summary_fr", "recorded_by")
 
 
 @admin.register(ExternalBody)
-class ExternalBodyAdmin(SimpleHistoryAdmin):
+class ExternalBodyAdmin(GovernanceAdmin):
     list_display = ("name_en", "relationship", "liaison")
     list_filter = ("relationship", "topics")
     search_fields = ("slug", "name_en", "name_fr")

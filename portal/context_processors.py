@@ -15,5 +15,10 @@ def main_menu(request):
             url = reverse(url_name)
         except NoReverseMatch:
             continue
-        items.append({"url": url, "label": label, "current": request.path.startswith(url)})
+        items.append({"url": url, "label": label, "current": False})
+    # The entry whose URL is the longest prefix of this page is the current one ("Groups"
+    # and "Group health" both start with /groups/; only one is current).
+    matching = [item for item in items if request.path.startswith(item["url"])]
+    if matching:
+        max(matching, key=lambda item: len(item["url"]))["current"] = True
     return {"main_menu": items}

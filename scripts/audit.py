@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def main():
-    result = subprocess.run(  # noqa: S603
+    result = subprocess.run(
         [
             str(Path(sys.executable).parent / "pip-audit"),
             "-r",

@@ -47,7 +47,7 @@ def recreate_database(name):
 
 
 def manage(env, *args, capture=False):
-    result = subprocess.run(  # noqa: S603
+    result = subprocess.run(
         [PY, "manage.py", *args],
         cwd=ROOT,
         env=env,
@@ -73,7 +73,7 @@ def throughput(env, session, paths, seconds):
         "--log-level",
         "warning",
     ]
-    server = subprocess.Popen(cmd, cwd=ROOT, env=env)  # noqa: S603
+    server = subprocess.Popen(cmd, cwd=ROOT, env=env)
     try:
         for _ in range(60):
             try:

@@ -14,7 +14,7 @@ def main():
     for app in APPS:
         if (ROOT / app).is_dir():
             (ROOT / app / "locale").mkdir(exist_ok=True)
-            subprocess.run(  # noqa: S603
+            subprocess.run(
                 [*MANAGE, "makemessages", "-l", "fr", "--no-obsolete", "--no-location"],
                 cwd=ROOT / app,
                 check=True,
@@ -30,7 +30,7 @@ def main():
         "--ignore",
         "scripts/*",
     ]
-    subprocess.run(  # noqa: S603
+    subprocess.run(
         [*MANAGE, "makemessages", "-l", "fr", "--no-obsolete", "--no-location", *ignores],
         cwd=ROOT,
         check=True,

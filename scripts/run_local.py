@@ -25,7 +25,7 @@ def main():
         [str(BIN / "celery"), "-A", "config", "beat", "--loglevel", "INFO"],
         [sys.executable, "manage.py", "runserver", HOST],
     ]
-    processes = [subprocess.Popen(cmd, cwd=ROOT, env=env) for cmd in commands]  # noqa: S603
+    processes = [subprocess.Popen(cmd, cwd=ROOT, env=env) for cmd in commands]
     print(f"\nThe portal is at http://{HOST}/ (Ctrl-C stops the server, the worker and beat).\n")
 
     def stop(*_):

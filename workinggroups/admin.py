@@ -71,7 +71,7 @@ class GroupStatusChangeAdmin(admin.ModelAdmin):
 
 
 @admin.register(MandateReview)
-class MandateReviewAdmin(SimpleHistoryAdmin):
+class MandateReviewAdmin(GovernanceAdmin):
     list_display = ("group", "kind", "review_date", "outcome", "next_review_date")
     list_filter = ("kind", "outcome")
     list_select_related = ("group",)
@@ -79,12 +79,12 @@ class MandateReviewAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(GroupLink)
-class GroupLinkAdmin(SimpleHistoryAdmin):
+class GroupLinkAdmin(GovernanceAdmin):
     list_display = ("group_a", "group_b", "note_en")
     list_select_related = ("group_a", "group_b")
 
 
-class MeasureGroupInline(admin.TabularInline):
+class MeasureGroupInline(GovernanceInline):
     model = MeasureGroup
     extra = 0
     autocomplete_fields = ("group",)
@@ -92,7 +92,7 @@ class MeasureGroupInline(admin.TabularInline):
 
 
 @admin.register(Measure)
-class MeasureAdmin(SimpleHistoryAdmin):
+class MeasureAdmin(GovernanceAdmin):
     list_display = ("number", "title_en", "type", "status", "owner", "due_date")
     list_filter = ("type", "status")
     search_fields = ("title_en", "title_fr")
@@ -100,7 +100,7 @@ class MeasureAdmin(SimpleHistoryAdmin):
     inlines = [MeasureGroupInline]
 
 
-class WorkplanItemInline(admin.TabularInline):
+class WorkplanItemInline(GovernanceInline):
     model = WorkplanItem
     extra = 0
     fields = ("kind", "title_en", "title_fr", "priority", "due_date", "objective")
@@ -108,7 +108,7 @@ class WorkplanItemInline(admin.TabularInline):
 
 
 @admin.register(Workplan)
-class WorkplanAdmin(SimpleHistoryAdmin):
+class WorkplanAdmin(GovernanceAdmin):
     list_display = ("group", "version", "period_start", "period_end", "status")
     list_filter = ("status",)
     list_select_related = ("group",)

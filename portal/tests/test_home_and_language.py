@@ -87,3 +87,14 @@ def test_unknown_page_gets_the_portal_404(client_for, member):
     response = client_for(member).get("/en/no-such-page/")
     assert response.status_code == 404
     assert "We could not find that page" in response.content.decode()
+
+
+def test_only_one_menu_entry_is_current(client_for, secretariat):
+    body = client_for(secretariat).get(reverse("workinggroups:health")).content.decode()
+    menu = body[
+        body.index('<nav class="portal-nav"') : body.index(
+            "</nav>", body.index('<nav class="portal-nav"')
+        )
+    ]
+    assert menu.count('aria-current="page"') == 1
+    assert f'href="{reverse("workinggroups:health")}" aria-current="page"' in menu
