@@ -395,7 +395,9 @@ def decision_edit(request, meeting_pk=None, pk=None):
     )
 
 
-PARTS = {"agenda": AgendaItem, "attendee": Attendee, "decision": Decision}
+# Only a wrongly entered attendee can be removed (history keeps the row). Agenda items and
+# decisions are governance records: they are corrected, never deleted.
+PARTS = {"attendee": Attendee}
 
 
 @require_POST

@@ -1,0 +1,28 @@
+"""Meeting-side objects for the cross-cutting tests (permission matrix, fuzzer, CSRF)."""
+
+import datetime
+
+from django.utils import timezone
+
+from councils.models import AgendaItem, Attendee, Decision, Engagement, ExternalBody
+from councils.tests.factories import ActionItemFactory, MeetingFactory
+
+
+def build(**world):
+    meeting = MeetingFactory(
+        councils=[world["council"]], starts_at=timezone.now() + datetime.timedelta(days=20)
+    )
+    agenda = AgendaItem.objects.create(meeting=meeting, title_en="Funding requests", order=1)
+    attendee = Attendee.objects.create(meeting=meeting, user=world["member"])
+    decision = Decision.objects.create(meeting=meeting, number=1, text_en="Endorse the plan.")
+    action = ActionItemFactory(owner=world["group_cochair"], meeting=meeting)
+    body = ExternalBody.objects.create(slug="iccs", name_en="Institute for Citizen-Centred Service")
+    Engagement.objects.create(external_body=body, summary_en="Briefing on digital identity.")
+    return {
+        "meeting": meeting,
+        "agenda_item": agenda,
+        "attendee": attendee,
+        "decision": decision,
+        "action_item": action,
+        "external_body": body,
+    }
