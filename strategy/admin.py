@@ -12,6 +12,7 @@ from .models import (
     PlanStatusChange,
     PlanVersion,
     PlanVersionItem,
+    Status,
     StrategicPlan,
 )
 
@@ -26,6 +27,11 @@ class PlanItemInline(admin.TabularInline):
 
     def has_add_permission(self, request, obj=None):
         return False
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.status != Status.DRAFT:
+            return (*self.readonly_fields, "weight")  # an adopted version is frozen
+        return self.readonly_fields
 
 
 class PlanStatusChangeInline(admin.TabularInline):
@@ -47,6 +53,15 @@ class StrategicPlanAdmin(SimpleHistoryAdmin):
     readonly_fields = ("status", "adopted_at", "created_by", "created_at", "updated_at")
     inlines = [PlanItemInline, PlanStatusChangeInline]
 
+    def has_add_permission(self, request):
+        return False  # plans are created on the portal's page, filled from the workplans
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        if obj is not None and obj.status != Status.DRAFT:
+            fields = (*fields, "council", "first_fiscal_year", "last_fiscal_year")
+        return fields
+
 
 @admin.register(PlanItem)
 class PlanItemAdmin(SimpleHistoryAdmin):
@@ -55,6 +70,15 @@ class PlanItemAdmin(SimpleHistoryAdmin):
     search_fields = ("title_en", "title_fr")
     list_select_related = ("plan", "priority")
     readonly_fields = ("plan", "objective", "workplan_item")
+
+    def has_add_permission(self, request):
+        return False  # items come from the workplans (refresh), never by hand
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        if obj is not None and obj.plan.status != Status.DRAFT:
+            fields = (*fields, "weight")  # an adopted version is frozen
+        return fields
 
 
 class PlanVersionItemInline(admin.TabularInline):

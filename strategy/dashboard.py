@@ -71,6 +71,29 @@ class Dashboard:
         return [(state, PS(state).label) for state in COUNTED_STATES]
 
     @property
+    def trend_span(self):
+        """((first date, share), (last date, share)) of the whole plan, for the text summary."""
+        points = (
+            [
+                (d, v)
+                for d, v in zip(self.trend_dates, self.trend_series[0]["points"], strict=True)
+                if v is not None
+            ]
+            if self.trend_series
+            else []
+        )
+        return (points[0], points[-1]) if points else None
+
+    @property
+    def timeline_total(self):
+        return sum(m["total"] for m in self.months)
+
+    @property
+    def busiest_month(self):
+        busiest = max(self.months, key=lambda m: m["total"], default=None)
+        return busiest if busiest and busiest["total"] else None
+
+    @property
     def funding_years(self):
         return sorted({row["fiscal_year"] for row in self.funding.rows}) if self.funding else []
 

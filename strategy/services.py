@@ -269,6 +269,7 @@ def plan_transition(*, plan, by, to, reason="", note=""):
     The row is locked first, so two people adopting or archiving at once cannot both win: the
     second sees the status the first left and is refused by the table.
     """
+    _check_can_manage(by, plan)
     plan = StrategicPlan.objects.select_for_update().get(pk=plan.pk)
     old = plan.status
     targets = TRANSITIONS.get(old, {})

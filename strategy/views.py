@@ -3,7 +3,7 @@ import csv
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, F
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -122,7 +122,7 @@ def dashboard_csv(request):
     _require_reader(request.user)
     _form, plan, council, fiscal_year, _councils = _dashboard_filters(request)
     if plan is None:
-        raise PermissionDenied
+        raise Http404
     items = (
         selectors.plan_items(plan, council=council, fiscal_year=fiscal_year)
         .select_related("priority", "objective__group", "workplan_item__workplan")

@@ -72,7 +72,7 @@ def test_the_dashboard_shows_progress_late_items_groups_and_the_matrix(
     # Each chart has its data table with a caption and header cells with a scope.
     for chart in ("chart-progress", "chart-trend", "chart-timeline", "chart-liaison"):
         assert f'id="{chart}" role="img" aria-label=' in page
-    assert page.count("<caption>") >= 5 and 'scope="row"' in page
+    assert page.count("<caption") >= 6 and 'scope="row"' in page and 'scope="col"' in page
     assert 'id="strategy-chart-data" type="application/json"' in page
     assert "<script>" not in page.replace('<script src="', "")  # no inline script (CSP)
     assert ' style="' not in page  # no inline style (CSP)
