@@ -213,10 +213,8 @@ def groups_by_priority(items, per_priority=GROUPS_SHOWN) -> dict:
 
 def timeline_by_month(items, day=None, months=12):
     """Deadlines from `day` to `months` months later, counted per month and state."""
-    start, end = timeline_window(day, months)
     rows = (
-        items.exclude(state=PS.CANCELLED)
-        .filter(due__gte=start, due__lt=end)
+        _due_within(items, day, months)
         .annotate(month=TruncMonth("due"))
         .values("month")
         .annotate(**{state: Count("pk", filter=Q(state=state)) for state in COUNTED_STATES})
@@ -226,13 +224,17 @@ def timeline_by_month(items, day=None, months=12):
 
 
 def upcoming_items(items, day=None, months=12, limit=UPCOMING_SHOWN):
-    start, end = timeline_window(day, months)
     return list(
-        items.exclude(state=PS.CANCELLED)
-        .filter(due__gte=start, due__lt=end)
+        _due_within(items, day, months)
         .select_related("objective__group", "priority")
         .order_by("due", "pk")[:limit]
     )
+
+
+def _due_within(items, day, months):
+    """Items not cancelled whose deadline falls from `day` to the end of the window."""
+    start, end = timeline_window(day, months)
+    return items.exclude(state=PS.CANCELLED).filter(due__gte=start, due__lt=end)
 
 
 def timeline_window(day=None, months=12):

@@ -126,16 +126,12 @@ def workplan_rows(plan) -> tuple[dict, list]:
     )
     rows, skipped = {}, []
     for item in items:
-        row = {
-            "objective_id": item.objective_id,
-            "workplan_item_id": item.pk,
-            "group": item.workplan.group.name,
-            "title_en": item.title_en,
-            "title_fr": item.title_fr,
-            "kind": item.kind,
-            "priority_id": item.priority_id or getattr(item.objective, "priority_id", None),
-            "due_date": item.due_date,
-        }
+        row = _row(
+            item,
+            item.workplan.group,
+            workplan_item_id=item.pk,
+            priority_id=item.priority_id or getattr(item.objective, "priority_id", None),
+        )
         if item.objective_id is None:
             skipped.append(row)
         else:
@@ -146,18 +142,24 @@ def workplan_rows(plan) -> tuple[dict, list]:
 def current_rows(plan) -> dict:
     items = PlanItem.objects.filter(plan=plan).select_related("objective__group")
     return {
-        item.objective_id: {
-            "objective_id": item.objective_id,
-            "workplan_item_id": item.workplan_item_id,
-            "group": item.objective.group.name,
-            "title_en": item.title_en,
-            "title_fr": item.title_fr,
-            "kind": item.kind,
-            "priority_id": item.priority_id,
-            "due_date": item.due_date,
-            "weight": item.weight,
-        }
+        item.objective_id: _row(
+            item, item.objective.group, workplan_item_id=item.workplan_item_id, weight=item.weight
+        )
         for item in items
+    }
+
+
+def _row(item, group, **extra):
+    """The comparable part of a workplan item, plan item or version item, as a plain dict."""
+    return {
+        "objective_id": item.objective_id,
+        "group": group.name if group else "",
+        "title_en": item.title_en,
+        "title_fr": item.title_fr,
+        "kind": item.kind,
+        "priority_id": item.priority_id,
+        "due_date": item.due_date,
+        **extra,
     }
 
 
@@ -353,17 +355,9 @@ def _freeze_version(plan, *, by, at, note):
 def version_rows(version) -> dict:
     items = PlanVersionItem.objects.filter(version=version).select_related("group")
     return {
-        item.objective_id or f"v{item.pk}": {
-            "objective_id": item.objective_id,
-            "group": item.group.name if item.group else "",
-            "title_en": item.title_en,
-            "title_fr": item.title_fr,
-            "kind": item.kind,
-            "priority_id": item.priority_id,
-            "due_date": item.due_date,
-            "weight": item.weight,
-            "state": item.state,
-        }
+        item.objective_id or f"v{item.pk}": _row(
+            item, item.group, weight=item.weight, state=item.state
+        )
         for item in items
     }
 
@@ -372,17 +366,7 @@ def live_rows(plan) -> dict:
     """The plan's items now, with their current progress state, shaped like `version_rows`."""
     items = plan_items(plan).select_related("objective__group")
     return {
-        item.objective_id: {
-            "objective_id": item.objective_id,
-            "group": item.objective.group.name,
-            "title_en": item.title_en,
-            "title_fr": item.title_fr,
-            "kind": item.kind,
-            "priority_id": item.priority_id,
-            "due_date": item.due_date,
-            "weight": item.weight,
-            "state": item.state,
-        }
+        item.objective_id: _row(item, item.objective.group, weight=item.weight, state=item.state)
         for item in items
     }
 
