@@ -60,7 +60,6 @@ class Dashboard:
     gaps: list = field(default_factory=list)
     funding: selectors.Section | None = None
     measures: selectors.Section | None = None
-    matrix_themes: list = field(default_factory=list)
     matrix_rows: list = field(default_factory=list)
     trend_dates: list = field(default_factory=list)
     trend_series: list = field(default_factory=list)
@@ -73,15 +72,10 @@ class Dashboard:
     @property
     def trend_span(self):
         """((first date, share), (last date, share)) of the whole plan, for the text summary."""
-        points = (
-            [
-                (d, v)
-                for d, v in zip(self.trend_dates, self.trend_series[0]["points"], strict=True)
-                if v is not None
-            ]
-            if self.trend_series
-            else []
-        )
+        if not self.trend_series:
+            return None
+        plan_points = zip(self.trend_dates, self.trend_series[0]["points"], strict=True)
+        points = [(day, share) for day, share in plan_points if share is not None]
         return (points[0], points[-1]) if points else None
 
     @property
@@ -92,10 +86,6 @@ class Dashboard:
     def busiest_month(self):
         busiest = max(self.months, key=lambda m: m["total"], default=None)
         return busiest if busiest and busiest["total"] else None
-
-    @property
-    def funding_years(self):
-        return sorted({row["fiscal_year"] for row in self.funding.rows}) if self.funding else []
 
 
 def empty_rollup():
@@ -166,9 +156,7 @@ def _priority_blocks(board, items):
 
 def _timeline(board, items, day):
     counts = selectors.timeline_by_month(items, day)
-    start, end = selectors.timeline_window(day)
-    month = datetime.date(start.year, start.month, 1)
-    while month < end:
+    for month in selectors.month_starts(*selectors.timeline_window(day)):
         row = counts.get(month) or dict.fromkeys(COUNTED_STATES, 0)
         board.months.append(
             {
@@ -178,7 +166,6 @@ def _timeline(board, items, day):
                 "total": sum(row[state] for state in COUNTED_STATES),
             }
         )
-        month = datetime.date(month.year + month.month // 12, month.month % 12 + 1, 1)
     board.upcoming = selectors.upcoming_items(items, day)
 
 
@@ -203,14 +190,13 @@ def _liaison(board, council, councils):
 
 
 def _matrix(board):
-    themes = board.matrix_themes = board.all_priorities
+    themes = board.all_priorities
     rows = {}
     for row in selectors.alignment_rows():
         entry = rows.setdefault(
             row["pk"],
             {
                 "name": pick({"en": row["name_en"], "fr": row["name_fr"]}),
-                "kind": row["kind"],
                 "cells": {},
                 "unmatched": 0,
             },
@@ -222,7 +208,6 @@ def _matrix(board):
             entry["cells"][theme] = row["n"]
     for entry in rows.values():
         entry["values"] = [entry["cells"].get(t.pk, 0) for t in themes]
-        entry["total"] = sum(entry["values"])
     board.matrix_rows = list(rows.values())
 
 

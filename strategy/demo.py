@@ -14,6 +14,7 @@ from django.utils import timezone
 from workinggroups.models import Objective, Workplan, WorkplanItem
 
 from .models import PlanSnapshot, Status, StrategicPlan
+from .selectors import month_starts
 from .services import plan_create, plan_item_set_weight, plan_snapshot, plan_transition
 
 PERIOD = (datetime.date(2026, 4, 1), datetime.date(2027, 3, 31))
@@ -64,14 +65,6 @@ def ensure_workplans(groups):
             )
 
 
-def monthly_dates(start, today):
-    """The first of each month from `start` to `today`."""
-    day = datetime.date(start.year, start.month, 1)
-    while day <= today:
-        yield day
-        day = datetime.date(day.year + day.month // 12, day.month % 12 + 1, 1)
-
-
 def load(ctx):
     ensure_workplans(ctx.get("groups", {}))
     secretariat = ctx["users"]["secretariat"]
@@ -91,7 +84,7 @@ def load(ctx):
         # The months before adoption, as the completion dates of the objectives tell them.
         today = timezone.localdate()
         taken = set(plan.snapshots.values_list("taken_on", flat=True))
-        for day in monthly_dates(PERIOD[0], today):
+        for day in month_starts(PERIOD[0], today + datetime.timedelta(days=1)):
             if day not in taken:
                 plan_snapshot(plan=plan, kind=PlanSnapshot.Kind.MONTHLY, day=day)
     ctx["strategic_plan"] = plan

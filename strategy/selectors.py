@@ -238,10 +238,23 @@ def _due_within(items, day, months):
 
 
 def timeline_window(day=None, months=12):
+    """From `day` (today) to the first day of the month `months` months later: 12 whole
+    calendar months, the current one included."""
     start = day or timezone.localdate()
-    month = start.month - 1 + months
-    end = datetime.date(start.year + month // 12, month % 12 + 1, 1)
-    return start, end
+    return start, first_of_month(start, months)
+
+
+def first_of_month(day, months_later=0):
+    index = day.month - 1 + months_later
+    return datetime.date(day.year + index // 12, index % 12 + 1, 1)
+
+
+def month_starts(first_day, before):
+    """The first day of each month from `first_day`'s month up to (not including) `before`."""
+    month = first_of_month(first_day)
+    while month < before:
+        yield month
+        month = first_of_month(month, 1)
 
 
 def _as_date(value):
@@ -278,7 +291,6 @@ def alignment_rows():
     return list(
         Jurisdiction.objects.values(
             "pk",
-            "kind",
             "name_en",
             "name_fr",
             "abbreviation_en",
