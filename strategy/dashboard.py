@@ -9,7 +9,6 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 
 from core.bilingual import current_language, pick
-from core.fiscal import fiscal_year_label
 
 from . import selectors
 from .models import COUNTED_STATES, ProgressState
@@ -331,7 +330,3 @@ def chart_data(board: Dashboard) -> dict:
 
 def _dataset(key, label, data):
     return {"key": key, "label": str(label), "data": data}
-
-
-def fiscal_year_choices(plan):
-    return [(fy, fiscal_year_label(fy)) for fy in plan.fiscal_years]

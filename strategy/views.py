@@ -1,4 +1,5 @@
 import csv
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -112,7 +113,8 @@ def dashboard(request):
         )
         context["board"] = board
         context["chart_data"] = dashboard_builder.chart_data(board)
-        context["export_query"] = request.GET.urlencode()
+        # The export follows what is on screen, the default plan included.
+        context["export_query"] = urlencode({k: v for k, v in form.data.items() if v})
     return render(request, "strategy/dashboard.html", context)
 
 

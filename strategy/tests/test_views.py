@@ -74,6 +74,7 @@ def test_the_dashboard_shows_progress_late_items_groups_and_the_matrix(
         assert f'id="{chart}" role="img" aria-label=' in page
     assert page.count("<caption") >= 6 and 'scope="row"' in page and 'scope="col"' in page
     assert 'id="strategy-chart-data" type="application/json"' in page
+    assert f'export.csv?plan={adopted_plan.pk}"' in page  # the export follows the screen
     assert "<script>" not in page.replace('<script src="', "")  # no inline script (CSP)
     assert ' style="' not in page  # no inline style (CSP)
 
