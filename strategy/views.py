@@ -180,7 +180,7 @@ def plan_list(request):
     plans = list(selectors.visible_plans(request.user).annotate(item_count=Count("items")))
     totals = selectors.rollup_per_plan([p.pk for p in plans])
     for plan in plans:
-        plan.total = totals.get(plan.pk)
+        plan.total = totals.get(plan.pk) or dashboard_builder.empty_rollup()
     return render(
         request,
         "strategy/plan_list.html",

@@ -179,6 +179,14 @@ def test_plan_list_and_detail_show_progress_versions_and_history(client_for, mem
     assert "Secretariat actions" not in page
 
 
+def test_a_plan_without_items_is_listed_without_progress(client_for, secretariat, db):
+    from strategy.tests.factories import StrategicPlanFactory
+
+    StrategicPlanFactory(title_en="Empty plan")
+    response = client_for(secretariat).get(reverse("strategy:plan_list"))
+    assert response.status_code == 200 and "Empty plan" in body(response)
+
+
 def test_a_draft_is_not_found_for_members_but_shown_to_council_cochairs(
     client_for, member, council_cochair, draft_plan
 ):
