@@ -1,0 +1,413 @@
+"""Reads for the strategic plan, each one query whatever the size of the plan.
+
+Progress is computed in the database: every plan item gets a progress state from its live
+objective (`progress_state`), and the roll-ups are weighted sums grouped by priority. Python
+only reshapes the few rows that come back (one per priority, month or council).
+"""
+
+import datetime
+import logging
+from dataclasses import dataclass, field
+from importlib import import_module
+
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    F,
+    FloatField,
+    Q,
+    Sum,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Cast, Coalesce, NullIf, RowNumber, TruncMonth
+from django.db.models.lookups import LessThan
+from django.utils import timezone
+
+from core.fiscal import fiscal_year_bounds, fiscal_year_of
+from councils.models import Council, Jurisdiction, Priority
+from workinggroups.models import Group, Objective
+from workinggroups.rules import liaison_gap_pairs
+from workinggroups.selectors import liaison_covered
+
+from .models import COUNTED_STATES, PlanItem, PlanSnapshotRow, ProgressState, Status, StrategicPlan
+from .permissions import can_view_dashboard, can_view_drafts
+
+log = logging.getLogger(__name__)
+PS = ProgressState
+OS = Objective.Status
+
+# How many late items, groups and upcoming deadlines a dashboard section lists; the counts
+# beside them are always complete, and the CSV export has every item.
+LATE_SHOWN = 5
+GROUPS_SHOWN = 8
+UPCOMING_SHOWN = 15
+GAPS_SHOWN = 20
+MEASURES_SHOWN = 25
+
+
+# --- Which plan --------------------------------------------------------------------------------
+
+
+def visible_plans(user):
+    """Adopted and archived plans for every reader; drafts too for the secretariat and the
+    council co-chairs, who prepare them."""
+    plans = StrategicPlan.objects.select_related("council")
+    if not can_view_drafts(user):
+        plans = plans.exclude(status=Status.DRAFT)
+    return plans
+
+
+def default_plan(plans, day=None):
+    """The plan the dashboard opens on, chosen among `plans` (already read): the adopted plan
+    covering this fiscal year (the most recently adopted if several), else the latest adopted,
+    else the latest draft. Archived plans are only shown when asked for."""
+    fy = fiscal_year_of(day or timezone.localdate())
+
+    def rank(plan):
+        adopted = plan.status == Status.ADOPTED
+        covers = plan.first_fiscal_year <= fy <= plan.last_fiscal_year
+        stamp = plan.adopted_at.timestamp() if plan.adopted_at else 0
+        return (0 if adopted and covers else 1 if adopted else 2, -stamp, -plan.pk)
+
+    candidates = [p for p in plans if p.status != Status.ARCHIVED]
+    return min(candidates, key=rank) if candidates else None
+
+
+def current_plan(user, day=None):
+    return default_plan(list(visible_plans(user)), day)
+
+
+# --- Progress, in the database --------------------------------------------------------------
+
+
+def effective_due():
+    """The live objective's deadline, else the one the workplan stated."""
+    return Coalesce("objective__due_date", "due_date")
+
+
+def progress_state(day=None):
+    """An item's progress state on `day` (today by default), as a SQL CASE.
+
+    Cancelled items are counted apart and never weigh in. An objective done after `day` was
+    still under way on `day` (this is what lets a snapshot be taken as of a past date).
+    "Late" is derived: not done and past its deadline.
+    """
+    day = day or timezone.localdate()
+    done_by_day = Q(objective__status=OS.DONE) & (
+        Q(objective__completed_on__isnull=True) | Q(objective__completed_on__lte=day)
+    )
+    return Case(
+        When(objective__status=OS.CANCELLED, then=Value(PS.CANCELLED)),
+        When(done_by_day, then=Value(PS.DONE)),
+        When(LessThan(effective_due(), day), then=Value(PS.LATE)),
+        When(objective__status=OS.AT_RISK, then=Value(PS.AT_RISK)),
+        When(objective__status__in=[OS.ON_TRACK, OS.DONE], then=Value(PS.ON_TRACK)),
+        default=Value(PS.NOT_STARTED),
+        output_field=CharField(),
+    )
+
+
+def plan_items(plan, *, council=None, fiscal_year=None, day=None):
+    """The plan's items with `state` and `due` annotated, optionally only those of groups that
+    report to `council` and due in `fiscal_year` (the year it starts: 2026 for 2026-27)."""
+    items = PlanItem.objects.filter(plan=plan).annotate(
+        state=progress_state(day), due=effective_due()
+    )
+    if council is not None:
+        items = items.filter(objective__group__in=Group.objects.filter(councils=council))
+    if fiscal_year is not None:
+        start, end = fiscal_year_bounds(fiscal_year)
+        items = items.filter(due__gte=start, due__lte=end)
+    return items
+
+
+def _weighted_progress(done_weight, total_weight):
+    """100 × done weight / counted weight, as a float; NULL when nothing counts."""
+    return Cast(done_weight, FloatField()) * 100.0 / NullIf(Cast(total_weight, FloatField()), 0.0)
+
+
+def _rollup_aggregates():
+    counted = ~Q(state=PS.CANCELLED)
+    total = Sum("weight", filter=counted, default=0)
+    done = Sum("weight", filter=Q(state=PS.DONE), default=0)
+    aggregates = {
+        "total_weight": total,
+        "done_weight": done,
+        "progress": _weighted_progress(done, total),
+        "item_count": Count("pk"),
+        "group_count": Count("objective__group", distinct=True),
+    }
+    for state in PS.values:
+        aggregates[state] = Count("pk", filter=Q(state=state))
+    return aggregates
+
+
+def rollup_by_priority(items) -> dict:
+    """{priority_id (None for items with no priority): roll-up dict}, in one grouped query."""
+    rows = items.values("priority_id").annotate(**_rollup_aggregates()).order_by()
+    return {row.pop("priority_id"): row for row in rows}
+
+
+def rollup_total(items) -> dict:
+    """The same roll-up for the whole (filtered) plan, in one aggregate query."""
+    return items.aggregate(**_rollup_aggregates())
+
+
+def rollup_per_plan(plan_ids, day=None) -> dict:
+    """{plan id: roll-up} for several plans at once (the plan list): one grouped query."""
+    rows = (
+        PlanItem.objects.filter(plan_id__in=plan_ids)
+        .annotate(state=progress_state(day))
+        .values("plan_id")
+        .annotate(**_rollup_aggregates())
+        .order_by()
+    )
+    return {row.pop("plan_id"): row for row in rows}
+
+
+# --- Dashboard reads -------------------------------------------------------------------------
+
+
+def late_items(items, per_priority=LATE_SHOWN):
+    """The longest-overdue items of each priority, at most `per_priority` each: one query."""
+    return list(
+        items.filter(state=PS.LATE)
+        .select_related("objective__group", "priority")
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("priority_id")],
+                order_by=[F("due").asc(), F("pk").asc()],
+            )
+        )
+        .filter(rank__lte=per_priority)
+        .order_by("priority_id", "rank")
+    )
+
+
+def groups_by_priority(items, per_priority=GROUPS_SHOWN) -> dict:
+    """{priority id: the groups serving it, those with most items first}: one query.
+
+    The query returns one row per (priority, group) pair; only the first `per_priority` of each
+    priority are kept (the complete count is in the roll-up's `group_count`)."""
+    rows = (
+        items.values(
+            "priority_id",
+            "objective__group__slug",
+            "objective__group__name_en",
+            "objective__group__name_fr",
+        )
+        .annotate(n=Count("pk"))
+        .order_by("priority_id", "-n", "objective__group__name_en")
+    )
+    groups = {}
+    for row in rows:
+        shown = groups.setdefault(row["priority_id"], [])
+        if len(shown) < per_priority:
+            shown.append(row)
+    return groups
+
+
+def timeline_by_month(items, day=None, months=12):
+    """Deadlines from `day` to `months` months later, counted per month and state."""
+    rows = (
+        _due_within(items, day, months)
+        .annotate(month=TruncMonth("due"))
+        .values("month")
+        .annotate(**{state: Count("pk", filter=Q(state=state)) for state in COUNTED_STATES})
+        .order_by("month")
+    )
+    return {_as_date(row.pop("month")): row for row in rows}
+
+
+def upcoming_items(items, day=None, months=12, limit=UPCOMING_SHOWN):
+    return list(
+        _due_within(items, day, months)
+        .select_related("objective__group", "priority")
+        .order_by("due", "pk")[:limit]
+    )
+
+
+def _due_within(items, day, months):
+    """Items not cancelled whose deadline falls from `day` to the end of the window."""
+    start, end = timeline_window(day, months)
+    return items.exclude(state=PS.CANCELLED).filter(due__gte=start, due__lt=end)
+
+
+def timeline_window(day=None, months=12):
+    """From `day` (today) to the first day of the month `months` months later: 12 whole
+    calendar months, the current one included."""
+    start = day or timezone.localdate()
+    return start, first_of_month(start, months)
+
+
+def first_of_month(day, months_later=0):
+    index = day.month - 1 + months_later
+    return datetime.date(day.year + index // 12, index % 12 + 1, 1)
+
+
+def month_starts(first_day, before):
+    """The first day of each month from `first_day`'s month up to (not including) `before`."""
+    month = first_of_month(first_day)
+    while month < before:
+        yield month
+        month = first_of_month(month, 1)
+
+
+def _as_date(value):
+    return value.date() if isinstance(value, datetime.datetime) else value
+
+
+def liaison_coverage(council=None):
+    """Per council: how many current groups report to it and how many have a liaison there."""
+    through = Group.councils.through
+    rows = through.objects.filter(group__in=Group.objects.current())
+    if council is not None:
+        rows = rows.filter(council=council)
+    rows = (
+        rows.values("council_id")
+        .annotate(
+            groups=Count("pk"),
+            covered=Count("pk", filter=liaison_covered("group_id", "council_id")),
+        )
+        .order_by()
+    )
+    return {row["council_id"]: row for row in rows}
+
+
+def liaison_gaps(council=None, limit=GAPS_SHOWN):
+    gaps = liaison_gap_pairs()
+    if council is not None:
+        gaps = gaps.filter(council=council)
+    return list(gaps.order_by("council__code", "group__name_en")[:limit])
+
+
+def alignment_rows():
+    """(jurisdiction values, theme id or None, count) for the jurisdictions × themes matrix,
+    jurisdictions that declared nothing included: one query."""
+    return list(
+        Jurisdiction.objects.values(
+            "pk",
+            "name_en",
+            "name_fr",
+            "abbreviation_en",
+            "abbreviation_fr",
+            "declared_priorities__theme_id",
+        )
+        .annotate(n=Count("declared_priorities"))
+        .order_by("kind", "name_en", "declared_priorities__theme_id")
+    )
+
+
+def trend_rows(plan):
+    """Every snapshot line of the plan, oldest first: one query."""
+    return list(
+        PlanSnapshotRow.objects.filter(snapshot__plan=plan)
+        .select_related("snapshot")
+        .order_by("snapshot__taken_on", "-is_plan_total", "priority_id")
+    )
+
+
+def dashboard_priorities():
+    return list(Priority.objects.filter(is_active=True).order_by("number", "code"))
+
+
+def dashboard_councils():
+    return list(Council.objects.order_by("code"))
+
+
+# --- Adapters for sections that other branches build ----------------------------------------
+# The funding requests and the measures are built elsewhere. Each adapter imports them lazily
+# and says "not available" when they are not there yet, so the dashboard never breaks.
+
+
+@dataclass
+class Section:
+    available: bool
+    rows: list = field(default_factory=list)
+    counts: list = field(default_factory=list)
+
+
+def _import(module_name, attribute):
+    try:
+        return getattr(import_module(module_name), attribute)
+    except (ImportError, AttributeError):
+        return None
+
+
+def funding_section(*, fiscal_year=None, council=None) -> Section:
+    """Requested, endorsed and approved sums per (priority, fiscal year), from
+    `funding.selectors.funding_totals(fiscal_year=None, council=None)`.
+
+    Rows come back as dicts {priority_id, fiscal_year, requested, endorsed, approved}. The
+    source may return mappings or objects, keyed `priority_id` or `priority` (an id or a
+    Priority); anything else is logged and shown as not available.
+    """
+    funding_totals = _import("funding.selectors", "funding_totals")
+    if funding_totals is None:
+        return Section(available=False)
+    try:
+        raw = funding_totals(fiscal_year=fiscal_year, council=council)
+        if isinstance(raw, dict):
+            raw = [{"priority_id": k[0], "fiscal_year": k[1], **v} for k, v in raw.items()]
+        rows = [_funding_row(row) for row in raw]
+    except (KeyError, TypeError, AttributeError, ValueError, IndexError):
+        log.exception("funding_totals returned rows the dashboard cannot read")
+        return Section(available=False)
+    rows.sort(key=lambda r: (r["fiscal_year"], r["priority_id"] or 0))
+    return Section(available=True, rows=rows)
+
+
+def _funding_row(row):
+    get = (
+        row.get if isinstance(row, dict) else lambda name, default=None: getattr(row, name, default)
+    )
+    priority = get("priority_id", None)
+    if priority is None:
+        priority = get("priority", None)
+    priority_id = getattr(priority, "pk", priority)
+    return {
+        "priority_id": int(priority_id) if priority_id is not None else None,
+        "fiscal_year": int(get("fiscal_year")),
+        "requested": get("requested", None) or 0,
+        "endorsed": get("endorsed", None) or 0,
+        "approved": get("approved", None) or 0,
+    }
+
+
+def measures_section(limit=MEASURES_SHOWN) -> Section:
+    """The councils' measures (workinggroups.models.Measure) and how many are in each status:
+    two queries when the model exists."""
+    Measure = _import("workinggroups.models", "Measure")
+    if Measure is None:
+        return Section(available=False)
+    labels = dict(Measure._meta.get_field("status").choices)
+    counts = [
+        {"status": row["status"], "label": labels.get(row["status"], row["status"]), "n": row["n"]}
+        for row in Measure.objects.values("status").annotate(n=Count("pk")).order_by("status")
+    ]
+    order = list(labels)
+    counts.sort(key=lambda c: order.index(c["status"]) if c["status"] in order else len(order))
+    rows = list(Measure.objects.all()[:limit])
+    return Section(available=True, rows=rows, counts=counts)
+
+
+# --- Home page ------------------------------------------------------------------------------
+
+
+def home_section(user):
+    """The plan's progress headline on the home page of every reader: two queries."""
+    if not can_view_dashboard(user):
+        return None
+    plan = current_plan(user)
+    if plan is None:
+        return None
+    total = rollup_total(plan_items(plan))
+    return {
+        "template": "strategy/partials/home_section.html",
+        "plan": plan,
+        "total": total,
+    }
