@@ -23,8 +23,11 @@ from collections import defaultdict
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Case, CharField, Exists, Max, OuterRef, Q, Value, When
+from django.utils import translation
+from django.utils.translation import gettext as _
 
-from councils.models import CouncilMembership
+from core.bilingual import LANGUAGES
+from councils.models import ActionItem, CouncilMembership
 from notifications import kinds
 from notifications.models import Observation, Reminder
 from notifications.services import Due, bilingual, due, observe, remind, subject_key, url_for
@@ -199,6 +202,61 @@ def workplan_dues(day=None):
 
 def remind_workplans(day=None) -> list[int]:
     return [pk for dues in workplan_dues(day) for pk in remind(dues)]
+
+
+# --- Action items (next steps of meetings) -----------------------------------------------
+# They live in councils, which sits below notifications in the import order, so their sweep
+# lives here with the other sweeps.
+
+ACTION_ITEM_NOTICE_DAYS = 7
+
+
+def _action_item_headline(item, day) -> dict:
+    title = bilingual(item, "title")
+    texts = {}
+    for lang in LANGUAGES:
+        with translation.override(lang):
+            if item.due_date < day:
+                text = _("Action item overdue since %(date)s: %(title)s")
+            else:
+                text = _("Action item due on %(date)s: %(title)s")
+            texts[lang] = text % {"date": item.due_date.isoformat(), "title": title[lang]}
+    return texts
+
+
+def action_item_dues(day=None):
+    """Open action items due within a week → their owner, once; overdue ones → once more."""
+    day = _today(day)
+    items = ActionItem.objects.open().filter(
+        owner__isnull=False,
+        owner__is_active=True,
+        due_date__lte=day + datetime.timedelta(days=ACTION_ITEM_NOTICE_DAYS),
+    )
+    for batch in _batches(items):
+        dues = []
+        for item in batch:
+            stage = "overdue" if item.due_date < day else "due"
+            context = {
+                "headline": _action_item_headline(item, day),
+                "title": bilingual(item, "title"),
+                "due_date": item.due_date.isoformat(),
+                "url": url_for("councils:action_item_list"),
+            }
+            dues.append(
+                due(
+                    item.owner_id,
+                    kinds.ACTION_ITEM,
+                    item,
+                    item.due_date,
+                    context,
+                    key_parts=(stage,),
+                )
+            )
+        yield dues
+
+
+def remind_action_items(day=None) -> list[int]:
+    return [pk for dues in action_item_dues(day) for pk in remind(dues)]
 
 
 # --- Dissolution and usefulness reviews -----------------------------------------------------

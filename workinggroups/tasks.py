@@ -33,3 +33,8 @@ def sweep_reviews(day: str | None = None) -> int:
 @shared_task
 def sweep_liaison_gaps(day: str | None = None) -> int:
     return len(reminders.remind_liaison_gaps(_day(day)))
+
+
+@shared_task
+def sweep_action_items(day: str | None = None) -> int:
+    return len(reminders.remind_action_items(_day(day)))

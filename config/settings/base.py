@@ -278,6 +278,14 @@ PORTAL_REMINDER_FORECASTS = ["workinggroups.reminders.forecast"]
 # The periodic schedules, created by `manage.py setup_schedules` (run by `make run`) as
 # django-celery-beat rows, then editable in the admin. Crontab fields: m h dom mon dow.
 PORTAL_PERIODIC_TASKS = {
+    "Strategic plan: monthly progress snapshot": {
+        "task": "strategy.snapshot_adopted_plans",
+        "crontab": "30 6 1 * *",
+    },
+    "Reminders: action items due or overdue": {
+        "task": "workinggroups.tasks.sweep_action_items",
+        "crontab": "25 7 * * *",
+    },
     "Reminders: funding requests waiting on review": {
         "task": "funding.tasks.sweep_reviews_waiting",
         "crontab": "20 7 * * *",

@@ -72,9 +72,11 @@ def number(value, decimals=0):
 
 @register.filter
 def percent(value):
-    if value is None:
-        return "–"
-    text = number_format(round(float(value)), decimal_pos=0, use_l10n=True)
+    try:
+        number = round(float(value))
+    except (TypeError, ValueError):
+        return "–"  # no value (None, "") reads as a dash, never an error
+    text = number_format(number, decimal_pos=0, use_l10n=True)
     return f"{text}\u00a0%" if current_language() == "fr" else f"{text}%"
 
 

@@ -56,3 +56,12 @@ def test_french_long_dates():
             render('{{ d|date:"DATE_FORMAT" }}', d=datetime.date(2020, 2, 27))
             == "February 27, 2020"
         )
+
+
+@pytest.mark.parametrize(
+    ("value", "language", "expected"),
+    [(33.4, "en", "33%"), (33.6, "fr", "34\u00a0%"), ("", "en", "–"), (None, "fr", "–")],
+)
+def test_percent(value, language, expected):
+    with translation.override(language):
+        assert render("{{ v|percent }}", v=value) == expected
