@@ -2,7 +2,8 @@
 plan pages (the transition service), so the table of transitions is never bypassed."""
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+
+from core.admin import GovernanceAdmin, GovernanceInline, NoDeleteAdmin
 
 from .models import (
     PlanItem,
@@ -17,7 +18,7 @@ from .models import (
 )
 
 
-class PlanItemInline(admin.TabularInline):
+class PlanItemInline(GovernanceInline):
     model = PlanItem
     extra = 0
     fields = ("priority", "title_en", "title_fr", "due_date", "weight", "objective")
@@ -34,7 +35,7 @@ class PlanItemInline(admin.TabularInline):
         return self.readonly_fields
 
 
-class PlanStatusChangeInline(admin.TabularInline):
+class PlanStatusChangeInline(GovernanceInline):
     model = PlanStatusChange
     extra = 0
     fields = ("at", "old_status", "new_status", "by", "reason")
@@ -46,7 +47,7 @@ class PlanStatusChangeInline(admin.TabularInline):
 
 
 @admin.register(StrategicPlan)
-class StrategicPlanAdmin(SimpleHistoryAdmin):
+class StrategicPlanAdmin(GovernanceAdmin):
     list_display = ("title_en", "council", "first_fiscal_year", "last_fiscal_year", "status")
     list_filter = ("status", "council")
     search_fields = ("title_en", "title_fr")
@@ -64,7 +65,7 @@ class StrategicPlanAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(PlanItem)
-class PlanItemAdmin(SimpleHistoryAdmin):
+class PlanItemAdmin(GovernanceAdmin):
     list_display = ("title_en", "plan", "priority", "due_date", "weight")
     list_filter = ("plan", "priority")
     search_fields = ("title_en", "title_fr")
@@ -81,7 +82,7 @@ class PlanItemAdmin(SimpleHistoryAdmin):
         return fields
 
 
-class PlanVersionItemInline(admin.TabularInline):
+class PlanVersionItemInline(GovernanceInline):
     model = PlanVersionItem
     extra = 0
     fields = ("priority", "title_en", "due_date", "weight", "state")
@@ -93,14 +94,14 @@ class PlanVersionItemInline(admin.TabularInline):
 
 
 @admin.register(PlanVersion)
-class PlanVersionAdmin(admin.ModelAdmin):
+class PlanVersionAdmin(NoDeleteAdmin):
     list_display = ("plan", "number", "adopted_at", "adopted_by")
     list_select_related = ("plan", "adopted_by")
     readonly_fields = ("plan", "number", "adopted_at", "adopted_by")
     inlines = [PlanVersionItemInline]
 
 
-class PlanSnapshotRowInline(admin.TabularInline):
+class PlanSnapshotRowInline(GovernanceInline):
     model = PlanSnapshotRow
     extra = 0
     fields = ("priority", "is_plan_total", "progress", "done", "late", "total_weight")
@@ -112,7 +113,7 @@ class PlanSnapshotRowInline(admin.TabularInline):
 
 
 @admin.register(PlanSnapshot)
-class PlanSnapshotAdmin(admin.ModelAdmin):
+class PlanSnapshotAdmin(NoDeleteAdmin):
     list_display = ("plan", "taken_on", "kind")
     list_filter = ("kind", "plan")
     readonly_fields = ("plan", "taken_on", "kind")
@@ -120,6 +121,6 @@ class PlanSnapshotAdmin(admin.ModelAdmin):
 
 
 @admin.register(PlanRefresh)
-class PlanRefreshAdmin(admin.ModelAdmin):
+class PlanRefreshAdmin(NoDeleteAdmin):
     list_display = ("plan", "at", "by")
     readonly_fields = ("plan", "at", "by", "changes")

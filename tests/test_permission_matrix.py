@@ -652,6 +652,128 @@ MATRIX = {
             "secretariat": 200,
         },
     ),
+    # Strategic plan: every reader sees the dashboard and the adopted plans; a draft plan is
+    # seen by council co-chairs and the secretariat only; the secretariat manages plans.
+    "strategy:dashboard": (
+        "get",
+        lambda w: reverse("strategy:dashboard"),
+        {
+            "anonymous": 302,
+            "outsider": 403,
+            "member": 200,
+            "group_cochair": 200,
+            "council_cochair": 200,
+            "secretariat": 200,
+        },
+    ),
+    "strategy:dashboard_csv": (
+        "get",
+        lambda w: reverse("strategy:dashboard_csv"),
+        {
+            "anonymous": 302,
+            "outsider": 403,
+            "member": 404,
+            "group_cochair": 404,
+            "council_cochair": 200,
+            "secretariat": 200,
+        },
+    ),
+    "strategy:plan_list": (
+        "get",
+        lambda w: reverse("strategy:plan_list"),
+        {
+            "anonymous": 302,
+            "outsider": 403,
+            "member": 200,
+            "group_cochair": 200,
+            "council_cochair": 200,
+            "secretariat": 200,
+        },
+    ),
+    "strategy:plan_create": (
+        "get",
+        lambda w: reverse("strategy:plan_create"),
+        {
+            "anonymous": 302,
+            "outsider": 403,
+            "member": 403,
+            "group_cochair": 403,
+            "council_cochair": 403,
+            "secretariat": 200,
+        },
+    ),
+    "strategy:plan_detail": (
+        "get",
+        lambda w: reverse("strategy:plan_detail", args=[w["plan"].pk]),
+        {
+            "anonymous": 302,
+            "outsider": 403,
+            "member": 404,
+            "group_cochair": 404,
+            "council_cochair": 200,
+            "secretariat": 200,
+        },
+    ),
+    "strategy:plan_refresh": (
+        "get",
+        lambda w: reverse("strategy:plan_refresh", args=[w["plan"].pk]),
+        {
+            "anonymous": 302,
+            "outsider": 403,
+            "member": 404,
+            "group_cochair": 404,
+            "council_cochair": 403,
+            "secretariat": 200,
+        },
+    ),
+    "strategy:plan_compare": (
+        "get",
+        lambda w: reverse("strategy:plan_compare", args=[w["plan"].pk]),
+        {
+            "anonymous": 302,
+            "outsider": 403,
+            "member": 404,
+            "group_cochair": 404,
+            "council_cochair": 200,
+            "secretariat": 200,
+        },
+    ),
+    "strategy:plan_snapshot": (
+        "get",
+        lambda w: reverse("strategy:plan_snapshot", args=[w["plan"].pk]),
+        {
+            "anonymous": 302,
+            "outsider": 405,
+            "member": 405,
+            "group_cochair": 405,
+            "council_cochair": 405,
+            "secretariat": 405,
+        },
+    ),
+    "strategy:item_weight": (
+        "get",
+        lambda w: reverse("strategy:item_weight", args=[w["plan"].pk, w["plan_item"].pk]),
+        {
+            "anonymous": 302,
+            "outsider": 405,
+            "member": 405,
+            "group_cochair": 405,
+            "council_cochair": 405,
+            "secretariat": 405,
+        },
+    ),
+    "strategy:plan_transition": (
+        "get",
+        lambda w: reverse("strategy:plan_transition", args=[w["plan"].pk, "adopt"]),
+        {
+            "anonymous": 302,
+            "outsider": 403,
+            "member": 404,
+            "group_cochair": 404,
+            "council_cochair": 403,
+            "secretariat": 200,
+        },
+    ),
 }
 
 

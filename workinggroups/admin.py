@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from core.admin import GovernanceAdmin, GovernanceInline
+from core.admin import GovernanceAdmin, GovernanceInline, NoDeleteAdmin
 
 from .models import (
     Group,
@@ -56,7 +56,7 @@ class ObjectiveAdmin(GovernanceAdmin):
 
 
 @admin.register(GroupStatusChange)
-class GroupStatusChangeAdmin(admin.ModelAdmin):
+class GroupStatusChangeAdmin(NoDeleteAdmin):
     """Read-only: transitions are taken on the group's page, through the lifecycle service."""
 
     list_display = ("group", "old_status", "new_status", "old_kind", "new_kind", "by", "at")
