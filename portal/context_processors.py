@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
+from django.utils.module_loading import import_string
 
 from councils.permissions import is_portal_reader
 
@@ -10,7 +11,9 @@ def main_menu(request):
     if not user or not is_portal_reader(user):
         return {"main_menu": []}
     items = []
-    for url_name, label in settings.PORTAL_MAIN_MENU:
+    for url_name, label, *allowed in settings.PORTAL_MAIN_MENU:
+        if allowed and not import_string(allowed[0])(user):
+            continue  # never offer a page that would answer 403
         try:
             url = reverse(url_name)
         except NoReverseMatch:

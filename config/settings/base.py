@@ -222,11 +222,12 @@ PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 # --- Portal rules ---------------------------------------------------------------------------
 PORTAL_REVIEW_REMINDER_DAYS = env_int("PORTAL_REVIEW_REMINDER_DAYS", 5, minimum=1)
 PORTAL_PAGE_SIZE = env_int("PORTAL_PAGE_SIZE", 25, minimum=5)
-# The main navigation: (URL name, label). An entry whose URL does not exist is left out.
+# The main navigation: (URL name, label[, dotted path of a can_*(user) function]). An entry is
+# shown only to those its function allows (and whose URL exists).
 PORTAL_MAIN_MENU = [
     ("strategy:dashboard", _("Strategic plan")),
     ("workinggroups:group_list", _("Groups")),
-    ("workinggroups:health", _("Group health")),
+    ("workinggroups:health", _("Group health"), "workinggroups.permissions.can_view_health"),
     ("funding:request_list", _("Funding")),
     ("councils:meeting_list", _("Meetings")),
     ("councils:council_list", _("Councils")),

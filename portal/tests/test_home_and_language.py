@@ -98,3 +98,12 @@ def test_only_one_menu_entry_is_current(client_for, secretariat):
     ]
     assert menu.count('aria-current="page"') == 1
     assert f'href="{reverse("workinggroups:health")}" aria-current="page"' in menu
+
+
+@pytest.mark.parametrize("persona", ["member", "group_cochair", "council_cochair", "secretariat"])
+def test_every_menu_entry_opens_for_the_person_who_sees_it(client_for, personas, persona):
+    client = client_for(personas[persona])
+    menu = client.get(reverse("portal:home")).context["main_menu"]
+    assert menu, "readers have a menu"
+    for item in menu:
+        assert client.get(item["url"]).status_code == 200, item
