@@ -8,6 +8,8 @@ from .models import Group, MandateReview, Measure, Objective, Workplan, Workplan
 
 
 class TransitionForm(forms.Form):
+    # The group's "kind:status" as the page showed it; a change since is refused.
+    seen = forms.CharField(widget=forms.HiddenInput, required=False, max_length=40)
     reason = forms.CharField(
         label=_("Reason"),
         widget=forms.Textarea(attrs={"rows": 3}),

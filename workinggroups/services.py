@@ -65,12 +65,14 @@ def transition_refusal(group, to):
 
 
 @transaction.atomic
-def group_transition(*, group, to, by, reason, next_review_date=None):
+def group_transition(*, group, to, by, reason, next_review_date=None, seen=None):
     """Take the group to `to` (a `lifecycle.To`), record who, when and why, and carry out the
     measures this transition completes. Returns the GroupStatusChange row.
 
     The group row is locked, and the table is checked against the locked row, so two people
-    converting the same group at once cannot both succeed."""
+    converting the same group at once cannot both succeed. `seen` is the "kind:status" the
+    person's page showed: if the group changed since, the action is refused, so that two
+    different actions taken from the same page cannot both win one after the other."""
     if not is_secretariat(by):
         raise PermissionDenied
     reason = (reason or "").strip()
@@ -79,6 +81,17 @@ def group_transition(*, group, to, by, reason, next_review_date=None):
             {"reason": _("Give the reason for this change: it is kept in the group's history.")}
         )
     locked = Group.objects.select_for_update().get(pk=group.pk)
+    if seen is not None and seen != f"{locked.kind}:{locked.status}":
+        raise TransitionRefused(
+            _(
+                "Someone changed this group while you were on this page: it is now "
+                "%(kind)s, %(status)s. Check its history before acting again."
+            )
+            % {
+                "kind": locked.get_kind_display().lower(),
+                "status": locked.get_status_display().lower(),
+            }
+        )
     refusal = transition_refusal(locked, to)
     if refusal:
         raise TransitionRefused(refusal)

@@ -173,7 +173,7 @@ def group_transition_view(request, slug, to):
         can_change=can_transition_group,
         slug=slug,
     )
-    form = TransitionForm(request.POST or None)
+    form = TransitionForm(request.POST or None, initial={"seen": f"{group.kind}:{group.status}"})
     if request.method == "POST" and form.is_valid():
         try:
             group_transition(
@@ -182,6 +182,7 @@ def group_transition_view(request, slug, to):
                 by=request.user,
                 reason=form.cleaned_data["reason"],
                 next_review_date=form.cleaned_data.get("next_review_date"),
+                seen=form.cleaned_data["seen"] or None,
             )
         except TransitionRefused as exc:
             for message in _messages_from(exc):
