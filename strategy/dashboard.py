@@ -133,11 +133,12 @@ def _priority_blocks(board, items):
         ]
         for priority_id, rows in selectors.groups_by_priority(items).items()
     }
-    board.funding = selectors.funding_section(fiscal_year=board.fiscal_year, council=board.council)
+    board.funding = plan_funding(board.plan, fiscal_year=board.fiscal_year, council=board.council)
+    shown = {p.pk for p in board.all_priorities}
+    board.funding.rows = [r for r in board.funding.rows if r["priority_id"] in shown]
     funding = {}
     for row in board.funding.rows:
-        if board.plan.first_fiscal_year <= row["fiscal_year"] <= board.plan.last_fiscal_year:
-            funding.setdefault(row["priority_id"], []).append(row)
+        funding.setdefault(row["priority_id"], []).append(row)
     for priority in [*board.all_priorities, None]:
         key = priority.pk if priority else None
         if priority is None and key not in by_priority:
@@ -151,6 +152,13 @@ def _priority_blocks(board, items):
                 funding=funding.get(key, []),
             )
         )
+
+
+def plan_funding(plan, *, fiscal_year=None, council=None):
+    """The funding rows of the plan's fiscal years (all of them, or `fiscal_year`)."""
+    section = selectors.funding_section(fiscal_year=fiscal_year, council=council)
+    section.rows = [r for r in section.rows if r["fiscal_year"] in plan.fiscal_years]
+    return section
 
 
 def _timeline(board, items, day):
@@ -293,7 +301,7 @@ def chart_data(board: Dashboard) -> dict:
                 for s in board.trend_series
             ],
         }
-    if board.funding and board.funding.available and board.funding.rows:
+    if board.funding and board.funding.rows:
         labels = [str(b.title) for b in board.priorities if b.priority is not None]
         ids = [b.priority.pk for b in board.priorities if b.priority is not None]
         sums = {key: [0.0] * len(ids) for key in ("requested", "endorsed", "approved")}
@@ -313,7 +321,7 @@ def chart_data(board: Dashboard) -> dict:
                 {"key": "approved", "label": _("Approved"), "data": sums["approved"]},
             ],
         }
-    if board.measures and board.measures.available and board.measures.counts:
+    if board.measures and board.measures.counts:
         charts["measures"] = {
             "kind": "horizontal",
             "labels": [str(c["label"]) for c in board.measures.counts],

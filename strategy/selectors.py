@@ -6,9 +6,7 @@ only reshapes the few rows that come back (one per priority, month or council).
 """
 
 import datetime
-import logging
 from dataclasses import dataclass, field
-from importlib import import_module
 
 from django.db.models import (
     Case,
@@ -28,14 +26,14 @@ from django.utils import timezone
 
 from core.fiscal import fiscal_year_bounds, fiscal_year_of
 from councils.models import Council, Jurisdiction, Priority
-from workinggroups.models import Group, Objective
+from funding.selectors import funding_totals
+from workinggroups.models import Group, Measure, Objective
 from workinggroups.rules import liaison_gap_pairs
 from workinggroups.selectors import liaison_covered
 
 from .models import COUNTED_STATES, PlanItem, PlanSnapshotRow, ProgressState, Status, StrategicPlan
 from .permissions import can_view_dashboard, can_view_drafts
 
-log = logging.getLogger(__name__)
 PS = ProgressState
 OS = Objective.Status
 
@@ -319,80 +317,33 @@ def dashboard_councils():
     return list(Council.objects.order_by("code"))
 
 
-# --- Adapters for sections that other branches build ----------------------------------------
-# The funding requests and the measures are built elsewhere. Each adapter imports them lazily
-# and says "not available" when they are not there yet, so the dashboard never breaks.
+# --- Funding and measures -------------------------------------------------------------------
 
 
 @dataclass
 class Section:
-    available: bool
     rows: list = field(default_factory=list)
     counts: list = field(default_factory=list)
 
 
-def _import(module_name, attribute):
-    try:
-        return getattr(import_module(module_name), attribute)
-    except (ImportError, AttributeError):
-        return None
-
-
 def funding_section(*, fiscal_year=None, council=None) -> Section:
-    """Requested, endorsed and approved sums per (priority, fiscal year), from
-    `funding.selectors.funding_totals(fiscal_year=None, council=None)`.
-
-    Rows come back as dicts {priority_id, fiscal_year, requested, endorsed, approved}. The
-    source may return mappings or objects, keyed `priority_id` or `priority` (an id or a
-    Priority); anything else is logged and shown as not available.
-    """
-    funding_totals = _import("funding.selectors", "funding_totals")
-    if funding_totals is None:
-        return Section(available=False)
-    try:
-        raw = funding_totals(fiscal_year=fiscal_year, council=council)
-        if isinstance(raw, dict):
-            raw = [{"priority_id": k[0], "fiscal_year": k[1], **v} for k, v in raw.items()]
-        rows = [_funding_row(row) for row in raw]
-    except (KeyError, TypeError, AttributeError, ValueError, IndexError):
-        log.exception("funding_totals returned rows the dashboard cannot read")
-        return Section(available=False)
-    rows.sort(key=lambda r: (r["fiscal_year"], r["priority_id"] or 0))
-    return Section(available=True, rows=rows)
-
-
-def _funding_row(row):
-    get = (
-        row.get if isinstance(row, dict) else lambda name, default=None: getattr(row, name, default)
-    )
-    priority = get("priority_id", None)
-    if priority is None:
-        priority = get("priority", None)
-    priority_id = getattr(priority, "pk", priority)
-    return {
-        "priority_id": int(priority_id) if priority_id is not None else None,
-        "fiscal_year": int(get("fiscal_year")),
-        "requested": get("requested", None) or 0,
-        "endorsed": get("endorsed", None) or 0,
-        "approved": get("approved", None) or 0,
-    }
+    """Requested, endorsed and approved sums per (priority, fiscal year), as
+    `funding.selectors.funding_totals` computes them: dicts with priority_id, priority,
+    fiscal_year, requested, endorsed, approved and count, by fiscal year then priority."""
+    return Section(rows=funding_totals(fiscal_year=fiscal_year, council=council))
 
 
 def measures_section(limit=MEASURES_SHOWN) -> Section:
-    """The councils' measures (workinggroups.models.Measure) and how many are in each status:
-    two queries when the model exists."""
-    Measure = _import("workinggroups.models", "Measure")
-    if Measure is None:
-        return Section(available=False)
-    labels = dict(Measure._meta.get_field("status").choices)
+    """The councils' measures, the first `limit` of them, and how many are in each status (every
+    status, in the order of its choices)."""
+    found = dict(Measure.objects.values_list("status").annotate(n=Count("pk")).order_by())
     counts = [
-        {"status": row["status"], "label": labels.get(row["status"], row["status"]), "n": row["n"]}
-        for row in Measure.objects.values("status").annotate(n=Count("pk")).order_by("status")
+        {"status": status, "label": label, "n": found[status]}
+        for status, label in Measure.Status.choices
+        if status in found
     ]
-    order = list(labels)
-    counts.sort(key=lambda c: order.index(c["status"]) if c["status"] in order else len(order))
     rows = list(Measure.objects.all()[:limit])
-    return Section(available=True, rows=rows, counts=counts)
+    return Section(rows=rows, counts=counts)
 
 
 # --- Home page ------------------------------------------------------------------------------

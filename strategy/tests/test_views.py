@@ -132,12 +132,6 @@ def test_members_do_not_see_drafts_on_the_dashboard(client_for, member, secretar
     assert client_for(secretariat).get(reverse("strategy:dashboard")).context["plan"] == draft_plan
 
 
-def test_sections_built_elsewhere_say_they_are_not_available_yet(client_for, member, adopted_plan):
-    page = body(client_for(member).get(reverse("strategy:dashboard")))
-    assert "Funding figures are not available yet" in page
-    assert "Measures are not available yet" in page
-
-
 def test_the_csv_export_has_every_item_under_the_filters(client_for, member, adopted_plan):
     response = client_for(member).get(reverse("strategy:dashboard_csv"))
     assert response.status_code == 200
