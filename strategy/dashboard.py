@@ -104,10 +104,11 @@ def build(plan, *, council=None, fiscal_year=None, day=None, councils=None) -> D
     `councils` is the list of councils when the caller has already read it (the filter form)."""
     items = selectors.plan_items(plan, council=council, fiscal_year=fiscal_year, day=day)
     board = Dashboard(plan=plan, council=council, fiscal_year=fiscal_year, day=day)
-    board.total = selectors.rollup_total(items)
+    facts = selectors.item_facts(items, day)
+    board.total = selectors.add_up(facts)
     board.all_priorities = selectors.dashboard_priorities()
-    _priority_blocks(board, items)
-    _timeline(board, items, day)
+    _priority_blocks(board, items, facts)
+    _timeline(board, items, facts, day)
     _liaison(board, council, councils)
     board.measures = selectors.measures_section()
     _matrix(board)
@@ -115,24 +116,33 @@ def build(plan, *, council=None, fiscal_year=None, day=None, councils=None) -> D
     return board
 
 
-def _priority_blocks(board, items):
-    by_priority = selectors.rollup_by_priority(items)
-    late = {}
-    for item in selectors.late_items(items):
-        late.setdefault(item.priority_id, []).append(item)
-    groups = {
-        priority_id: [
-            {
+def _priority_blocks(board, items, facts):
+    by_priority, pairs = {}, {}
+    for row in facts:
+        by_priority.setdefault(row["priority_id"], []).append(row)
+        key = (row["priority_id"], row["objective__group_id"])
+        if key in pairs:
+            pairs[key]["items"] += row["item_count"]
+        else:
+            pairs[key] = {
                 "slug": row["objective__group__slug"],
                 "name": pick(
                     {"en": row["objective__group__name_en"], "fr": row["objective__group__name_fr"]}
                 ),
-                "items": row["n"],
+                "name_en": row["objective__group__name_en"],
+                "items": row["item_count"],
             }
-            for row in rows
-        ]
-        for priority_id, rows in selectors.groups_by_priority(items).items()
-    }
+    by_priority = {key: selectors.add_up(rows) for key, rows in by_priority.items()}
+    groups = {}  # the groups serving each priority, those with most items first
+    for (priority_id, _group), pair in sorted(
+        pairs.items(), key=lambda kv: (-kv[1]["items"], kv[1]["name_en"])
+    ):
+        shown = groups.setdefault(priority_id, [])
+        if len(shown) < selectors.GROUPS_SHOWN:
+            shown.append(pair)
+    late = {}
+    for item in selectors.late_items(items):
+        late.setdefault(item.priority_id, []).append(item)
     board.funding = plan_funding(board.plan, fiscal_year=board.fiscal_year, council=board.council)
     shown = {p.pk for p in board.all_priorities}
     board.funding.rows = [r for r in board.funding.rows if r["priority_id"] in shown]
@@ -161,8 +171,15 @@ def plan_funding(plan, *, fiscal_year=None, council=None):
     return section
 
 
-def _timeline(board, items, day):
-    counts = selectors.timeline_by_month(items, day)
+def _timeline(board, items, facts, day):
+    counts = {}
+    for row in facts:
+        if row["month"] is not None:
+            month = counts.setdefault(
+                selectors.as_date(row["month"]), dict.fromkeys(COUNTED_STATES, 0)
+            )
+            for state in COUNTED_STATES:
+                month[state] += row[state]
     for month in selectors.month_starts(*selectors.timeline_window(day)):
         row = counts.get(month) or dict.fromkeys(COUNTED_STATES, 0)
         board.months.append(
@@ -177,13 +194,29 @@ def _timeline(board, items, day):
 
 
 def _liaison(board, council, councils):
-    coverage = selectors.liaison_coverage(council)
     if council is not None:
         councils = [council]
     elif councils is None:
         councils = selectors.dashboard_councils()
+    by_id = {c.pk: c for c in councils}
+    coverage = {c.pk: {"groups": 0, "covered": 0} for c in councils}
+    for pair in selectors.liaison_pairs(council):
+        row = coverage.setdefault(pair["council_id"], {"groups": 0, "covered": 0})
+        row["groups"] += 1
+        if pair["covered"]:
+            row["covered"] += 1
+        elif len(board.gaps) < selectors.GAPS_SHOWN and pair["council_id"] in by_id:
+            board.gaps.append(
+                {
+                    "group": {
+                        "slug": pair["group__slug"],
+                        "name": pick({"en": pair["group__name_en"], "fr": pair["group__name_fr"]}),
+                    },
+                    "council": by_id[pair["council_id"]],
+                }
+            )
     for c in councils:
-        row = coverage.get(c.pk, {"groups": 0, "covered": 0})
+        row = coverage[c.pk]
         board.liaison.append(
             {
                 "council": c,
@@ -193,7 +226,6 @@ def _liaison(board, council, councils):
                 "percent": (100.0 * row["covered"] / row["groups"]) if row["groups"] else None,
             }
         )
-    board.gaps = selectors.liaison_gaps(council)
 
 
 def _matrix(board):

@@ -12,6 +12,7 @@ from django.db.models import (
     Case,
     CharField,
     Count,
+    DateField,
     F,
     FloatField,
     Q,
@@ -28,10 +29,9 @@ from core.fiscal import fiscal_year_bounds, fiscal_year_of
 from councils.models import Council, Jurisdiction, Priority
 from funding.selectors import funding_totals
 from workinggroups.models import Group, Measure, Objective
-from workinggroups.rules import liaison_gap_pairs
 from workinggroups.selectors import liaison_covered
 
-from .models import COUNTED_STATES, PlanItem, PlanSnapshotRow, ProgressState, Status, StrategicPlan
+from .models import PlanItem, PlanSnapshotRow, ProgressState, Status, StrategicPlan
 from .permissions import can_view_dashboard, can_view_drafts
 
 PS = ProgressState
@@ -186,39 +186,62 @@ def late_items(items, per_priority=LATE_SHOWN):
     )
 
 
-def groups_by_priority(items, per_priority=GROUPS_SHOWN) -> dict:
-    """{priority id: the groups serving it, those with most items first}: one query.
+# The additive part of a roll-up: sums that add up across groups, months and priorities.
+def _additive_aggregates():
+    aggregates = {
+        "total_weight": Sum("weight", filter=~Q(state=PS.CANCELLED), default=0),
+        "done_weight": Sum("weight", filter=Q(state=PS.DONE), default=0),
+        "item_count": Count("pk"),
+    }
+    for state in PS.values:
+        aggregates[state] = Count("pk", filter=Q(state=state))
+    return aggregates
 
-    The query returns one row per (priority, group) pair; only the first `per_priority` of each
-    priority are kept (the complete count is in the roll-up's `group_count`)."""
-    rows = (
-        items.values(
+
+ADDITIVE = ("total_weight", "done_weight", "item_count", *PS.values)
+
+
+def item_facts(items, day=None, months=12):
+    """The items grouped by (priority, group, month): one query whatever the size of the plan.
+
+    `month` is the first day of the deadline's month when the deadline falls in the timeline
+    window and the item is not cancelled, else None. Each row has the additive sums of a
+    roll-up; `add_up` turns any set of rows into a roll-up, so the whole plan, each priority,
+    the groups serving it and the timeline all come from these rows."""
+    start, end = timeline_window(day, months)
+    in_window = ~Q(state=PS.CANCELLED) & Q(due__gte=start, due__lt=end)
+    return list(
+        items.annotate(
+            month=Case(
+                When(in_window, then=TruncMonth("due")), default=None, output_field=DateField()
+            )
+        )
+        .values(
             "priority_id",
+            "objective__group_id",
             "objective__group__slug",
             "objective__group__name_en",
             "objective__group__name_fr",
+            "month",
         )
-        .annotate(n=Count("pk"))
-        .order_by("priority_id", "-n", "objective__group__name_en")
+        .annotate(**_additive_aggregates())
+        .order_by()
     )
-    groups = {}
+
+
+def add_up(rows) -> dict:
+    """The roll-up of some `item_facts` rows: the same figures as `rollup_total` gives for the
+    items they count (progress and the number of distinct groups included)."""
+    rollup = dict.fromkeys(ADDITIVE, 0)
+    groups = set()
     for row in rows:
-        shown = groups.setdefault(row["priority_id"], [])
-        if len(shown) < per_priority:
-            shown.append(row)
-    return groups
-
-
-def timeline_by_month(items, day=None, months=12):
-    """Deadlines from `day` to `months` months later, counted per month and state."""
-    rows = (
-        _due_within(items, day, months)
-        .annotate(month=TruncMonth("due"))
-        .values("month")
-        .annotate(**{state: Count("pk", filter=Q(state=state)) for state in COUNTED_STATES})
-        .order_by("month")
-    )
-    return {_as_date(row.pop("month")): row for row in rows}
+        for key in ADDITIVE:
+            rollup[key] += row[key]
+        groups.add(row["objective__group_id"])
+    total, done = rollup["total_weight"], rollup["done_weight"]
+    rollup["progress"] = done * 100.0 / total if total else None
+    rollup["group_count"] = len(groups)
+    return rollup
 
 
 def upcoming_items(items, day=None, months=12, limit=UPCOMING_SHOWN):
@@ -255,32 +278,22 @@ def month_starts(first_day, before):
         month = first_of_month(month, 1)
 
 
-def _as_date(value):
+def as_date(value):
     return value.date() if isinstance(value, datetime.datetime) else value
 
 
-def liaison_coverage(council=None):
-    """Per council: how many current groups report to it and how many have a liaison there."""
-    through = Group.councils.through
-    rows = through.objects.filter(group__in=Group.objects.current())
+def liaison_pairs(council=None):
+    """Every (current group, council it reports to) pair, with `covered` true when the group
+    has a liaison on that council, by council code then group name: one query. The dashboard
+    counts the coverage of each council and lists the gaps (`liaison_gap_pairs`) from them."""
+    rows = Group.councils.through.objects.filter(group__in=Group.objects.current())
     if council is not None:
         rows = rows.filter(council=council)
-    rows = (
-        rows.values("council_id")
-        .annotate(
-            groups=Count("pk"),
-            covered=Count("pk", filter=liaison_covered("group_id", "council_id")),
-        )
-        .order_by()
+    return list(
+        rows.annotate(covered=liaison_covered("group_id", "council_id"))
+        .values("council_id", "group__slug", "group__name_en", "group__name_fr", "covered")
+        .order_by("council__code", "group__name_en", "group_id")
     )
-    return {row["council_id"]: row for row in rows}
-
-
-def liaison_gaps(council=None, limit=GAPS_SHOWN):
-    gaps = liaison_gap_pairs()
-    if council is not None:
-        gaps = gaps.filter(council=council)
-    return list(gaps.order_by("council__code", "group__name_en")[:limit])
 
 
 def alignment_rows():
@@ -334,15 +347,25 @@ def funding_section(*, fiscal_year=None, council=None) -> Section:
 
 
 def measures_section(limit=MEASURES_SHOWN) -> Section:
-    """The councils' measures, the first `limit` of them, and how many are in each status (every
-    status, in the order of its choices)."""
-    found = dict(Measure.objects.values_list("status").annotate(n=Count("pk")).order_by())
-    counts = [
-        {"status": status, "label": label, "n": found[status]}
-        for status, label in Measure.Status.choices
-        if status in found
-    ]
-    rows = list(Measure.objects.all()[:limit])
+    """The councils' measures, the first `limit` of them, and how many are in each status, in
+    the order of the status choices: one query. Each row carries the count of every status over
+    all the measures (window sums, computed before the limit)."""
+    statuses = Measure.Status.choices
+    rows = list(
+        Measure.objects.annotate(
+            **{
+                f"n_{status}": Window(Count("pk", filter=Q(status=status)))
+                for status, _label in statuses
+            }
+        )[:limit]
+    )
+    counts = []
+    if rows:
+        counts = [
+            {"status": status, "label": label, "n": getattr(rows[0], f"n_{status}")}
+            for status, label in statuses
+        ]
+        counts = [c for c in counts if c["n"]]
     return Section(rows=rows, counts=counts)
 
 
