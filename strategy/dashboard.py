@@ -54,6 +54,7 @@ class Dashboard:
     total: dict = field(default_factory=dict)
     priorities: list = field(default_factory=list)
     months: list = field(default_factory=list)
+    late: list = field(default_factory=list)  # the longest-overdue items of each priority
     upcoming: list = field(default_factory=list)
     liaison: list = field(default_factory=list)
     gaps: list = field(default_factory=list)
@@ -107,8 +108,9 @@ def build(plan, *, council=None, fiscal_year=None, day=None, councils=None) -> D
     facts = selectors.item_facts(items, day)
     board.total = selectors.add_up(facts)
     board.all_priorities = selectors.dashboard_priorities()
-    _priority_blocks(board, items, facts)
-    _timeline(board, items, facts, day)
+    board.late, board.upcoming = selectors.listed_items(items, day)
+    _priority_blocks(board, facts)
+    _timeline(board, facts, day)
     _liaison(board, council, councils)
     board.measures = selectors.measures_section()
     _matrix(board)
@@ -116,7 +118,7 @@ def build(plan, *, council=None, fiscal_year=None, day=None, councils=None) -> D
     return board
 
 
-def _priority_blocks(board, items, facts):
+def _priority_blocks(board, facts):
     by_priority, pairs = {}, {}
     for row in facts:
         by_priority.setdefault(row["priority_id"], []).append(row)
@@ -141,7 +143,7 @@ def _priority_blocks(board, items, facts):
         if len(shown) < selectors.GROUPS_SHOWN:
             shown.append(pair)
     late = {}
-    for item in selectors.late_items(items):
+    for item in board.late:
         late.setdefault(item.priority_id, []).append(item)
     board.funding = plan_funding(board.plan, fiscal_year=board.fiscal_year, council=board.council)
     shown = {p.pk for p in board.all_priorities}
@@ -171,7 +173,7 @@ def plan_funding(plan, *, fiscal_year=None, council=None):
     return section
 
 
-def _timeline(board, items, facts, day):
+def _timeline(board, facts, day):
     counts = {}
     for row in facts:
         if row["month"] is not None:
@@ -190,7 +192,6 @@ def _timeline(board, items, facts, day):
                 "total": sum(row[state] for state in COUNTED_STATES),
             }
         )
-    board.upcoming = selectors.upcoming_items(items, day)
 
 
 def _liaison(board, council, councils):

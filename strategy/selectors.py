@@ -9,10 +9,12 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import (
+    BooleanField,
     Case,
     CharField,
     Count,
     DateField,
+    ExpressionWrapper,
     F,
     FloatField,
     Q,
@@ -169,21 +171,34 @@ def rollup_per_plan(plan_ids, day=None) -> dict:
 # --- Dashboard reads -------------------------------------------------------------------------
 
 
-def late_items(items, per_priority=LATE_SHOWN):
-    """The longest-overdue items of each priority, at most `per_priority` each: one query."""
-    return list(
-        items.filter(state=PS.LATE)
+def listed_items(items, day=None, months=12):
+    """(late, upcoming): the longest-overdue items of each priority, at most `LATE_SHOWN` each,
+    and the next deadlines of the timeline window, at most `UPCOMING_SHOWN`: one query.
+
+    The two sets never overlap (a late item is past its deadline, an upcoming one is not), so
+    one row number serves both: counted per priority among the late items, and across all the
+    upcoming ones, each in order of deadline."""
+    start, end = timeline_window(day, months)
+    late = Q(state=PS.LATE)
+    upcoming = ~Q(state=PS.CANCELLED) & Q(due__gte=start, due__lt=end)
+    rows = (
+        items.filter(late | upcoming)
         .select_related("objective__group", "priority")
         .annotate(
+            is_late=ExpressionWrapper(late, output_field=BooleanField()),
             rank=Window(
                 RowNumber(),
-                partition_by=[F("priority_id")],
+                partition_by=[F("is_late"), Case(When(late, then=F("priority_id")))],
                 order_by=[F("due").asc(), F("pk").asc()],
-            )
+            ),
         )
-        .filter(rank__lte=per_priority)
-        .order_by("priority_id", "rank")
+        .filter(rank__lte=Case(When(late, then=Value(LATE_SHOWN)), default=Value(UPCOMING_SHOWN)))
+        .order_by("due", "pk")
     )
+    shown_late, shown_upcoming = [], []
+    for item in rows:
+        (shown_late if item.is_late else shown_upcoming).append(item)
+    return shown_late, shown_upcoming
 
 
 # The additive part of a roll-up: sums that add up across groups, months and priorities.
@@ -242,20 +257,6 @@ def add_up(rows) -> dict:
     rollup["progress"] = done * 100.0 / total if total else None
     rollup["group_count"] = len(groups)
     return rollup
-
-
-def upcoming_items(items, day=None, months=12, limit=UPCOMING_SHOWN):
-    return list(
-        _due_within(items, day, months)
-        .select_related("objective__group", "priority")
-        .order_by("due", "pk")[:limit]
-    )
-
-
-def _due_within(items, day, months):
-    """Items not cancelled whose deadline falls from `day` to the end of the window."""
-    start, end = timeline_window(day, months)
-    return items.exclude(state=PS.CANCELLED).filter(due__gte=start, due__lt=end)
 
 
 def timeline_window(day=None, months=12):

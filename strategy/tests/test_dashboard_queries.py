@@ -22,7 +22,8 @@ from councils.tests.factories import (
 )
 from funding.models import Status as FundingStatus
 from funding.tests.factories import FundingRequestFactory
-from strategy.models import Status
+from strategy.models import ProgressState, Status
+from strategy.selectors import LATE_SHOWN, UPCOMING_SHOWN, plan_items, timeline_window
 from strategy.services import (
     plan_create,
     plan_refresh_from_workplans,
@@ -153,6 +154,21 @@ def test_the_dashboard_query_count_is_the_same_with_ten_times_more_groups_and_ob
     # Both sizes have funding and measures to show, and ten times as many of them.
     assert (measure_count(small_board), measure_count(large_board)) == (3, 30)
     assert (funded(small_board), funded(large_board)) == (6, 6)  # 3 priorities × 2 years
+    # The items listed by name are the first by deadline, however many there are.
+    items = plan_items(world.plan)
+    late = items.filter(state=ProgressState.LATE).order_by("due", "pk")
+    for block in large_board.priorities:
+        key = block.priority.pk if block.priority else None
+        expected = [i.pk for i in late if i.priority_id == key]
+        assert [i.pk for i in block.late] == expected[:LATE_SHOWN]
+        assert block.more_late == len(expected) - len(block.late)
+    assert any(block.more_late for block in large_board.priorities)  # some are left out
+    start, end = timeline_window()
+    upcoming = items.exclude(state=ProgressState.CANCELLED).filter(due__gte=start, due__lt=end)
+    assert [i.pk for i in large_board.upcoming] == [
+        i.pk for i in upcoming.order_by("due", "pk")[:UPCOMING_SHOWN]
+    ]
+    assert upcoming.count() > UPCOMING_SHOWN
     # The gaps counted from the council-group pairs are the workinggroups rule's gaps.
     expected = [
         (gap.council.code, gap.group.slug)
@@ -166,7 +182,7 @@ def test_the_dashboard_query_count_is_the_same_with_ten_times_more_groups_and_ob
     print(f"\ndashboard SQL queries, 3 groups / {small_items} items: {small}")
     print(f"dashboard SQL queries, 30 groups / {large_items} items: {large}")
     assert large == small
-    assert max(large.values()) <= 16
+    assert max(large.values()) <= 15  # the project's target for the dashboard
 
 
 @time_machine.travel(NOW, tick=False)

@@ -13,6 +13,7 @@ from django.urls import reverse
 from councils.tests.factories import CouncilFactory
 from funding.models import Status as FS
 from funding.tests.factories import FundingRequestFactory
+from strategy import selectors
 from workinggroups.models import Measure
 from workinggroups.tests.factories import GroupFactory, MeasureFactory
 
@@ -233,3 +234,18 @@ def test_the_measures_section_counts_each_status_and_lists_the_titles(
     chart = response.context["chart_data"]["charts"]["measures"]
     assert chart["labels"] == ["Proposed", "In progress", "Done"]
     assert chart["datasets"][0]["data"] == [2, 1, 1]
+
+
+def test_the_status_counts_cover_every_measure_even_those_not_listed(django_assert_num_queries):
+    for status in ["done", "proposed", "done", "dropped", "done"]:
+        MeasureFactory(status=status)
+    with django_assert_num_queries(1):
+        section = selectors.measures_section(limit=2)
+    assert len(section.rows) == 2
+    assert [(c["status"], c["n"]) for c in section.counts] == [
+        ("proposed", 1),
+        ("done", 3),
+        ("dropped", 1),
+    ]
+    Measure.objects.all().delete()
+    assert selectors.measures_section() == selectors.Section(rows=[], counts=[])
