@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from django.utils import formats
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from core.bilingual import current_language, pick
 
@@ -349,9 +350,21 @@ def chart_data(board: Dashboard) -> dict:
             "unit": "$",
             "labels": labels,
             "datasets": [
-                {"key": "requested", "label": _("Requested"), "data": sums["requested"]},
-                {"key": "endorsed", "label": _("Endorsed"), "data": sums["endorsed"]},
-                {"key": "approved", "label": _("Approved"), "data": sums["approved"]},
+                {
+                    "key": "requested",
+                    "label": pgettext("funding amount", "Requested"),
+                    "data": sums["requested"],
+                },
+                {
+                    "key": "endorsed",
+                    "label": pgettext("funding amount", "Endorsed"),
+                    "data": sums["endorsed"],
+                },
+                {
+                    "key": "approved",
+                    "label": pgettext("funding amount", "Approved"),
+                    "data": sums["approved"],
+                },
             ],
         }
     if board.measures and board.measures.counts:

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.fiscal import fiscal_year_label, fiscal_year_of
@@ -168,7 +168,13 @@ def dashboard_csv(request):
         # The funding per priority and fiscal year follows the items, after an empty line.
         writer.writerow([])
         writer.writerow(
-            [_("Priority"), _("Fiscal year"), _("Requested"), _("Endorsed"), _("Approved")]
+            [
+                _("Priority"),
+                _("Fiscal year"),
+                pgettext("funding amount", "Requested"),
+                pgettext("funding amount", "Endorsed"),
+                pgettext("funding amount", "Approved"),
+            ]
         )
         for row in funding:
             writer.writerow(

@@ -165,6 +165,8 @@ def test_in_french_the_sums_are_written_the_french_way(client_for, member, adopt
         ["2027-2028", money(20000, "fr"), money(0, "fr")],
     ]
     assert "80\u00a0000,00\u00a0$" in response.content.decode()
+    heads = tables(response)["Financement par priorité et par exercice ($ CA)"][0]
+    assert heads == ["Priorité", "Exercice", "Demandé", "Appuyé", "Approuvé"]
 
 
 def test_without_funding_requests_the_sections_say_so(client_for, member, adopted_plan):
@@ -249,3 +251,14 @@ def test_the_status_counts_cover_every_measure_even_those_not_listed(django_asse
     ]
     Measure.objects.all().delete()
     assert selectors.measures_section() == selectors.Section(rows=[], counts=[])
+
+
+def test_the_french_export_names_the_funding_columns_in_french(
+    client_for, member, adopted_plan, requests
+):
+    rows = csv_rows(client_for(member).get("/fr/strategy/export.csv", {"council": "pssdc"}))
+    assert funding_part(rows) == [
+        ["Priorité", "Exercice", "Demandé", "Appuyé", "Approuvé"],
+        ["Identité numérique", "2026-2027", "80000.00", "50000.00", "40000.00"],
+        ["Identité numérique", "2027-2028", "20000.00", "20000.00", "0.00"],
+    ]
