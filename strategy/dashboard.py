@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from django.utils import formats
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from core.bilingual import current_language, pick
 
@@ -54,6 +55,7 @@ class Dashboard:
     total: dict = field(default_factory=dict)
     priorities: list = field(default_factory=list)
     months: list = field(default_factory=list)
+    late: list = field(default_factory=list)  # the longest-overdue items of each priority
     upcoming: list = field(default_factory=list)
     liaison: list = field(default_factory=list)
     gaps: list = field(default_factory=list)
@@ -104,10 +106,12 @@ def build(plan, *, council=None, fiscal_year=None, day=None, councils=None) -> D
     `councils` is the list of councils when the caller has already read it (the filter form)."""
     items = selectors.plan_items(plan, council=council, fiscal_year=fiscal_year, day=day)
     board = Dashboard(plan=plan, council=council, fiscal_year=fiscal_year, day=day)
-    board.total = selectors.rollup_total(items)
+    facts = selectors.item_facts(items, day)
+    board.total = selectors.add_up(facts)
     board.all_priorities = selectors.dashboard_priorities()
-    _priority_blocks(board, items)
-    _timeline(board, items, day)
+    board.late, board.upcoming = selectors.listed_items(items, day)
+    _priority_blocks(board, facts)
+    _timeline(board, facts, day)
     _liaison(board, council, councils)
     board.measures = selectors.measures_section()
     _matrix(board)
@@ -115,29 +119,39 @@ def build(plan, *, council=None, fiscal_year=None, day=None, councils=None) -> D
     return board
 
 
-def _priority_blocks(board, items):
-    by_priority = selectors.rollup_by_priority(items)
-    late = {}
-    for item in selectors.late_items(items):
-        late.setdefault(item.priority_id, []).append(item)
-    groups = {
-        priority_id: [
-            {
+def _priority_blocks(board, facts):
+    by_priority, pairs = {}, {}
+    for row in facts:
+        by_priority.setdefault(row["priority_id"], []).append(row)
+        key = (row["priority_id"], row["objective__group_id"])
+        if key in pairs:
+            pairs[key]["items"] += row["item_count"]
+        else:
+            pairs[key] = {
                 "slug": row["objective__group__slug"],
                 "name": pick(
                     {"en": row["objective__group__name_en"], "fr": row["objective__group__name_fr"]}
                 ),
-                "items": row["n"],
+                "name_en": row["objective__group__name_en"],
+                "items": row["item_count"],
             }
-            for row in rows
-        ]
-        for priority_id, rows in selectors.groups_by_priority(items).items()
-    }
-    board.funding = selectors.funding_section(fiscal_year=board.fiscal_year, council=board.council)
+    by_priority = {key: selectors.add_up(rows) for key, rows in by_priority.items()}
+    groups = {}  # the groups serving each priority, those with most items first
+    for (priority_id, _group), pair in sorted(
+        pairs.items(), key=lambda kv: (-kv[1]["items"], kv[1]["name_en"])
+    ):
+        shown = groups.setdefault(priority_id, [])
+        if len(shown) < selectors.GROUPS_SHOWN:
+            shown.append(pair)
+    late = {}
+    for item in board.late:
+        late.setdefault(item.priority_id, []).append(item)
+    board.funding = plan_funding(board.plan, fiscal_year=board.fiscal_year, council=board.council)
+    shown = {p.pk for p in board.all_priorities}
+    board.funding.rows = [r for r in board.funding.rows if r["priority_id"] in shown]
     funding = {}
     for row in board.funding.rows:
-        if board.plan.first_fiscal_year <= row["fiscal_year"] <= board.plan.last_fiscal_year:
-            funding.setdefault(row["priority_id"], []).append(row)
+        funding.setdefault(row["priority_id"], []).append(row)
     for priority in [*board.all_priorities, None]:
         key = priority.pk if priority else None
         if priority is None and key not in by_priority:
@@ -153,8 +167,22 @@ def _priority_blocks(board, items):
         )
 
 
-def _timeline(board, items, day):
-    counts = selectors.timeline_by_month(items, day)
+def plan_funding(plan, *, fiscal_year=None, council=None):
+    """The funding rows of the plan's fiscal years (all of them, or `fiscal_year`)."""
+    section = selectors.funding_section(fiscal_year=fiscal_year, council=council)
+    section.rows = [r for r in section.rows if r["fiscal_year"] in plan.fiscal_years]
+    return section
+
+
+def _timeline(board, facts, day):
+    counts = {}
+    for row in facts:
+        if row["month"] is not None:
+            month = counts.setdefault(
+                selectors.as_date(row["month"]), dict.fromkeys(COUNTED_STATES, 0)
+            )
+            for state in COUNTED_STATES:
+                month[state] += row[state]
     for month in selectors.month_starts(*selectors.timeline_window(day)):
         row = counts.get(month) or dict.fromkeys(COUNTED_STATES, 0)
         board.months.append(
@@ -165,17 +193,32 @@ def _timeline(board, items, day):
                 "total": sum(row[state] for state in COUNTED_STATES),
             }
         )
-    board.upcoming = selectors.upcoming_items(items, day)
 
 
 def _liaison(board, council, councils):
-    coverage = selectors.liaison_coverage(council)
     if council is not None:
         councils = [council]
     elif councils is None:
         councils = selectors.dashboard_councils()
+    by_id = {c.pk: c for c in councils}
+    coverage = {c.pk: {"groups": 0, "covered": 0} for c in councils}
+    for pair in selectors.liaison_pairs(council):
+        row = coverage.setdefault(pair["council_id"], {"groups": 0, "covered": 0})
+        row["groups"] += 1
+        if pair["covered"]:
+            row["covered"] += 1
+        elif len(board.gaps) < selectors.GAPS_SHOWN and pair["council_id"] in by_id:
+            board.gaps.append(
+                {
+                    "group": {
+                        "slug": pair["group__slug"],
+                        "name": pick({"en": pair["group__name_en"], "fr": pair["group__name_fr"]}),
+                    },
+                    "council": by_id[pair["council_id"]],
+                }
+            )
     for c in councils:
-        row = coverage.get(c.pk, {"groups": 0, "covered": 0})
+        row = coverage[c.pk]
         board.liaison.append(
             {
                 "council": c,
@@ -185,7 +228,6 @@ def _liaison(board, council, councils):
                 "percent": (100.0 * row["covered"] / row["groups"]) if row["groups"] else None,
             }
         )
-    board.gaps = selectors.liaison_gaps(council)
 
 
 def _matrix(board):
@@ -293,7 +335,7 @@ def chart_data(board: Dashboard) -> dict:
                 for s in board.trend_series
             ],
         }
-    if board.funding and board.funding.available and board.funding.rows:
+    if board.funding and board.funding.rows:
         labels = [str(b.title) for b in board.priorities if b.priority is not None]
         ids = [b.priority.pk for b in board.priorities if b.priority is not None]
         sums = {key: [0.0] * len(ids) for key in ("requested", "endorsed", "approved")}
@@ -308,12 +350,24 @@ def chart_data(board: Dashboard) -> dict:
             "unit": "$",
             "labels": labels,
             "datasets": [
-                {"key": "requested", "label": _("Requested"), "data": sums["requested"]},
-                {"key": "endorsed", "label": _("Endorsed"), "data": sums["endorsed"]},
-                {"key": "approved", "label": _("Approved"), "data": sums["approved"]},
+                {
+                    "key": "requested",
+                    "label": pgettext("funding amount", "Requested"),
+                    "data": sums["requested"],
+                },
+                {
+                    "key": "endorsed",
+                    "label": pgettext("funding amount", "Endorsed"),
+                    "data": sums["endorsed"],
+                },
+                {
+                    "key": "approved",
+                    "label": pgettext("funding amount", "Approved"),
+                    "data": sums["approved"],
+                },
             ],
         }
-    if board.measures and board.measures.available and board.measures.counts:
+    if board.measures and board.measures.counts:
         charts["measures"] = {
             "kind": "horizontal",
             "labels": [str(c["label"]) for c in board.measures.counts],

@@ -6,14 +6,15 @@ only reshapes the few rows that come back (one per priority, month or council).
 """
 
 import datetime
-import logging
 from dataclasses import dataclass, field
-from importlib import import_module
 
 from django.db.models import (
+    BooleanField,
     Case,
     CharField,
     Count,
+    DateField,
+    ExpressionWrapper,
     F,
     FloatField,
     Q,
@@ -28,14 +29,13 @@ from django.utils import timezone
 
 from core.fiscal import fiscal_year_bounds, fiscal_year_of
 from councils.models import Council, Jurisdiction, Priority
-from workinggroups.models import Group, Objective
-from workinggroups.rules import liaison_gap_pairs
+from funding.selectors import funding_totals
+from workinggroups.models import Group, Measure, Objective
 from workinggroups.selectors import liaison_covered
 
-from .models import COUNTED_STATES, PlanItem, PlanSnapshotRow, ProgressState, Status, StrategicPlan
+from .models import PlanItem, PlanSnapshotRow, ProgressState, Status, StrategicPlan
 from .permissions import can_view_dashboard, can_view_drafts
 
-log = logging.getLogger(__name__)
 PS = ProgressState
 OS = Objective.Status
 
@@ -171,70 +171,92 @@ def rollup_per_plan(plan_ids, day=None) -> dict:
 # --- Dashboard reads -------------------------------------------------------------------------
 
 
-def late_items(items, per_priority=LATE_SHOWN):
-    """The longest-overdue items of each priority, at most `per_priority` each: one query."""
-    return list(
-        items.filter(state=PS.LATE)
+def listed_items(items, day=None, months=12):
+    """(late, upcoming): the longest-overdue items of each priority, at most `LATE_SHOWN` each,
+    and the next deadlines of the timeline window, at most `UPCOMING_SHOWN`: one query.
+
+    The two sets never overlap (a late item is past its deadline, an upcoming one is not), so
+    one row number serves both: counted per priority among the late items, and across all the
+    upcoming ones, each in order of deadline."""
+    start, end = timeline_window(day, months)
+    late = Q(state=PS.LATE)
+    upcoming = ~Q(state=PS.CANCELLED) & Q(due__gte=start, due__lt=end)
+    rows = (
+        items.filter(late | upcoming)
         .select_related("objective__group", "priority")
         .annotate(
+            is_late=ExpressionWrapper(late, output_field=BooleanField()),
             rank=Window(
                 RowNumber(),
-                partition_by=[F("priority_id")],
+                partition_by=[F("is_late"), Case(When(late, then=F("priority_id")))],
                 order_by=[F("due").asc(), F("pk").asc()],
+            ),
+        )
+        .filter(rank__lte=Case(When(late, then=Value(LATE_SHOWN)), default=Value(UPCOMING_SHOWN)))
+        .order_by("due", "pk")
+    )
+    shown_late, shown_upcoming = [], []
+    for item in rows:
+        (shown_late if item.is_late else shown_upcoming).append(item)
+    return shown_late, shown_upcoming
+
+
+# The additive part of a roll-up: sums that add up across groups, months and priorities.
+def _additive_aggregates():
+    aggregates = {
+        "total_weight": Sum("weight", filter=~Q(state=PS.CANCELLED), default=0),
+        "done_weight": Sum("weight", filter=Q(state=PS.DONE), default=0),
+        "item_count": Count("pk"),
+    }
+    for state in PS.values:
+        aggregates[state] = Count("pk", filter=Q(state=state))
+    return aggregates
+
+
+ADDITIVE = ("total_weight", "done_weight", "item_count", *PS.values)
+
+
+def item_facts(items, day=None, months=12):
+    """The items grouped by (priority, group, month): one query whatever the size of the plan.
+
+    `month` is the first day of the deadline's month when the deadline falls in the timeline
+    window and the item is not cancelled, else None. Each row has the additive sums of a
+    roll-up; `add_up` turns any set of rows into a roll-up, so the whole plan, each priority,
+    the groups serving it and the timeline all come from these rows."""
+    start, end = timeline_window(day, months)
+    in_window = ~Q(state=PS.CANCELLED) & Q(due__gte=start, due__lt=end)
+    return list(
+        items.annotate(
+            month=Case(
+                When(in_window, then=TruncMonth("due")), default=None, output_field=DateField()
             )
         )
-        .filter(rank__lte=per_priority)
-        .order_by("priority_id", "rank")
-    )
-
-
-def groups_by_priority(items, per_priority=GROUPS_SHOWN) -> dict:
-    """{priority id: the groups serving it, those with most items first}: one query.
-
-    The query returns one row per (priority, group) pair; only the first `per_priority` of each
-    priority are kept (the complete count is in the roll-up's `group_count`)."""
-    rows = (
-        items.values(
+        .values(
             "priority_id",
+            "objective__group_id",
             "objective__group__slug",
             "objective__group__name_en",
             "objective__group__name_fr",
+            "month",
         )
-        .annotate(n=Count("pk"))
-        .order_by("priority_id", "-n", "objective__group__name_en")
+        .annotate(**_additive_aggregates())
+        .order_by()
     )
-    groups = {}
+
+
+def add_up(rows) -> dict:
+    """The roll-up of some `item_facts` rows: the same figures as `rollup_total` gives for the
+    items they count (progress and the number of distinct groups included)."""
+    rollup = dict.fromkeys(ADDITIVE, 0)
+    groups = set()
     for row in rows:
-        shown = groups.setdefault(row["priority_id"], [])
-        if len(shown) < per_priority:
-            shown.append(row)
-    return groups
-
-
-def timeline_by_month(items, day=None, months=12):
-    """Deadlines from `day` to `months` months later, counted per month and state."""
-    rows = (
-        _due_within(items, day, months)
-        .annotate(month=TruncMonth("due"))
-        .values("month")
-        .annotate(**{state: Count("pk", filter=Q(state=state)) for state in COUNTED_STATES})
-        .order_by("month")
-    )
-    return {_as_date(row.pop("month")): row for row in rows}
-
-
-def upcoming_items(items, day=None, months=12, limit=UPCOMING_SHOWN):
-    return list(
-        _due_within(items, day, months)
-        .select_related("objective__group", "priority")
-        .order_by("due", "pk")[:limit]
-    )
-
-
-def _due_within(items, day, months):
-    """Items not cancelled whose deadline falls from `day` to the end of the window."""
-    start, end = timeline_window(day, months)
-    return items.exclude(state=PS.CANCELLED).filter(due__gte=start, due__lt=end)
+        for key in ADDITIVE:
+            rollup[key] += row[key]
+        groups.add(row["objective__group_id"])
+    total, done = rollup["total_weight"], rollup["done_weight"]
+    rollup["progress"] = done * 100.0 / total if total else None
+    rollup["group_count"] = len(groups)
+    return rollup
 
 
 def timeline_window(day=None, months=12):
@@ -257,32 +279,22 @@ def month_starts(first_day, before):
         month = first_of_month(month, 1)
 
 
-def _as_date(value):
+def as_date(value):
     return value.date() if isinstance(value, datetime.datetime) else value
 
 
-def liaison_coverage(council=None):
-    """Per council: how many current groups report to it and how many have a liaison there."""
-    through = Group.councils.through
-    rows = through.objects.filter(group__in=Group.objects.current())
+def liaison_pairs(council=None):
+    """Every (current group, council it reports to) pair, with `covered` true when the group
+    has a liaison on that council, by council code then group name: one query. The dashboard
+    counts the coverage of each council and lists the gaps (`liaison_gap_pairs`) from them."""
+    rows = Group.councils.through.objects.filter(group__in=Group.objects.current())
     if council is not None:
         rows = rows.filter(council=council)
-    rows = (
-        rows.values("council_id")
-        .annotate(
-            groups=Count("pk"),
-            covered=Count("pk", filter=liaison_covered("group_id", "council_id")),
-        )
-        .order_by()
+    return list(
+        rows.annotate(covered=liaison_covered("group_id", "council_id"))
+        .values("council_id", "group__slug", "group__name_en", "group__name_fr", "covered")
+        .order_by("council__code", "group__name_en", "group_id")
     )
-    return {row["council_id"]: row for row in rows}
-
-
-def liaison_gaps(council=None, limit=GAPS_SHOWN):
-    gaps = liaison_gap_pairs()
-    if council is not None:
-        gaps = gaps.filter(council=council)
-    return list(gaps.order_by("council__code", "group__name_en")[:limit])
 
 
 def alignment_rows():
@@ -319,80 +331,43 @@ def dashboard_councils():
     return list(Council.objects.order_by("code"))
 
 
-# --- Adapters for sections that other branches build ----------------------------------------
-# The funding requests and the measures are built elsewhere. Each adapter imports them lazily
-# and says "not available" when they are not there yet, so the dashboard never breaks.
+# --- Funding and measures -------------------------------------------------------------------
 
 
 @dataclass
 class Section:
-    available: bool
     rows: list = field(default_factory=list)
     counts: list = field(default_factory=list)
 
 
-def _import(module_name, attribute):
-    try:
-        return getattr(import_module(module_name), attribute)
-    except (ImportError, AttributeError):
-        return None
-
-
 def funding_section(*, fiscal_year=None, council=None) -> Section:
-    """Requested, endorsed and approved sums per (priority, fiscal year), from
-    `funding.selectors.funding_totals(fiscal_year=None, council=None)`.
-
-    Rows come back as dicts {priority_id, fiscal_year, requested, endorsed, approved}. The
-    source may return mappings or objects, keyed `priority_id` or `priority` (an id or a
-    Priority); anything else is logged and shown as not available.
-    """
-    funding_totals = _import("funding.selectors", "funding_totals")
-    if funding_totals is None:
-        return Section(available=False)
-    try:
-        raw = funding_totals(fiscal_year=fiscal_year, council=council)
-        if isinstance(raw, dict):
-            raw = [{"priority_id": k[0], "fiscal_year": k[1], **v} for k, v in raw.items()]
-        rows = [_funding_row(row) for row in raw]
-    except (KeyError, TypeError, AttributeError, ValueError, IndexError):
-        log.exception("funding_totals returned rows the dashboard cannot read")
-        return Section(available=False)
-    rows.sort(key=lambda r: (r["fiscal_year"], r["priority_id"] or 0))
-    return Section(available=True, rows=rows)
-
-
-def _funding_row(row):
-    get = (
-        row.get if isinstance(row, dict) else lambda name, default=None: getattr(row, name, default)
-    )
-    priority = get("priority_id", None)
-    if priority is None:
-        priority = get("priority", None)
-    priority_id = getattr(priority, "pk", priority)
-    return {
-        "priority_id": int(priority_id) if priority_id is not None else None,
-        "fiscal_year": int(get("fiscal_year")),
-        "requested": get("requested", None) or 0,
-        "endorsed": get("endorsed", None) or 0,
-        "approved": get("approved", None) or 0,
-    }
+    """Requested, endorsed and approved sums per (priority, fiscal year), as
+    `funding.selectors.funding_totals` computes them: dicts with priority_id, priority,
+    fiscal_year, requested, endorsed, approved and count, by fiscal year then priority."""
+    return Section(rows=funding_totals(fiscal_year=fiscal_year, council=council))
 
 
 def measures_section(limit=MEASURES_SHOWN) -> Section:
-    """The councils' measures (workinggroups.models.Measure) and how many are in each status:
-    two queries when the model exists."""
-    Measure = _import("workinggroups.models", "Measure")
-    if Measure is None:
-        return Section(available=False)
-    labels = dict(Measure._meta.get_field("status").choices)
-    counts = [
-        {"status": row["status"], "label": labels.get(row["status"], row["status"]), "n": row["n"]}
-        for row in Measure.objects.values("status").annotate(n=Count("pk")).order_by("status")
-    ]
-    order = list(labels)
-    counts.sort(key=lambda c: order.index(c["status"]) if c["status"] in order else len(order))
-    rows = list(Measure.objects.all()[:limit])
-    return Section(available=True, rows=rows, counts=counts)
+    """The councils' measures, the first `limit` of them, and how many are in each status, in
+    the order of the status choices: one query. Each row carries the count of every status over
+    all the measures (window sums, computed before the limit)."""
+    statuses = Measure.Status.choices
+    rows = list(
+        Measure.objects.annotate(
+            **{
+                f"n_{status}": Window(Count("pk", filter=Q(status=status)))
+                for status, _label in statuses
+            }
+        )[:limit]
+    )
+    counts = []
+    if rows:
+        counts = [
+            {"status": status, "label": label, "n": getattr(rows[0], f"n_{status}")}
+            for status, label in statuses
+        ]
+        counts = [c for c in counts if c["n"]]
+    return Section(rows=rows, counts=counts)
 
 
 # --- Home page ------------------------------------------------------------------------------

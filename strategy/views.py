@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.fiscal import fiscal_year_label, fiscal_year_of
@@ -120,7 +120,8 @@ def dashboard(request):
 
 @require_GET
 def dashboard_csv(request):
-    """Every item of the plan under the same filters, one row each, in the reader's language."""
+    """Every item of the plan under the same filters, one row each, in the reader's language;
+    then the funding per priority and fiscal year under the same filters, if any."""
     _require_reader(request.user)
     _form, plan, council, fiscal_year, _councils = _dashboard_filters(request)
     if plan is None:
@@ -162,6 +163,29 @@ def dashboard_csv(request):
                 f"v{item.workplan_item.workplan.version}" if item.workplan_item else "",
             ]
         )
+    funding = dashboard_builder.plan_funding(plan, fiscal_year=fiscal_year, council=council).rows
+    if funding:
+        # The funding per priority and fiscal year follows the items, after an empty line.
+        writer.writerow([])
+        writer.writerow(
+            [
+                _("Priority"),
+                _("Fiscal year"),
+                pgettext("funding amount", "Requested"),
+                pgettext("funding amount", "Endorsed"),
+                pgettext("funding amount", "Approved"),
+            ]
+        )
+        for row in funding:
+            writer.writerow(
+                [
+                    _csv_safe(row["priority"].title),
+                    fiscal_year_label(row["fiscal_year"]),
+                    f"{row['requested']:.2f}",
+                    f"{row['endorsed']:.2f}",
+                    f"{row['approved']:.2f}",
+                ]
+            )
     return response
 
 

@@ -93,7 +93,7 @@ def test_the_liaison_coverage_counts_gaps_per_council(client_for, member, adopte
     [row] = [r for r in board.liaison if r["council"] == council]
     # The group reports to the council, but none of its co-chairs sits on it.
     assert (row["groups"], row["covered"], row["gaps"]) == (1, 0, 1)
-    assert [gap.group.slug for gap in board.gaps] == ["digital-identity-wg"]
+    assert [gap["group"]["slug"] for gap in board.gaps] == ["digital-identity-wg"]
 
 
 def test_filters_by_council_and_fiscal_year(client_for, member, adopted_plan, group, priority):
@@ -130,12 +130,6 @@ def test_members_do_not_see_drafts_on_the_dashboard(client_for, member, secretar
     response = client_for(member).get(reverse("strategy:dashboard"), {"plan": draft_plan.pk})
     assert response.context["plan"] is None
     assert client_for(secretariat).get(reverse("strategy:dashboard")).context["plan"] == draft_plan
-
-
-def test_sections_built_elsewhere_say_they_are_not_available_yet(client_for, member, adopted_plan):
-    page = body(client_for(member).get(reverse("strategy:dashboard")))
-    assert "Funding figures are not available yet" in page
-    assert "Measures are not available yet" in page
 
 
 def test_the_csv_export_has_every_item_under_the_filters(client_for, member, adopted_plan):
