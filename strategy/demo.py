@@ -35,10 +35,11 @@ PLAN = {
 
 
 def ensure_workplans(groups):
-    """An accepted workplan for each group with objectives and no accepted workplan yet."""
+    """An accepted workplan for each group with objectives and no workplan at all yet: a group
+    whose workplan the groups' demo left in draft or under review keeps that story."""
     for group in groups.values():
         objectives = list(Objective.objects.filter(group=group).order_by("due_date", "pk"))
-        if not objectives or group.workplans.filter(status=Workplan.Status.ACCEPTED).exists():
+        if not objectives or group.workplans.exists():
             continue
         version = (group.workplans.aggregate(n=Max("version"))["n"] or 0) + 1
         workplan = Workplan(
