@@ -99,3 +99,29 @@ def test_without_current_workplan_and_not_submitted(wg):
     draft.save()
     assert wg not in rules.without_current_workplan(TODAY)
     assert draft not in rules.workplans_not_submitted(TODAY)
+
+
+def test_a_cochair_whose_council_seat_ended_leaves_a_gap(group, council):
+    person = UserFactory()
+    GroupMembershipFactory(group=group, user=person, role="co_chair")
+    CouncilMembershipFactory(
+        user=person,
+        council=council,
+        role="member",
+        start_date=datetime.date(2018, 1, 1),
+        end_date=datetime.date(2019, 1, 1),
+    )
+    assert [(p.group_id, p.council_id) for p in rules.liaison_gap_pairs()] == [
+        (group.pk, council.pk)
+    ]
+
+
+def test_a_cochair_on_another_council_leaves_a_gap(group, council):
+    from councils.tests.factories import CouncilFactory
+
+    person = UserFactory()
+    GroupMembershipFactory(group=group, user=person, role="co_chair")
+    CouncilMembershipFactory(user=person, council=CouncilFactory(code="other"), role="member")
+    assert [(p.group_id, p.council_id) for p in rules.liaison_gap_pairs()] == [
+        (group.pk, council.pk)
+    ]
