@@ -27,6 +27,7 @@ def measure_page(client: Client, name: str, url: str, repeat: int = 30) -> PageR
     response = client.get(url)  # warm-up: templates, caches, connection
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url)
+    queries = len(ctx.captured_queries)  # read now: reset_queries() below empties the log
     timings = []
     for _ in range(repeat):
         reset_queries()
@@ -35,9 +36,7 @@ def measure_page(client: Client, name: str, url: str, repeat: int = 30) -> PageR
         timings.append((time.perf_counter() - start) * 1000)
     timings.sort()
     p95 = timings[min(len(timings) - 1, round(0.95 * len(timings)) - 1)]
-    return PageResult(
-        name, url, response.status_code, len(ctx.captured_queries), statistics.median(timings), p95
-    )
+    return PageResult(name, url, response.status_code, queries, statistics.median(timings), p95)
 
 
 def load(
