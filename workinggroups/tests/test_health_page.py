@@ -144,3 +144,16 @@ def test_query_count_does_not_grow_with_the_groups(client_for, secretariat, worl
         ObjectiveFactory(group=g, due_date=None)
         WorkplanFactory(group=g, due_date=PAST, version=1)
     assert _count(c) == few
+
+
+def test_a_long_rule_lists_fifty_groups_and_says_how_many_more(client_for, secretariat):
+
+    for i in range(55):
+        GroupFactory(slug=f"empty-{i:02d}", name_en=f"Empty group {i:02d}")
+    body = (
+        client_for(secretariat)
+        .get(reverse("workinggroups:health"), {"rule": "without_objectives"})
+        .content.decode()
+    )
+    assert body.count("Empty group ") == 50
+    assert "And 5 more: narrow the list with the filters above." in body
