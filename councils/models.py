@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.bilingual import BilingualField, BilingualModel
+from core.models import stamp_completion
 
 
 def active_on(day: datetime.date | None = None, prefix: str = "") -> Q:
@@ -436,10 +437,7 @@ class ActionItem(BilingualModel):
 
     def clean(self):
         super().clean()
-        if self.status == self.Status.DONE and not self.completed_on:
-            self.completed_on = timezone.localdate()
-        if self.status != self.Status.DONE:
-            self.completed_on = None
+        stamp_completion(self, self.Status.DONE)
 
     @property
     def is_open(self):

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.bilingual import BilingualField, BilingualModel
+from core.models import stamp_completion
 from councils.models import Council, DatedMembershipQuerySet, Decision, Meeting, Priority
 
 
@@ -214,10 +215,7 @@ class Objective(BilingualModel):
 
     def clean(self):
         super().clean()
-        if self.status == self.Status.DONE and not self.completed_on:
-            self.completed_on = timezone.localdate()
-        if self.status != self.Status.DONE:
-            self.completed_on = None
+        stamp_completion(self, self.Status.DONE)
 
     @property
     def is_overdue(self):
@@ -549,10 +547,7 @@ class Measure(BilingualModel):
         super().clean()
         if self.decision_id and self.meeting_id and self.decision.meeting_id != self.meeting_id:
             raise ValidationError({"decision": _("Choose a decision of the same meeting.")})
-        if self.status == self.Status.DONE and not self.completed_on:
-            self.completed_on = timezone.localdate()
-        if self.status != self.Status.DONE:
-            self.completed_on = None
+        stamp_completion(self, self.Status.DONE)
 
     @property
     def is_open(self):
