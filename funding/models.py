@@ -178,7 +178,17 @@ class FundingRequest(BilingualModel, TimeStampedModel):
         ordering = ["-created_at", "-pk"]
         verbose_name = _("funding request")
         verbose_name_plural = _("funding requests")
-        indexes = [models.Index(fields=["fiscal_year", "status"])]
+        indexes = [
+            models.Index(fields=["fiscal_year", "status"]),
+            # The list's default order and the queue's: the first page is read off the index
+            # instead of sorting every request.
+            models.Index(fields=["-updated_at", "id"], name="funding_req_updated_idx"),
+            models.Index(
+                fields=["submitted_at", "id"],
+                condition=Q(status__in=["submitted", "in_review"]),
+                name="funding_req_waiting_idx",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(amount_requested__gt=0), name="funding_amount_requested_positive"

@@ -104,9 +104,6 @@ def request_list(request):
         raise PermissionDenied
     requests = visible_requests(user)
     request_filter = RequestFilter(request.GET, queryset=requests)
-    request_filter.filters["group"].queryset = Group.objects.filter(
-        pk__in=requests.values("group_id")
-    ).order_by("name_en")
     context = {
         "filter": request_filter,
         **_page(request, request_filter.qs),
@@ -124,9 +121,6 @@ def review_queue(request):
         raise PermissionDenied
     queue = review_queue_queryset(user)
     queue_filter = QueueFilter(request.GET, queryset=queue)
-    queue_filter.filters["group"].queryset = Group.objects.filter(
-        pk__in=queue.values("group_id")
-    ).order_by("name_en")
     queue_filter.filters["council"].queryset = Council.objects.filter(
         pk__in=council_roles(user).co_chair_of
     )

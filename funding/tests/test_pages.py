@@ -143,6 +143,9 @@ def test_review_queue_lists_what_waits_with_filters_and_sorting(
     assert by_amount[0].title_en == "Big"
     only_joint = c.get(url, {"group": joint_group.pk}).context["object_list"]
     assert [r.title_en for r in only_joint] == ["Joint"]
+    by_name = c.get(url, {"group": joint_group.name_fr[2:-2].upper()}).context["object_list"]
+    assert [r.title_en for r in by_name] == ["Joint"]
+    assert 'type="text" name="group"' in page  # thousands of groups: no <select>
     # Only the councils I co-chair are offered; another council's code is ignored.
     assert len(c.get(url, {"council": council2.pk}).context["object_list"]) == 3
     recent = c.get(url, {"fiscal_year": "2026", "sort": "recent"}).context["object_list"]

@@ -6,7 +6,7 @@ import random
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
 
 from councils.models import Council, CouncilMembership, Priority
 from workinggroups.models import Group, GroupMembership, Objective
@@ -114,6 +114,11 @@ class Command(BaseCommand):
         )
         Objective.objects.bulk_create(objectives, batch_size=BATCH)
         extra = generate_funding(rng, groups, people, priorities, REQUESTS_PER_SCALE * scale)
+        if connection.vendor == "postgresql":
+            # Bulk inserts leave the planner's statistics stale until autovacuum comes by;
+            # refresh them now, as a database that grew over months would have them.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         self.stdout.write(
             self.style.SUCCESS(
                 f"Scale {scale}: {n_groups} groups, "
