@@ -2,7 +2,8 @@
 
 import datetime
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from core.bilingual import translated_order
@@ -11,18 +12,30 @@ from councils.models import CouncilMembership, active_on
 from .models import Group, GroupMembership, Objective
 
 
+def _objective_count(condition=None):
+    """How many objectives of the outer group match: a correlated subquery, which the database
+    evaluates only for the rows of the page shown (a JOIN and GROUP BY would count the
+    objectives of every group before paginating)."""
+    counted = (
+        Objective.objects.filter(condition or Q(), group=OuterRef("pk"))
+        .order_by()
+        .values("group")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
 def group_list_queryset():
     today = timezone.localdate()
     return (
         Group.objects.select_related("parent")
         .prefetch_related("councils", "priorities")
         .annotate(
-            objective_count=Count("objectives", distinct=True),
-            overdue_count=Count(
-                "objectives",
-                filter=Q(objectives__due_date__lt=today)
-                & ~Q(objectives__status__in=[Objective.Status.DONE, Objective.Status.CANCELLED]),
-                distinct=True,
+            objective_count=_objective_count(),
+            overdue_count=_objective_count(
+                Q(due_date__lt=today)
+                & ~Q(status__in=[Objective.Status.DONE, Objective.Status.CANCELLED])
             ),
         )
         .order_by(translated_order("name"), "pk")
