@@ -6,7 +6,7 @@ The group-health page shows them and the reminders act on them, so both read fro
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -46,17 +46,14 @@ def overdue_objectives(day=None):
 
 def all_objectives_met():
     """Active working groups whose objectives are all done (at least one): due for a
-    dissolution review."""
+    dissolution review. Two semi-joins on the objectives' group index, not a count of every
+    objective of every group."""
+    objectives = Objective.objects.filter(group=OuterRef("pk"))
     return (
         working_groups()
         .filter(status__in=[Group.Status.ACTIVE, Group.Status.WINDING_DOWN])
-        .annotate(
-            objective_total=Count("objectives", filter=~Q(objectives__status="cancelled")),
-            objective_open=Count(
-                "objectives", filter=~Q(objectives__status__in=["done", "cancelled"])
-            ),
-        )
-        .filter(objective_total__gt=0, objective_open=0)
+        .filter(Exists(objectives.exclude(status=Objective.Status.CANCELLED)))
+        .filter(~Exists(objectives.filter(OPEN)))
     )
 
 

@@ -1,5 +1,3 @@
-import inspect
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -33,6 +31,7 @@ from .forms import (
     WorkplanItemFormSet,
     WorkplanStartForm,
 )
+from .health import LISTED, health_sections
 from .lifecycle import To, allowed_targets
 from .models import (
     CalendarToken,
@@ -584,31 +583,6 @@ def workplan_compare(request, slug):
 # --- Group health ---------------------------------------------------------------------------
 
 
-def _rule_rows(rule, *, day, kind, council):
-    params = inspect.signature(rule.queryset).parameters
-    qs = rule.queryset(day) if "day" in params else rule.queryset()
-    in_council = Group.objects.filter(councils=council).values("pk") if council else None
-    if rule.subject == "group":
-        if kind:
-            qs = qs.filter(kind=kind)
-        if council:
-            qs = qs.filter(pk__in=in_council)
-        return list(qs.order_by("name_en").only("slug", "name_en", "name_fr", "kind", "status"))
-    if rule.subject == "liaison":
-        if kind:
-            qs = qs.filter(group__kind=kind)
-        if council:
-            qs = qs.filter(council=council)
-        return list(qs.order_by("group__name_en", "council__code"))
-    qs = qs.select_related("group")
-    if kind:
-        qs = qs.filter(group__kind=kind)
-    if council:
-        qs = qs.filter(group__in=in_council)
-    order = ["group__name_en", "due_date"] if rule.subject == "objective" else ["group__name_en"]
-    return list(qs.order_by(*order, "pk"))
-
-
 @require_GET
 def health(request):
     if not can_view_health(request.user):
@@ -619,10 +593,7 @@ def health(request):
     chosen = request.GET.get("rule", "")
     selected = [r for r in rules.HEALTH_RULES if not chosen or r.code == chosen]
     day = timezone.localdate()
-    sections = [
-        {"rule": rule, "rows": _rule_rows(rule, day=day, kind=kind, council=council)}
-        for rule in selected
-    ]
+    sections = health_sections(selected, day=day, kind=kind, council=council)
     return render(
         request,
         "workinggroups/health.html",
@@ -635,7 +606,8 @@ def health(request):
             "kind": kind,
             "chosen": chosen,
             "today": day,
-            "problems": sum(len(s["rows"]) for s in sections),
+            "problems": sum(s["count"] for s in sections),
+            "listed": LISTED,
         },
     )
 

@@ -87,8 +87,9 @@ def test_each_rule_is_shown_with_its_rows_and_links(client_for, secretariat, wor
     expected = stale_cop_name if EXPECTED[code] == "stale-cop" else EXPECTED[code]
     assert expected in shown
     assert "/en/groups/" in shown  # rows link to the group or the workplan
-    counts = {s["rule"].code: len(s["rows"]) for s in response.context["sections"]}
+    counts = {s["rule"].code: s["count"] for s in response.context["sections"]}
     assert counts[code] >= 1
+    assert f'<strong data-rule="{code}">{counts[code]}</strong>' in body
 
 
 def test_filter_by_rule_shows_only_that_rule(client_for, secretariat, world):
