@@ -27,6 +27,13 @@ def need(available: bool, what: str):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _english_by_default():
     """A request activates its language in the thread; start every test from English."""
     from django.utils import translation

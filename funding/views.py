@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.cache import cached_value
 from core.fiscal import fiscal_year_label
 from core.permissions import get_object_for_user
 from councils.models import CitizenOutcome, Council
@@ -458,8 +459,16 @@ def overview(request):
     if not can_view_overview(request.user):
         raise PermissionDenied
     fiscal_year, council, years = _overview_filters(request)
-    rows = funding_totals(fiscal_year=fiscal_year, council=council)
-    totals = funding_totals_by_year(fiscal_year=fiscal_year, council=council)
+
+    def compute():
+        return (
+            funding_totals(fiscal_year=fiscal_year, council=council),
+            funding_totals_by_year(fiscal_year=fiscal_year, council=council),
+        )
+
+    # Sums over every request: computed once per data version (core.cache), not per reader.
+    parts = (fiscal_year, council.code if council else "")
+    rows, totals = cached_value("funding-overview", parts, compute)
     by_year = []
     for year in sorted(totals, reverse=True):
         by_year.append(

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, F
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -13,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.cache import cached_fragment
 from core.fiscal import fiscal_year_label, fiscal_year_of
 from core.permissions import get_object_for_user
 from councils.models import Priority
@@ -108,13 +110,29 @@ def dashboard(request):
         "today": timezone.localdate(),
     }
     if plan is not None:
-        board = dashboard_builder.build(
-            plan, council=council, fiscal_year=fiscal_year, councils=councils
-        )
-        context["board"] = board
-        context["chart_data"] = dashboard_builder.chart_data(board)
         # The export follows what is on screen, the default plan included.
         context["export_query"] = urlencode({k: v for k, v in form.data.items() if v})
+
+    def render_content():
+        if plan is not None:
+            board = dashboard_builder.build(
+                plan, council=council, fiscal_year=fiscal_year, councils=councils
+            )
+            context["board"] = board
+            context["chart_data"] = dashboard_builder.chart_data(board)
+        return render_to_string("strategy/partials/dashboard_content.html", context, request)
+
+    # Below the breadcrumbs, the page is the same for every reader who may see the same plans
+    # and asks for the same filters: it is built once per data version, day and language
+    # (core.cache), not on every request.
+    parts = (
+        tuple(pk for pk, _label in form.fields["plan"].choices),  # the plans this reader sees
+        plan.pk if plan else None,
+        council.code if council else "",
+        fiscal_year,
+        context["can_manage"] and plan is None,
+    )
+    context["content_html"] = cached_fragment("dashboard", parts, render_content)
     return render(request, "strategy/dashboard.html", context)
 
 

@@ -1,6 +1,7 @@
 """Settings shared by every environment. Everything comes from the environment (twelve-factor);
 a bad value fails loudly with ImproperlyConfigured instead of running half-configured."""
 
+import hashlib
 from pathlib import Path
 
 import environ
@@ -143,7 +144,14 @@ if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Files, not process memory: the web server and the Celery worker share what is cached
+    # (core.cache), so a change made by one is seen by the other.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+        }
+    }
     # Embedded broker: kombu's file transport. One machine, no server to install.
     BROKER_DIR = VAR_DIR / "broker"
     CELERY_BROKER_URL = "filesystem://"
@@ -155,6 +163,12 @@ else:
     }
     for folder in ("queue", "processed"):
         (BROKER_DIR / folder).mkdir(parents=True, exist_ok=True)
+# One prefix per database, so two databases never share cached pages (the benchmark's and the
+# demo's, say, when both use the file cache).
+_db = DATABASES["default"]
+CACHES["default"]["KEY_PREFIX"] = hashlib.sha256(
+    f"{_db['ENGINE']}|{_db.get('HOST', '')}|{_db.get('PORT', '')}|{_db['NAME']}".encode()
+).hexdigest()[:12]
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -229,6 +243,8 @@ PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 # --- Portal rules ---------------------------------------------------------------------------
 PORTAL_REVIEW_REMINDER_DAYS = env_int("PORTAL_REVIEW_REMINDER_DAYS", 5, minimum=1)
 PORTAL_PAGE_SIZE = env_int("PORTAL_PAGE_SIZE", 25, minimum=5)
+# Shared parts of pages (the dashboard's board, ...) cached per data version (core.cache).
+PORTAL_FRAGMENT_CACHE = env_bool("PORTAL_FRAGMENT_CACHE", True)
 # The main navigation: (URL name, label[, dotted path of a can_*(user) function]). An entry is
 # shown only to those its function allows (and whose URL exists).
 PORTAL_MAIN_MENU = [

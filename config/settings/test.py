@@ -13,3 +13,11 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+# Each test process has its own cache, emptied before every test (conftest.py): a page
+# cached by one test must not be served to the next, whose database holds other rows.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "KEY_PREFIX": CACHES["default"]["KEY_PREFIX"],  # noqa: F405
+    }
+}

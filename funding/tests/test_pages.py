@@ -188,6 +188,31 @@ def test_overview_and_csv(in_state, secretariat, client_for):
     assert french.splitlines()[0].startswith("Exercice")
 
 
+def test_overview_totals_are_cached_until_a_request_changes(in_state, secretariat, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    approved = in_state(
+        S.APPROVED, amount_requested=Decimal("1000"), amount_approved=Decimal("750")
+    )
+    c = client_for(secretariat)
+    url = reverse("funding:overview")
+
+    def get():
+        with CaptureQueriesContext(connection) as ctx:
+            page = c.get(url).content.decode()
+        return page, len(ctx.captured_queries)
+
+    first, cold = get()
+    again, warm = get()
+    assert "$750.00" in first and "$750.00" in again
+    assert warm < cold  # the sums come from the cache
+    approved.amount_approved = Decimal("600")
+    approved.save()
+    changed, queries = get()
+    assert "$600.00" in changed and "$750.00" not in changed and queries == cold
+
+
 def test_csv_neutralises_formulas(in_state, secretariat, client_for, priority):
     priority.title_en = "=cmd|' /C calc'!A0"
     priority.save()

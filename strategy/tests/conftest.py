@@ -39,3 +39,10 @@ def draft_plan(secretariat, group, priority):
 @pytest.fixture
 def adopted_plan(draft_plan, secretariat):
     return plan_transition(plan=draft_plan, by=secretariat, to=Status.ADOPTED)
+
+
+@pytest.fixture(autouse=True)
+def _board_built_on_every_request(settings):
+    """These tests read the board from the response's context, so it is built each time;
+    test_board_cache.py tests the cache itself."""
+    settings.PORTAL_FRAGMENT_CACHE = False

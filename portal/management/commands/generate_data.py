@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
+from core.cache import bump_data_version
 from councils.models import Council, CouncilMembership, Priority
 from workinggroups.models import Group, GroupMembership, Objective
 
@@ -114,6 +115,7 @@ class Command(BaseCommand):
         )
         Objective.objects.bulk_create(objectives, batch_size=BATCH)
         extra = generate_funding(rng, groups, people, priorities, REQUESTS_PER_SCALE * scale)
+        bump_data_version()  # bulk inserts send no signals: cached pages must not survive them
         if connection.vendor == "postgresql":
             # Bulk inserts leave the planner's statistics stale until autovacuum comes by;
             # refresh them now, as a database that grew over months would have them.

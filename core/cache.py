@@ -1,0 +1,88 @@
+"""Shared caching of the expensive parts of pages that every reader sees the same way (the
+strategic-plan dashboard's board, the funding overview's totals), keyed by a *data version*.
+
+Any change to the governance data — a save, a deletion or a many-to-many change of a model of
+the councils, workinggroups, funding or strategy apps, by a page, the admin, a Celery task or
+a command — replaces the data version, so no cached part outlives the data it shows. The key
+also carries the language and the day (late, at risk and "the next 12 months" depend on the
+date), and entries expire after an hour whatever happens. Code that writes with update() or
+bulk_create(), which send no signals, calls `bump_data_version()` itself.
+
+The version is replaced at once and again when the transaction commits: at once so a request
+reads its own writes, at the commit so a reader that rendered the old data in between cannot
+leave it cached under the new version.
+"""
+
+import hashlib
+import uuid
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils import timezone, translation
+from django.utils.safestring import SafeString, mark_safe
+
+WATCHED_APPS = frozenset({"councils", "workinggroups", "funding", "strategy"})
+VERSION_KEY = "portal:data-version"
+FRAGMENT_SECONDS = 3600
+
+
+def data_version() -> str:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+        version = cache.get(VERSION_KEY)
+    return version
+
+
+def _replace_version():
+    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+
+
+def bump_data_version():
+    _replace_version()
+    transaction.on_commit(_replace_version)
+
+
+def fragment_key(name: str, *parts) -> str:
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
+    language = translation.get_language() or ""
+    return f"portal:fragment:{name}:{data_version()}:{timezone.localdate()}:{language}:{digest}"
+
+
+def cached_fragment(name: str, parts: tuple, render: Callable[[], str]) -> SafeString:
+    """The HTML `render()` returns, computed once per data version, day, language and parts.
+    `parts` must name everything the HTML depends on besides those."""
+    if not settings.PORTAL_FRAGMENT_CACHE:
+        return mark_safe(str(render()))  # rendered by our own templates, autoescaped
+    key = fragment_key(name, *parts)
+    html = cache.get(key)
+    if html is None:
+        html = str(render())
+        cache.set(key, html, FRAGMENT_SECONDS)
+    return mark_safe(html)  # rendered by our own templates, autoescaped
+
+
+def cached_value(name: str, parts: tuple, compute: Callable):
+    """Like cached_fragment, for a picklable value."""
+    if not settings.PORTAL_FRAGMENT_CACHE:
+        return compute()
+    key = fragment_key(name, *parts)
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, FRAGMENT_SECONDS)
+    return value
+
+
+def _on_change(sender, **kwargs):
+    if sender._meta.app_label in WATCHED_APPS:
+        bump_data_version()
+
+
+def connect_signals():
+    post_save.connect(_on_change, dispatch_uid="portal-data-version-save")
+    post_delete.connect(_on_change, dispatch_uid="portal-data-version-delete")
+    m2m_changed.connect(_on_change, dispatch_uid="portal-data-version-m2m")
