@@ -1,8 +1,11 @@
 """URLs for the benchmark only (DJANGO_ROOT_URLCONF=config.bench_urls): the project's URLs plus
-a bare view doing one query through the same middleware, the reference for "as fast as it gets"."""
+two references through the same middleware: a bare view doing one query ("as fast as it gets")
+and an empty portal page (the layout every page renders: header, menu, language toggle,
+breadcrumbs and footer, with their context processors), the floor of any real page."""
 
 from django.contrib.auth import get_user_model
 from django.http import HttpResponse
+from django.shortcuts import render
 from django.urls import path
 
 from config.urls import urlpatterns as project_urlpatterns
@@ -12,4 +15,12 @@ def bare(request):
     return HttpResponse(str(get_user_model().objects.filter(pk=request.user.pk).count()))
 
 
-urlpatterns = [path("bench/bare/", bare, name="bench_bare"), *project_urlpatterns]
+def layout(request):
+    return render(request, "base.html")
+
+
+urlpatterns = [
+    path("bench/bare/", bare, name="bench_bare"),
+    path("bench/layout/", layout, name="bench_layout"),
+    *project_urlpatterns,
+]

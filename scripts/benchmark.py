@@ -121,7 +121,7 @@ def check_targets(results):
     pages_high = {p["name"]: p for p in high["pages"]}
     checks = []
     for name, page in pages_high.items():
-        if "reference" in name:
+        if "reference" in name or "not a target" in name:
             continue
         same = pages_low.get(name, {}).get("queries") == page["queries"]
         checks.append(
@@ -171,6 +171,33 @@ def check_targets(results):
     return checks
 
 
+def ratios(results):
+    """The references, as ratios at the largest scale: what each page costs against a bare
+    view and against an empty portal page (the layout every page renders)."""
+    high = results[max(results)]
+    pages = {p["name"]: p for p in high["pages"]}
+    bare = pages.get("bare view (reference)")
+    layout = pages.get("empty portal page (reference)")
+    if not bare:
+        return []
+    lines = [
+        f"## Ratios at scale {max(results)}",
+        "",
+        "| page | × bare view | × empty portal page |",
+        "|---|---|---|",
+    ]
+    for name, page in pages.items():
+        if name == "bare view (reference)":
+            continue
+        vs_layout = f"{page['median_ms'] / layout['median_ms']:.1f}" if layout else "—"
+        lines.append(f"| {name} | {page['median_ms'] / bare['median_ms']:.1f} | {vs_layout} |")
+    tp = high["throughput"]
+    if "funding list" in tp and tp.get("admin changelist (reference)", {}).get("rps"):
+        share = tp["funding list"]["rps"] / tp["admin changelist (reference)"]["rps"]
+        lines += ["", f"Funding list throughput: {share:.2f}× the admin changelist's."]
+    return [*lines, ""]
+
+
 def report(results, checks, seconds):
     lines = [
         "# Benchmarks",
@@ -210,6 +237,7 @@ def report(results, checks, seconds):
                 f"{data['sweep']['queries']} queries.",
             ]
         lines.append("")
+    lines += ratios(results)
     lines += ["## Targets", "", "| target | met | measured |", "|---|---|---|"]
     lines += [f"| {name} | {'yes' if ok else '**no**'} | {value} |" for name, ok, value in checks]
     return "\n".join(lines) + "\n"

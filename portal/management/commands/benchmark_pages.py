@@ -4,7 +4,7 @@ import time
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import NoReverseMatch, reverse
 
 from portal.benchmark import measure_page
@@ -13,6 +13,7 @@ from workinggroups.models import Group
 # (label, URL name, args from the data, demo user who reads it)
 PAGES = [
     ("bare view (reference)", "bench_bare", None, "secretariat"),
+    ("empty portal page (reference)", "bench_layout", None, "member"),
     ("home", "portal:home", None, "groupchair"),
     ("groups list", "workinggroups:group_list", None, "member"),
     ("group detail", "workinggroups:group_detail", "group", "member"),
@@ -21,6 +22,9 @@ PAGES = [
     ("funding list", "funding:request_list", None, "secretariat"),
     ("funding overview", "funding:overview", None, "secretariat"),
     ("dashboard", "strategy:dashboard", None, "member"),
+    # The same page with the shared-fragment cache off: what a reader pays after a change.
+    ("dashboard, cache off (not a target)", "strategy:dashboard", None, "member"),
+    ("funding overview, cache off (not a target)", "funding:overview", None, "secretariat"),
     (
         "admin changelist (reference)",
         "admin:funding_fundingrequest_changelist",
@@ -52,7 +56,8 @@ class Command(BaseCommand):
                 continue
             client = Client()
             client.force_login(users[username])
-            results.append(measure_page(client, label, url, repeat).__dict__)
+            with override_settings(PORTAL_FRAGMENT_CACHE="cache off" not in label):
+                results.append(measure_page(client, label, url, repeat).__dict__)
         sweep = measure_sweep()
         cookie_user = users["secretariat"]
         client = Client()
