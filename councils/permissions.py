@@ -6,6 +6,9 @@ them on the user object, so permission checks in loops cost no further queries.
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.utils.module_loading import import_string
+
 from .models import CouncilMembership
 
 
@@ -21,24 +24,32 @@ class CouncilRoles:
         return self.co_chair_of | self.member_of | self.secretariat_of | self.guest_of
 
 
+def council_roles_from(rows) -> CouncilRoles:
+    """CouncilRoles from (role, council id) pairs."""
+    by_role = {role: set() for role in CouncilMembership.Role.values}
+    for role, council_id in rows:
+        by_role[role].add(council_id)
+    return CouncilRoles(
+        co_chair_of=frozenset(by_role["co_chair"]),
+        member_of=frozenset(by_role["member"]),
+        secretariat_of=frozenset(by_role["secretariat"]),
+        guest_of=frozenset(by_role["guest"]),
+    )
+
+
 def council_roles(user) -> CouncilRoles:
     if not getattr(user, "is_authenticated", False):
         return CouncilRoles()
     cached = getattr(user, "_council_roles", None)
+    if cached is None and settings.PORTAL_ROLES_LOADER:
+        # An app further up may read these together with its own roles, in one query.
+        import_string(settings.PORTAL_ROLES_LOADER)(user)
+        cached = getattr(user, "_council_roles", None)
     if cached is None:
-        by_role = {role: set() for role in CouncilMembership.Role.values}
         rows = (
             CouncilMembership.objects.active().filter(user=user).values_list("role", "council_id")
         )
-        for role, council_id in rows:
-            by_role[role].add(council_id)
-        cached = CouncilRoles(
-            co_chair_of=frozenset(by_role["co_chair"]),
-            member_of=frozenset(by_role["member"]),
-            secretariat_of=frozenset(by_role["secretariat"]),
-            guest_of=frozenset(by_role["guest"]),
-        )
-        user._council_roles = cached
+        cached = user._council_roles = council_roles_from(rows)
     return cached
 
 

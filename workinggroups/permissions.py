@@ -1,6 +1,9 @@
 from dataclasses import dataclass, field
 
-from councils.permissions import council_roles, is_portal_reader, is_secretariat
+from django.db.models import CharField, Value
+
+from councils.models import CouncilMembership
+from councils.permissions import council_roles, council_roles_from, is_portal_reader, is_secretariat
 
 from .models import GroupMembership
 
@@ -21,17 +24,37 @@ def group_roles(user) -> GroupRoles:
         return GroupRoles()
     cached = getattr(user, "_group_roles", None)
     if cached is None:
-        by_role = {role: set() for role in GroupMembership.Role.values}
-        rows = GroupMembership.objects.active().filter(user=user).values_list("role", "group_id")
-        for role, group_id in rows:
-            by_role[role].add(group_id)
-        cached = GroupRoles(
-            co_chair_of=frozenset(by_role["co_chair"]),
-            member_of=frozenset(by_role["member"]),
-            representative_of=frozenset(by_role["representative"]),
-        )
-        user._group_roles = cached
+        load_roles(user)
+        cached = user._group_roles
     return cached
+
+
+def load_roles(user):
+    """A person's current council and group roles in one query, kept on the user object for
+    the request (PORTAL_ROLES_LOADER): most pages check both."""
+    council_rows = (
+        CouncilMembership.objects.active()
+        .filter(user=user)
+        .annotate(source=Value("council", output_field=CharField()))
+        .values_list("role", "council_id", "source")
+    )
+    group_rows = (
+        GroupMembership.objects.active()
+        .filter(user=user)
+        .annotate(source=Value("group", output_field=CharField()))
+        .values_list("role", "group_id", "source")
+    )
+    rows = list(council_rows.union(group_rows, all=True))
+    user._council_roles = council_roles_from((r, pk) for r, pk, src in rows if src == "council")
+    by_role = {role: set() for role in GroupMembership.Role.values}
+    for role, group_id, src in rows:
+        if src == "group":
+            by_role[role].add(group_id)
+    user._group_roles = GroupRoles(
+        co_chair_of=frozenset(by_role["co_chair"]),
+        member_of=frozenset(by_role["member"]),
+        representative_of=frozenset(by_role["representative"]),
+    )
 
 
 def can_view_group(user, group) -> bool:

@@ -1,6 +1,7 @@
 """Reads that span relations, written so a page's query count does not grow with the data."""
 
 import datetime
+from collections import defaultdict
 
 from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
@@ -64,34 +65,33 @@ def liaison_covered(group_ref="pk", council_ref="pk"):
     return Exists(representative) | Exists(cochair_on_council)
 
 
-def liaison_by_council(group):
-    """[(council, [liaison memberships])] for each council the group reports to: 2 queries."""
+def liaison_by_council(group, memberships=None):
+    """[(council, [liaison memberships])] for each council the group reports to. `memberships`:
+    the group's active memberships with their user and council, when the caller has them
+    already (1 query then, 2 otherwise)."""
     councils = list(group.councils.all())
-    memberships = list(
-        GroupMembership.objects.active()
-        .filter(
-            group=group,
-            role__in=[GroupMembership.Role.CO_CHAIR, GroupMembership.Role.REPRESENTATIVE],
+    liaison_roles = {GroupMembership.Role.CO_CHAIR, GroupMembership.Role.REPRESENTATIVE}
+    if memberships is None:
+        memberships = (
+            GroupMembership.objects.active()
+            .filter(group=group, role__in=liaison_roles)
+            .select_related("user", "council")
         )
-        .select_related("user", "council")
-        .prefetch_related(
-            Prefetch(
-                "user__council_memberships",
-                queryset=CouncilMembership.objects.active().only("council_id", "user_id"),
-                to_attr="current_council_memberships",
-            )
-        )
-    )
+    memberships = [m for m in memberships if m.role in liaison_roles]
+    seats = defaultdict(set)  # user id → the councils they sit on today
+    for user_id, council_id in (
+        CouncilMembership.objects.active()
+        .filter(user_id__in={m.user_id for m in memberships})
+        .values_list("user_id", "council_id")
+    ):
+        seats[user_id].add(council_id)
     rows = []
     for council in councils:
         liaisons = [
             m
             for m in memberships
             if (m.role == GroupMembership.Role.REPRESENTATIVE and m.council_id == council.pk)
-            or (
-                m.role == GroupMembership.Role.CO_CHAIR
-                and any(cm.council_id == council.pk for cm in m.user.current_council_memberships)
-            )
+            or (m.role == GroupMembership.Role.CO_CHAIR and council.pk in seats[m.user_id])
         ]
         rows.append((council, liaisons))
     return rows

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -38,6 +38,7 @@ from .models import (
     Group,
     GroupLink,
     GroupMembership,
+    GroupStatusChange,
     MandateReview,
     Measure,
     MeasureGroup,
@@ -115,21 +116,20 @@ class GroupDetailView(ReaderRequiredMixin, DetailView):
                 queryset=Objective.objects.select_related("priority").order_by("due_date", "pk"),
                 to_attr="objective_list",
             ),
-            Prefetch("status_changes__by"),
+            Prefetch("status_changes", queryset=GroupStatusChange.objects.select_related("by")),
             Prefetch("reviews", queryset=MandateReview.objects.select_related("recorded_by")),
-            Prefetch("links_as_a", queryset=GroupLink.objects.select_related("group_b")),
-            Prefetch("links_as_b", queryset=GroupLink.objects.select_related("group_a")),
             Prefetch(
                 "workplans",
                 queryset=Workplan.objects.order_by("-version"),
                 to_attr="workplan_list",
             ),
+            # This group's row of each measure, with the measure: one query.
             Prefetch(
-                "measures",
-                queryset=Measure.objects.select_related("owner", "meeting").prefetch_related(
-                    Prefetch("group_rows", queryset=_measure_rows())
-                ),
-                to_attr="measure_list",
+                "measure_rows",
+                queryset=MeasureGroup.objects.select_related(
+                    "measure", "measure__owner", "measure__meeting"
+                ).order_by("measure__number", "measure__pk"),
+                to_attr="measure_row_list",
             ),
         )
 
@@ -140,9 +140,13 @@ class GroupDetailView(ReaderRequiredMixin, DetailView):
         roles = GroupMembership.Role
         ctx["co_chairs"] = [m for m in group.current_memberships if m.role == roles.CO_CHAIR]
         ctx["members"] = [m for m in group.current_memberships if m.role == roles.MEMBER]
-        ctx["liaisons"] = liaison_by_council(group)
-        ctx["links"] = [(link, link.group_b) for link in group.links_as_a.all()] + [
-            (link, link.group_a) for link in group.links_as_b.all()
+        ctx["liaisons"] = liaison_by_council(group, memberships=group.current_memberships)
+        links = GroupLink.objects.filter(Q(group_a=group) | Q(group_b=group)).select_related(
+            "group_a", "group_b"
+        )
+        ctx["links"] = [
+            (link, link.group_b if link.group_a_id == group.pk else link.group_a)
+            for link in links.order_by("pk")
         ]
         ctx["can_transition"] = can_transition_group(user, group)
         ctx["transitions"] = (
@@ -151,10 +155,10 @@ class GroupDetailView(ReaderRequiredMixin, DetailView):
         ctx["can_manage"] = can_manage_group_records(user)
         ctx["can_draft"] = can_draft_workplan(user, group)
         ctx["visible_workplans"] = [w for w in group.workplan_list if can_view_workplan(user, w)]
-        for measure in group.measure_list:
-            measure.row_for_group = next(
-                (r for r in measure.group_rows.all() if r.group_id == group.pk), None
-            )
+        group.measure_list = []
+        for row in group.measure_row_list:
+            row.measure.row_for_group = row
+            group.measure_list.append(row.measure)
         return ctx
 
 

@@ -5,8 +5,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from councils.tests.factories import CouncilMembershipFactory, UserFactory
-from workinggroups.models import Group
-from workinggroups.tests.factories import GroupFactory, GroupMembershipFactory, ObjectiveFactory
+from workinggroups.models import Group, GroupLink
+from workinggroups.tests.factories import (
+    GroupFactory,
+    GroupMembershipFactory,
+    MeasureFactory,
+    ObjectiveFactory,
+)
 
 
 def test_group_list_filters_by_kind_and_search(client_for, member, group):
@@ -75,11 +80,27 @@ def test_group_detail_query_count_does_not_grow(client_for, member, group, counc
     ObjectiveFactory(group=group)
     GroupMembershipFactory(group=group, role="co_chair")
     few = _count_queries(c, url)
-    for _ in range(10):
+    for i in range(10):
         ObjectiveFactory(group=group)
         GroupMembershipFactory(group=group, role="co_chair")
         GroupMembershipFactory(group=group, role="member")
+        GroupFactory(slug=f"child-{i}", parent=group)
+        GroupLink.objects.create(
+            group_a=group, group_b=GroupFactory(slug=f"linked-{i}"), created_by=member
+        )
+        MeasureFactory(groups=[group])
     assert _count_queries(c, url) == few
+    assert few <= 15  # docs/benchmarks.md: no main page runs more than 15 queries
+
+
+def test_council_and_group_roles_are_read_in_one_query(group_cochair, django_assert_num_queries):
+    from councils.permissions import council_roles
+    from workinggroups.permissions import group_roles
+
+    with django_assert_num_queries(1):
+        assert council_roles(group_cochair) is not None
+        assert group_roles(group_cochair).co_chair_of
+        assert council_roles(group_cochair) is group_cochair._council_roles
 
 
 def test_group_detail_shows_mandate_objectives_and_deadlines(client_for, member, group):
