@@ -100,9 +100,10 @@ def url_for(name, *args) -> str:
         return reverse(name, args=args)
 
 
-def localize(value, language):
+def localize(value, language, *, urls=True):
     """Resolve a context snapshot for one language: {"en", "fr"} dicts become the text in that
-    language, "*_date" strings become dates, "url" paths get the language's prefix."""
+    language, "*_date" strings become dates, "url" paths get the language's prefix (unless
+    `urls` is false: a headline shows none, and translating one costs a URL resolve)."""
     if isinstance(value, dict):
         if value and set(value) <= set(LANGUAGES):
             return str(pick(value, language))
@@ -111,21 +112,43 @@ def localize(value, language):
             if key.endswith("_date") and isinstance(item, str) and item:
                 out[key] = datetime.date.fromisoformat(item)
             elif key == "url" and isinstance(item, str) and item:
-                out[key] = translate_url(item, language)
+                out[key] = translate_url(item, language) if urls else item
             else:
-                out[key] = localize(item, language)
+                out[key] = localize(item, language, urls=urls)
         return out
     if isinstance(value, list):
-        return [localize(item, language) for item in value]
+        return [localize(item, language, urls=urls) for item in value]
     return value
 
 
 def render_headline(kind_code: str, context: dict, language: str) -> str:
     """The one-line text of a reminder (its e-mail subject, and its inbox entry)."""
-    template = kinds.get(kind_code).template
     with translation.override(language):
-        ctx = {"kind": kinds.get(kind_code), **localize(context, language)}
-        return " ".join(render_to_string(f"emails/{template}-subject.txt", ctx).split())
+        return _headline(kind_code, context, language)
+
+
+def render_headlines(reminders: list[Reminder]) -> list[dict[str, str]]:
+    """`render_headline` of each reminder in every language, for a batch of inbox entries.
+
+    Each language is activated once, not once a reminder, and a context shared by several
+    reminders (the same objective for each of its co-chairs) is rendered once a language.
+    """
+    texts = [{} for _ in reminders]
+    for language in LANGUAGES:
+        with translation.override(language):
+            rendered = {}
+            for text, reminder in zip(texts, reminders, strict=True):
+                key = (reminder.kind, id(reminder.context))
+                if key not in rendered:
+                    rendered[key] = _headline(reminder.kind, reminder.context, language)
+                text[language] = rendered[key]
+    return texts
+
+
+def _headline(kind_code: str, context: dict, language: str) -> str:
+    kind = kinds.get(kind_code)
+    ctx = {"kind": kind, **localize(context, language, urls=False)}
+    return " ".join(render_to_string(f"emails/{kind.template}-subject.txt", ctx).split())
 
 
 # --- Claiming -------------------------------------------------------------------------------
@@ -161,8 +184,8 @@ def _claim_batch(batch: tuple[Due, ...]) -> list[int]:
         for p in Preference.objects.filter(user_id__in={i.recipient_id for i in unique.values()})
     }
     token = uuid.uuid4()
-    rows = []
-    for item in unique.values():
+    rows = {}
+    for key, item in unique.items():
         preference = preferences.get(item.recipient_id) or Preference()
         if not preference.wants(item.kind):
             continue
@@ -171,37 +194,44 @@ def _claim_batch(batch: tuple[Due, ...]) -> list[int]:
             and not kinds.get(item.kind).essential
             and item.kind != kinds.DIGEST
         )
-        rows.append(
-            Reminder(
-                recipient_id=item.recipient_id,
-                kind=item.kind,
-                subject_key=item.subject_key,
-                due_date=item.due_date,
-                content_type_id=item.content_type_id,
-                object_id=item.object_id,
-                context=item.context,
-                delivery=Delivery.DIGEST if batched_later else Delivery.IMMEDIATE,
-                claim_token=token,
-            )
+        rows[key] = Reminder(
+            recipient_id=item.recipient_id,
+            kind=item.kind,
+            subject_key=item.subject_key,
+            due_date=item.due_date,
+            content_type_id=item.content_type_id,
+            object_id=item.object_id,
+            context=item.context,
+            delivery=Delivery.DIGEST if batched_later else Delivery.IMMEDIATE,
+            claim_token=token,
         )
     if not rows:
         return []
     # The claim: ON CONFLICT DO NOTHING. Rows that already existed are not ours to send.
-    Reminder.objects.bulk_create(rows, ignore_conflicts=True)
-    claimed = list(
-        Reminder.objects.filter(claim_token=token).only(
-            "pk", "recipient_id", "kind", "context", "delivery"
-        )
+    Reminder.objects.bulk_create(rows.values(), ignore_conflicts=True)
+    # Ours are the rows with our token; their keys find the instances built above (with the
+    # contexts as given, not read back).
+    claimed = []
+    for pk, *key in (
+        Reminder.objects.filter(claim_token=token)
+        .order_by("pk")
+        .values_list("pk", "recipient_id", "subject_key", "kind", "due_date")
+    ):
+        reminder = rows[tuple(key)]
+        reminder.pk = pk
+        reminder._state.adding = False
+        claimed.append(reminder)
+    texts = render_headlines(claimed)
+    Notification.objects.bulk_create(
+        [_inbox_entry(r, text) for r, text in zip(claimed, texts, strict=True)]
     )
-    Notification.objects.bulk_create([_inbox_entry(r) for r in claimed])
     to_send = [r.pk for r in claimed if r.delivery == Delivery.IMMEDIATE]
     if to_send:
         transaction.on_commit(partial(enqueue, to_send), robust=True)
     return [r.pk for r in claimed]
 
 
-def _inbox_entry(reminder: Reminder) -> Notification:
-    texts = {lang: render_headline(reminder.kind, reminder.context, lang) for lang in LANGUAGES}
+def _inbox_entry(reminder: Reminder, texts: dict[str, str]) -> Notification:
     return Notification(
         recipient_id=reminder.recipient_id,
         kind=reminder.kind,

@@ -120,6 +120,19 @@ def _group_context(group):
     }
 
 
+def _group_contexts():
+    """`_group_context` once a group (reversing its URL is the costly part), for a sweep that
+    meets the same group once per objective."""
+    seen = {}
+
+    def context_of(group):
+        if group.pk not in seen:
+            seen[group.pk] = _group_context(group)
+        return seen[group.pk]
+
+    return context_of
+
+
 # --- Deadlines of objectives and deliverables -----------------------------------------------
 
 
@@ -138,6 +151,17 @@ def _deadline_objectives(day):
         .annotate(reminder_kind=Case(*when, output_field=CharField()))
         .filter(_not_reminded(Objective, OuterRef("reminder_kind"), "due_date"))
         .select_related("group")
+        # What the reminder says, and no more: a first sweep may read every objective.
+        .only(
+            "group_id",
+            "kind",
+            "title_en",
+            "title_fr",
+            "due_date",
+            "group__slug",
+            "group__name_en",
+            "group__name_fr",
+        )
     )
 
 
@@ -146,6 +170,7 @@ def deadline_dues(day=None):
     ones → the co-chairs and the group's council representatives. Yields one list per batch."""
     day = _today(day)
     roles = GroupMembership.Role
+    group_context = _group_contexts()
     for batch in _batches(_deadline_objectives(day)):
         group_ids = {o.group_id for o in batch}
         cochairs = group_people(group_ids)
@@ -157,7 +182,7 @@ def deadline_dues(day=None):
             if kind == kinds.OVERDUE:
                 recipients += representatives.get(objective.group_id, [])
             context = {
-                **_group_context(objective.group),
+                **group_context(objective.group),
                 "objective": bilingual(objective, "title"),
                 "is_deliverable": objective.kind == Objective.Kind.DELIVERABLE,
                 "due_date": objective.due_date.isoformat(),
