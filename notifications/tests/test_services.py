@@ -12,7 +12,7 @@ from django.core.mail.backends.locmem import EmailBackend
 from notifications import kinds, services
 from notifications.models import Delivery, Notification, Preference, Reminder
 from notifications.tasks import send_reminder, send_reminders
-from notifications.tests.helpers import TODAY, eager_celery, frozen, make_user  # noqa: F401
+from notifications.tests.helpers import TODAY, at, eager_celery, frozen, make_user  # noqa: F401
 
 pytestmark = pytest.mark.usefixtures("eager_celery")
 
@@ -277,3 +277,29 @@ def test_a_broken_reminder_does_not_hold_up_the_rest_of_its_batch(
     assert sorted(m.to[0] for m in mail.outbox) == [people[1].email, people[2].email]
     broken = Reminder.objects.get(recipient=people[0])
     assert broken.sent_at is None and "ValueError" in broken.last_error
+
+
+def test_a_batch_claims_only_the_rows_it_inserted(db, django_capture_on_commit_callbacks):
+    """Some of a batch claimed before (by an earlier sweep or one running at the same time):
+    the rest is claimed, stored whole, and gets its inbox entry; the others are left alone."""
+    ana, bea, cy = make_user("ana"), make_user("bea", language="fr"), make_user("cy")
+    services.preference_update(user=cy, delivery="digest", muted_kinds=[])
+    first = remind(django_capture_on_commit_callbacks, [item(ana)], execute=False)
+    context = {"headline": {"en": 'Naïve \\ "quoted"', "fr": "Échéance — « citée »"}}
+    with frozen():
+        claimed = remind(
+            django_capture_on_commit_callbacks,
+            [item(ana), item(bea, **context), item(cy), item(bea, **context)],
+            execute=False,
+        )
+    assert len(claimed) == 2 and first[0] not in claimed
+    rows = {r.recipient.username: r for r in Reminder.objects.filter(pk__in=claimed)}
+    assert rows["bea"].context["headline"] == context["headline"]
+    assert rows["bea"].delivery == Delivery.IMMEDIATE and rows["cy"].delivery == Delivery.DIGEST
+    assert rows["bea"].claim_token == rows["cy"].claim_token is not None
+    assert rows["bea"].attempts == 0 and rows["bea"].last_error == "" and not rows["bea"].sent_at
+    assert rows["bea"].claimed_at == at(TODAY)
+    entry = Notification.objects.get(reminder=rows["bea"])
+    assert (entry.recipient, entry.kind, entry.link) == (bea, kinds.ACTION_ITEM, "/en/inbox/")
+    assert (entry.text_en, entry.text_fr) == ('Naïve \\ "quoted"', "Échéance — « citée »")
+    assert Notification.objects.count() == Reminder.objects.count() == 3
