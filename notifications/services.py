@@ -37,7 +37,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models, transaction
 from django.db.models import F, Q
-from django.template.loader import render_to_string
+from django.template.loader import get_template
 from django.urls import reverse, translate_url
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
@@ -73,19 +73,30 @@ class Due:
 
 def subject_key(obj: models.Model, *parts) -> str:
     """ "app.model:pk", plus any extra parts, e.g. "workinggroups.group:3:council:1"."""
-    return ":".join([f"{obj._meta.label_lower}:{obj.pk}", *(str(p) for p in parts)])
+    return _subject_key(type(obj), obj.pk, parts)
+
+
+def _subject_key(model, pk, parts) -> str:
+    return ":".join([f"{model._meta.label_lower}:{pk}", *(str(p) for p in parts)])
 
 
 def due(recipient_id, kind, subject, due_date, context, *, key_parts=()) -> Due:
     """A Due about a model instance (its subject key and generic foreign key)."""
+    return due_about(
+        type(subject), subject.pk, recipient_id, kind, due_date, context, key_parts=key_parts
+    )
+
+
+def due_about(model, pk, recipient_id, kind, due_date, context, *, key_parts=()) -> Due:
+    """A Due about the row `pk` of `model`: `due` for a sweep that reads rows, not instances."""
     return Due(
         recipient_id=recipient_id,
         kind=kind,
-        subject_key=subject_key(subject, *key_parts),
+        subject_key=_subject_key(model, pk, key_parts),
         due_date=due_date,
         context=context,
-        content_type_id=ContentType.objects.get_for_model(subject).pk,
-        object_id=subject.pk,
+        content_type_id=ContentType.objects.get_for_model(model).pk,
+        object_id=pk,
     )
 
 
@@ -106,7 +117,7 @@ def localize(value, language, *, urls=True):
     language, "*_date" strings become dates, "url" paths get the language's prefix (unless
     `urls` is false: a headline shows none, and translating one costs a URL resolve)."""
     if isinstance(value, dict):
-        if value and set(value) <= set(LANGUAGES):
+        if value and value.keys() <= BILINGUAL_KEYS:
             return str(pick(value, language))
         out = {}
         for key, item in value.items():
@@ -114,12 +125,17 @@ def localize(value, language, *, urls=True):
                 out[key] = datetime.date.fromisoformat(item)
             elif key == "url" and isinstance(item, str) and item:
                 out[key] = translate_url(item, language) if urls else item
-            else:
+            elif isinstance(item, dict | list):
                 out[key] = localize(item, language, urls=urls)
+            else:
+                out[key] = item
         return out
     if isinstance(value, list):
         return [localize(item, language, urls=urls) for item in value]
     return value
+
+
+BILINGUAL_KEYS = frozenset(LANGUAGES)
 
 
 def render_headline(kind_code: str, context: dict, language: str) -> str:
@@ -135,21 +151,27 @@ def render_headlines(items: list[Due]) -> list[dict[str, str]]:
     (the same objective for each of its co-chairs) is rendered once a language.
     """
     texts = [{} for _ in items]
+    templates = {}
     for language in LANGUAGES:
         with translation.override(language):
             rendered = {}
             for text, item in zip(texts, items, strict=True):
                 key = (item.kind, id(item.context))
                 if key not in rendered:
-                    rendered[key] = _headline(item.kind, item.context, language)
+                    rendered[key] = _headline(item.kind, item.context, language, templates)
                 text[language] = rendered[key]
     return texts
 
 
-def _headline(kind_code: str, context: dict, language: str) -> str:
+def _headline(kind_code: str, context: dict, language: str, templates=None) -> str:
+    """The headline in the active language (`language`); `templates` caches the lookups."""
     kind = kinds.get(kind_code)
+    name = f"emails/{kind.template}-subject.txt"
+    templates = {} if templates is None else templates
+    if name not in templates:
+        templates[name] = get_template(name)
     ctx = {"kind": kind, **localize(context, language, urls=False)}
-    return " ".join(render_to_string(f"emails/{kind.template}-subject.txt", ctx).split())
+    return " ".join(templates[name].render(ctx).split())
 
 
 # --- Claiming -------------------------------------------------------------------------------
