@@ -32,15 +32,18 @@ def review_dues(now: datetime.datetime | None = None):
     now = now or timezone.now()
     days = settings.PORTAL_REVIEW_REMINDER_DAYS
     items = []
+    contexts = {}  # one a request, shared by its co-chairs' reminders
     for request, cochair in reviews_waiting(now - datetime.timedelta(days=days)):
         submitted_on = timezone.localdate(request.submitted_at)
-        title = bilingual(request, "title")
-        context = {
-            "headline": _headline(title, days),
-            "title": title,
-            "group": bilingual(request.group, "name"),
-            "url": url_for("funding:request_detail", request.pk),
-        }
+        if request.pk not in contexts:
+            title = bilingual(request, "title")
+            contexts[request.pk] = {
+                "headline": _headline(title, days),
+                "title": title,
+                "group": bilingual(request.group, "name"),
+                "url": url_for("funding:request_detail", request.pk),
+            }
+        context = contexts[request.pk]
         items.append(
             due(
                 cochair.pk,

@@ -74,3 +74,29 @@ def test_three_sweeps_at_once_claim_and_send_each_reminder_once(
     assert len(mail.outbox) == 9
     assert len({(m.to[0], m.subject) for m in mail.outbox}) == 9
     assert not Reminder.objects.filter(sent_at__isnull=True).exists()
+
+
+def test_the_same_batch_in_three_workers_at_once_sends_each_reminder_once(
+    db, settings, monkeypatch
+):
+    """A batch published twice, or redelivered while its first worker still runs."""
+    from notifications.tasks import send_reminders
+    from notifications.tests.helpers import make_user
+
+    settings.EMAIL_BACKEND = SLOW
+    monkeypatch.setattr(SlowBackend, "delay", 0.05)
+    people = [make_user(f"p{i}") for i in range(6)]
+    monkeypatch.setattr(services, "enqueue", lambda ids: None)  # claimed, not yet published
+    headline = {"headline": {"en": "Hello", "fr": "Bonjour"}}
+    ids = services.remind(
+        [services.Due(p.pk, "action_item", "x:1", TODAY, headline) for p in people]
+    )
+
+    def worker():
+        return send_reminders.apply(args=[ids]).get()
+
+    sent = in_threads(worker, worker, worker)
+    assert sum(sent) == 6
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(p.email for p in people)
+    assert set(Reminder.objects.values_list("attempts", flat=True)) == {1}
+    assert not Reminder.objects.filter(sent_at__isnull=True).exists()

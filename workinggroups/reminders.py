@@ -22,7 +22,7 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Case, CharField, Exists, Max, OuterRef, Q, Value, When
+from django.db.models import Case, CharField, Exists, F, Max, OuterRef, Q, Value, When
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -30,7 +30,16 @@ from core.bilingual import LANGUAGES
 from councils.models import ActionItem, CouncilMembership
 from notifications import kinds
 from notifications.models import Observation, Reminder
-from notifications.services import Due, bilingual, due, observe, remind, subject_key, url_for
+from notifications.services import (
+    Due,
+    bilingual,
+    due,
+    due_about,
+    observe,
+    remind,
+    subject_key,
+    url_for,
+)
 
 from . import rules
 from .models import Group, GroupMembership, Objective, Workplan
@@ -113,10 +122,12 @@ def council_people_by_group(group_ids, roles) -> dict[int, list[int]]:
 OVERSEERS = (CouncilMembership.Role.CO_CHAIR, CouncilMembership.Role.SECRETARIAT)
 
 
-def _group_context(group):
+def _group_context(group, prefix=""):
+    """What a reminder says about a group: from a Group, or from a row of values that has the
+    group's fields under `prefix` (e.g. "group_slug", "group_name_en")."""
     return {
-        "group": bilingual(group, "name"),
-        "url": url_for("workinggroups:group_detail", group.slug),
+        "group": bilingual(group, f"{prefix}name"),
+        "url": url_for("workinggroups:group_detail", getattr(group, f"{prefix}slug")),
     }
 
 
@@ -135,9 +146,28 @@ def _deadline_objectives(day):
     ]
     return (
         (rules.overdue_objectives(day) | coming)
-        .annotate(reminder_kind=Case(*when, output_field=CharField()))
+        .annotate(
+            reminder_kind=Case(*when, output_field=CharField()),
+            group_slug=F("group__slug"),
+            group_name_en=F("group__name_en"),
+            group_name_fr=F("group__name_fr"),
+        )
         .filter(_not_reminded(Objective, OuterRef("reminder_kind"), "due_date"))
-        .select_related("group")
+        # Rows of what the reminder says, not model instances: a first sweep may read every
+        # objective, and building an Objective and its Group took half of reading them.
+        .values_list(
+            "pk",
+            "group_id",
+            "kind",
+            "title_en",
+            "title_fr",
+            "due_date",
+            "reminder_kind",
+            "group_slug",
+            "group_name_en",
+            "group_name_fr",
+            named=True,
+        )
     )
 
 
@@ -146,6 +176,7 @@ def deadline_dues(day=None):
     ones → the co-chairs and the group's council representatives. Yields one list per batch."""
     day = _today(day)
     roles = GroupMembership.Role
+    group_contexts = {}  # once a group: reversing its URL is the costly part
     for batch in _batches(_deadline_objectives(day)):
         group_ids = {o.group_id for o in batch}
         cochairs = group_people(group_ids)
@@ -156,14 +187,19 @@ def deadline_dues(day=None):
             recipients = list(cochairs.get(objective.group_id, []))
             if kind == kinds.OVERDUE:
                 recipients += representatives.get(objective.group_id, [])
+            if objective.group_id not in group_contexts:
+                group_contexts[objective.group_id] = _group_context(objective, prefix="group_")
             context = {
-                **_group_context(objective.group),
+                **group_contexts[objective.group_id],
                 "objective": bilingual(objective, "title"),
                 "is_deliverable": objective.kind == Objective.Kind.DELIVERABLE,
                 "due_date": objective.due_date.isoformat(),
                 "days_left": (objective.due_date - day).days,
             }
-            dues += [due(u, kind, objective, objective.due_date, context) for u in recipients]
+            dues += [
+                due_about(Objective, objective.pk, u, kind, objective.due_date, context)
+                for u in recipients
+            ]
         yield dues
 
 

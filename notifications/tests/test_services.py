@@ -11,8 +11,8 @@ from django.core.mail.backends.locmem import EmailBackend
 
 from notifications import kinds, services
 from notifications.models import Delivery, Notification, Preference, Reminder
-from notifications.tasks import send_reminder
-from notifications.tests.helpers import TODAY, eager_celery, frozen, make_user  # noqa: F401
+from notifications.tasks import send_reminder, send_reminders
+from notifications.tests.helpers import TODAY, at, eager_celery, frozen, make_user  # noqa: F401
 
 pytestmark = pytest.mark.usefixtures("eager_celery")
 
@@ -207,3 +207,99 @@ def test_observe_keeps_the_first_day_and_forgets_what_ended(db):
     later = day + datetime.timedelta(days=3)
     assert services.observe("gap", {"a"}, later) == {"a": day}
     assert services.observe("gap", {"a", "b"}, later) == {"a": day, "b": later}
+
+
+def test_claimed_reminders_are_published_a_batch_of_ids_to_a_message(
+    db, settings, django_capture_on_commit_callbacks
+):
+    settings.PORTAL_REMINDER_SEND_BATCH_SIZE = 2
+    people = [make_user(f"p{i}") for i in range(5)]
+    with mock.patch.object(send_reminders, "delay") as delay:
+        claimed = remind(django_capture_on_commit_callbacks, [item(p) for p in people])
+    assert [c.args[0] for c in delay.call_args_list] == [claimed[:2], claimed[2:4], claimed[4:]]
+
+
+def test_a_batch_sends_each_reminder_once_even_when_delivered_twice(
+    db, django_capture_on_commit_callbacks
+):
+    people = [make_user(f"p{i}") for i in range(3)]
+    claimed = remind(django_capture_on_commit_callbacks, [item(p) for p in people], execute=False)
+    assert send_reminders.apply(args=[claimed]).get() == 3
+    assert send_reminders.apply(args=[claimed]).get() == 0  # redelivered after a lost ack
+    assert sorted(m.to[0] for m in mail.outbox) == [p.email for p in people]
+    assert not Reminder.objects.filter(sent_at__isnull=True).exists()
+
+
+def test_a_mail_error_in_a_batch_retries_that_reminder_alone_with_back_off(
+    db, django_capture_on_commit_callbacks
+):
+    people = [make_user(f"p{i}") for i in range(3)]
+    claimed = remind(django_capture_on_commit_callbacks, [item(p) for p in people], execute=False)
+    real = EmailBackend.send_messages
+
+    def refuse_p1(backend, messages):
+        if messages[0].to == ["p1@example.gc.ca"]:
+            raise smtplib.SMTPServerDisconnected("connection unexpectedly closed")
+        return real(backend, messages)
+
+    with (
+        mock.patch.object(EmailBackend, "send_messages", refuse_p1),
+        mock.patch.object(send_reminder, "apply_async") as retry_alone,
+    ):
+        assert send_reminders.apply(args=[claimed]).get() == 2
+    failed = Reminder.objects.get(recipient=people[1])
+    assert failed.sent_at is None and failed.attempts == 1
+    assert "SMTPServerDisconnected" in failed.last_error
+    # Handed on as send_reminder's first retry: its back-off, its count of attempts.
+    (call,) = retry_alone.call_args_list
+    assert call.args == ((failed.pk,),)
+    assert call.kwargs["retries"] == 1 and 0 <= call.kwargs["countdown"] <= 30
+    assert send_reminder.apply(args=[failed.pk], retries=1).get() is True
+    failed.refresh_from_db()
+    assert failed.sent_at is not None and failed.attempts == 2
+    assert sorted(m.to[0] for m in mail.outbox) == [p.email for p in people]
+
+
+def test_a_broken_reminder_does_not_hold_up_the_rest_of_its_batch(
+    db, django_capture_on_commit_callbacks
+):
+    people = [make_user(f"p{i}") for i in range(3)]
+    claimed = remind(django_capture_on_commit_callbacks, [item(p) for p in people], execute=False)
+    real = services._send
+
+    def broken_p0(reminder):
+        if reminder.recipient_id == people[0].pk:
+            raise ValueError("a bug in a template")
+        return real(reminder)
+
+    with mock.patch.object(services, "_send", broken_p0), pytest.raises(ValueError):
+        send_reminders.apply(args=[claimed]).get()
+    assert sorted(m.to[0] for m in mail.outbox) == [people[1].email, people[2].email]
+    broken = Reminder.objects.get(recipient=people[0])
+    assert broken.sent_at is None and "ValueError" in broken.last_error
+
+
+def test_a_batch_claims_only_the_rows_it_inserted(db, django_capture_on_commit_callbacks):
+    """Some of a batch claimed before (by an earlier sweep or one running at the same time):
+    the rest is claimed, stored whole, and gets its inbox entry; the others are left alone."""
+    ana, bea, cy = make_user("ana"), make_user("bea", language="fr"), make_user("cy")
+    services.preference_update(user=cy, delivery="digest", muted_kinds=[])
+    first = remind(django_capture_on_commit_callbacks, [item(ana)], execute=False)
+    context = {"headline": {"en": 'Naïve \\ "quoted"', "fr": "Échéance — « citée »"}}
+    with frozen():
+        claimed = remind(
+            django_capture_on_commit_callbacks,
+            [item(ana), item(bea, **context), item(cy), item(bea, **context)],
+            execute=False,
+        )
+    assert len(claimed) == 2 and first[0] not in claimed
+    rows = {r.recipient.username: r for r in Reminder.objects.filter(pk__in=claimed)}
+    assert rows["bea"].context["headline"] == context["headline"]
+    assert rows["bea"].delivery == Delivery.IMMEDIATE and rows["cy"].delivery == Delivery.DIGEST
+    assert rows["bea"].claim_token == rows["cy"].claim_token is not None
+    assert rows["bea"].attempts == 0 and rows["bea"].last_error == "" and not rows["bea"].sent_at
+    assert rows["bea"].claimed_at == at(TODAY)
+    entry = Notification.objects.get(reminder=rows["bea"])
+    assert (entry.recipient, entry.kind, entry.link) == (bea, kinds.ACTION_ITEM, "/en/inbox/")
+    assert (entry.text_en, entry.text_fr) == ('Naïve \\ "quoted"', "Échéance — « citée »")
+    assert Notification.objects.count() == Reminder.objects.count() == 3
