@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import DetailView, ListView
 from django_filters.views import FilterView
 
+from core.cache import cached_value
 from core.emails import language_of
 from core.permissions import get_object_for_user
 from councils.models import Council
@@ -597,7 +598,20 @@ def health(request):
     chosen = request.GET.get("rule", "")
     selected = [r for r in rules.HEALTH_RULES if not chosen or r.code == chosen]
     day = timezone.localdate()
-    sections = health_sections(selected, day=day, kind=kind, council=council)
+    # The same for everyone who may see the page: computed once per data version and day
+    # (core.cache), not on every request.
+    found = cached_value(
+        "group-health",
+        (tuple(r.code for r in selected), kind, council.code if council else ""),
+        lambda: [
+            (s["rows"], s["count"], s["more"])
+            for s in health_sections(selected, day=day, kind=kind, council=council)
+        ],
+    )
+    sections = [
+        {"rule": rule, "rows": rows, "count": count, "more": more}
+        for rule, (rows, count, more) in zip(selected, found, strict=True)
+    ]
     return render(
         request,
         "workinggroups/health.html",

@@ -158,3 +158,15 @@ def test_a_long_rule_lists_fifty_groups_and_says_how_many_more(client_for, secre
     )
     assert body.count("Empty group ") == 50
     assert "And 5 more: narrow the list with the filters above." in body
+
+
+def test_the_rules_are_computed_once_per_data_version(client_for, secretariat, world, settings):
+    settings.PORTAL_FRAGMENT_CACHE = True
+    c = client_for(secretariat)
+    cold = _count(c)
+    assert _count(c) < cold  # the counts and rows come from the cache
+    late = Group.objects.get(slug="late-wg")
+    late.objectives.update(status="done")  # update() sends no signal...
+    late.save()  # ...a save does: the next request sees the change
+    body = c.get(URL, {"rule": "overdue_objectives"}).content.decode()
+    assert "Late objective" not in body
