@@ -129,7 +129,8 @@ def localize(value, language, *, urls=True):
     `urls` is false: a headline shows none, and translating one costs a URL resolve)."""
     if isinstance(value, dict):
         if value and value.keys() <= BILINGUAL_KEYS:
-            return str(pick(value, language))
+            text = value.get(language)
+            return str(text) if text else str(pick(value, language))
         out = {}
         for key, item in value.items():
             if key.endswith("_date") and isinstance(item, str) and item:
