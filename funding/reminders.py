@@ -10,8 +10,9 @@ from django.utils.translation import gettext as _
 
 from core.bilingual import LANGUAGES
 from notifications import kinds
-from notifications.services import bilingual, due, remind, url_for
+from notifications.services import bilingual, due, remind, reminded_keys, subject_key, url_for
 
+from .models import FundingRequest
 from .selectors import reviews_waiting
 
 
@@ -31,10 +32,16 @@ def _headline(title: dict, days: int) -> dict:
 def review_dues(now: datetime.datetime | None = None):
     now = now or timezone.now()
     days = settings.PORTAL_REVIEW_REMINDER_DAYS
+    pairs = reviews_waiting(now - datetime.timedelta(days=days))
+    reminded = reminded_keys(FundingRequest, kinds.FUNDING_REVIEW, {r.pk for r, _ in pairs})
     items = []
     contexts = {}  # one a request, shared by its co-chairs' reminders
-    for request, cochair in reviews_waiting(now - datetime.timedelta(days=days)):
+    for request, cochair in pairs:
         submitted_on = timezone.localdate(request.submitted_at)
+        key_parts = ("revision", request.revision)
+        key = (cochair.pk, subject_key(request, *key_parts), kinds.FUNDING_REVIEW, submitted_on)
+        if key in reminded:
+            continue
         if request.pk not in contexts:
             title = bilingual(request, "title")
             contexts[request.pk] = {
@@ -43,15 +50,14 @@ def review_dues(now: datetime.datetime | None = None):
                 "group": bilingual(request.group, "name"),
                 "url": url_for("funding:request_detail", request.pk),
             }
-        context = contexts[request.pk]
         items.append(
             due(
                 cochair.pk,
                 kinds.FUNDING_REVIEW,
                 request,
                 submitted_on,
-                context,
-                key_parts=("revision", request.revision),
+                contexts[request.pk],
+                key_parts=key_parts,
             )
         )
     return items

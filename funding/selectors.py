@@ -119,18 +119,43 @@ def home_section(user):
     return section
 
 
+# The fields of the requests reviews_waiting returns (the others are deferred).
+REVIEW_WAITING_FIELDS = (
+    "title_en",
+    "title_fr",
+    "status",
+    "revision",
+    "submitted_at",
+    "created_by_id",
+    "submitted_by_id",
+    "group__slug",
+    "group__name_en",
+    "group__name_fr",
+)
+
+
 def reviews_waiting(older_than):
     """[(request, co-chair)] for every recommendation still missing on a request whose current
-    revision was submitted before `older_than`. Five queries in all, for the reminders."""
+    revision was submitted before `older_than`. Five queries in all, for the reminders; the
+    requests carry REVIEW_WAITING_FIELDS only."""
     requests = list(
         FundingRequest.objects.filter(status__in=UNDER_REVIEW, submitted_at__lt=older_than)
         .select_related("group")
-        .prefetch_related("group__councils")
+        # What a reminder or the digest says about a request: not its long texts, read for
+        # thousands of requests by a sweep.
+        .only(*REVIEW_WAITING_FIELDS)
         .order_by("submitted_at", "pk")
     )
     if not requests:
         return []
-    council_ids = {c.pk for r in requests for c in r.group.councils.all()}
+    councils_of = defaultdict(list)
+    for group_id, council_id in (
+        Group.councils.through.objects.filter(group_id__in={r.group_id for r in requests})
+        .order_by("council_id")
+        .values_list("group_id", "council_id")
+    ):
+        councils_of[group_id].append(council_id)
+    council_ids = {c for councils in councils_of.values() for c in councils}
     cochairs = defaultdict(list)
     for membership in (
         CouncilMembership.objects.active()
@@ -155,8 +180,8 @@ def reviews_waiting(older_than):
     for request in requests:
         recused = group_members[request.group_id] | {request.created_by_id, request.submitted_by_id}
         seen = set()
-        for council in request.group.councils.all():
-            for user in cochairs[council.pk]:
+        for council_id in councils_of[request.group_id]:
+            for user in cochairs[council_id]:
                 if user.pk in seen or user.pk in recused or (request.pk, user.pk) in done:
                     continue
                 seen.add(user.pk)

@@ -100,6 +100,17 @@ def due_about(model, pk, recipient_id, kind, due_date, context, *, key_parts=())
     )
 
 
+def reminded_keys(model, kind: str, pks: Iterable[int]) -> set[tuple]:
+    """The keys (as Due.key) of the reminders of `kind` already claimed about these rows of
+    `model`, in one query: a sweep can leave them out, so that its work follows what is new
+    (the claim would skip them anyway)."""
+    return set(
+        Reminder.objects.filter(
+            content_type=ContentType.objects.get_for_model(model), object_id__in=pks, kind=kind
+        ).values_list("recipient_id", "subject_key", "kind", "due_date")
+    )
+
+
 def bilingual(obj, name) -> dict:
     """A bilingual field's two values for a context snapshot, each falling back to the other."""
     values = {lang: getattr(obj, f"{name}_{lang}") for lang in LANGUAGES}
@@ -118,7 +129,8 @@ def localize(value, language, *, urls=True):
     `urls` is false: a headline shows none, and translating one costs a URL resolve)."""
     if isinstance(value, dict):
         if value and value.keys() <= BILINGUAL_KEYS:
-            return str(pick(value, language))
+            text = value.get(language)
+            return str(text) if text else str(pick(value, language))
         out = {}
         for key, item in value.items():
             if key.endswith("_date") and isinstance(item, str) and item:

@@ -81,3 +81,20 @@ def test_the_weekly_digest_lists_requests_waiting_on_the_cochair(
     digests = [m for m in mail.outbox if m.to == [council_cochair.email]]
     assert len(digests) == 1
     assert f"Waiting on your recommendation: {waiting_request.title_en}" in digests[0].body
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_request_already_reminded_drops_out_of_the_next_sweep(
+    eager_celery, waiting_request, council_cochair
+):
+    from funding.reminders import review_dues
+
+    with time_machine.travel(NOW, tick=False):
+        assert len(review_dues()) == 1
+        assert len(remind_reviews_waiting()) == 1
+        assert review_dues() == []  # nothing for the claim to skip: the sweep does no work
+        waiting_request.revision += 1  # resubmitted: a new wait, a new reminder
+        waiting_request.save(update_fields=["revision"])
+        assert [d.subject_key for d in review_dues()] == [
+            f"funding.fundingrequest:{waiting_request.pk}:revision:{waiting_request.revision}"
+        ]
