@@ -17,6 +17,7 @@ import hashlib
 import uuid
 from collections.abc import Callable
 
+from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
@@ -78,11 +79,16 @@ def cached_value(name: str, parts: tuple, compute: Callable):
 
 
 def _on_change(sender, **kwargs):
-    if sender._meta.app_label in WATCHED_APPS:
-        bump_data_version()
+    bump_data_version()
 
 
 def connect_signals():
-    post_save.connect(_on_change, dispatch_uid="portal-data-version-save")
-    post_delete.connect(_on_change, dispatch_uid="portal-data-version-delete")
-    m2m_changed.connect(_on_change, dispatch_uid="portal-data-version-m2m")
+    """Connect to the watched apps' models only (their history and many-to-many tables
+    included): a receiver for every sender would cost Django's fast path for deleting rows
+    of every other model (sessions, reminders, observations)."""
+    for label in WATCHED_APPS:
+        for model in apps.get_app_config(label).get_models(include_auto_created=True):
+            uid = f"portal-data-version:{model._meta.label_lower}"
+            post_save.connect(_on_change, sender=model, dispatch_uid=f"{uid}:save")
+            post_delete.connect(_on_change, sender=model, dispatch_uid=f"{uid}:delete")
+            m2m_changed.connect(_on_change, sender=model, dispatch_uid=f"{uid}:m2m")
