@@ -14,6 +14,8 @@ from collections import defaultdict
 from django.db import connection
 from django.db.models import CharField, Value
 
+from core.cache import cached_value
+
 from .models import Group
 
 LISTED = 50
@@ -97,17 +99,20 @@ def _first_rows(rules, querysets: dict) -> dict[str, list]:
 
 
 def health_sections(rules, *, day, kind="", council=None) -> list[dict]:
-    querysets = {
-        rule.code: rule_queryset(rule, day=day, kind=kind, council=council) for rule in rules
-    }
-    counts = _counts(querysets)
-    rows = _first_rows(rules, querysets)
-    return [
-        {
-            "rule": r,
-            "rows": rows[r.code],
-            "count": counts[r.code],
-            "more": counts[r.code] - len(rows[r.code]),
+    """Each rule with its first rows, its count and how many more there are. The same for
+    everyone who may see the page: computed once per data version and day (core.cache)."""
+
+    def find():
+        querysets = {
+            rule.code: rule_queryset(rule, day=day, kind=kind, council=council) for rule in rules
         }
-        for r in rules
+        counts = _counts(querysets)
+        rows = _first_rows(rules, querysets)
+        return [(rows[code], counts[code]) for code in querysets]
+
+    parts = (day, tuple(r.code for r in rules), kind, council.code if council else "")
+    found = cached_value("group-health", parts, find)
+    return [
+        {"rule": rule, "rows": rows, "count": count, "more": count - len(rows)}
+        for rule, (rows, count) in zip(rules, found, strict=True)
     ]

@@ -12,7 +12,6 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import DetailView, ListView
 from django_filters.views import FilterView
 
-from core.cache import cached_value
 from core.emails import language_of
 from core.permissions import get_object_for_user
 from councils.models import Council
@@ -32,7 +31,7 @@ from .forms import (
     WorkplanItemFormSet,
     WorkplanStartForm,
 )
-from .health import LISTED, health_sections
+from .health import health_sections
 from .lifecycle import To, allowed_targets
 from .models import (
     CalendarToken,
@@ -598,20 +597,7 @@ def health(request):
     chosen = request.GET.get("rule", "")
     selected = [r for r in rules.HEALTH_RULES if not chosen or r.code == chosen]
     day = timezone.localdate()
-    # The same for everyone who may see the page: computed once per data version and day
-    # (core.cache), not on every request.
-    found = cached_value(
-        "group-health",
-        (tuple(r.code for r in selected), kind, council.code if council else ""),
-        lambda: [
-            (s["rows"], s["count"], s["more"])
-            for s in health_sections(selected, day=day, kind=kind, council=council)
-        ],
-    )
-    sections = [
-        {"rule": rule, "rows": rows, "count": count, "more": more}
-        for rule, (rows, count, more) in zip(selected, found, strict=True)
-    ]
+    sections = health_sections(selected, day=day, kind=kind, council=council)
     return render(
         request,
         "workinggroups/health.html",
@@ -625,7 +611,6 @@ def health(request):
             "chosen": chosen,
             "today": day,
             "problems": sum(s["count"] for s in sections),
-            "listed": LISTED,
         },
     )
 
