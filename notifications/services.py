@@ -123,14 +123,16 @@ def url_for(name, *args) -> str:
         return reverse(name, args=args)
 
 
+BILINGUAL_KEYS = frozenset(LANGUAGES)
+
+
 def localize(value, language, *, urls=True):
     """Resolve a context snapshot for one language: {"en", "fr"} dicts become the text in that
     language, "*_date" strings become dates, "url" paths get the language's prefix (unless
     `urls` is false: a headline shows none, and translating one costs a URL resolve)."""
     if isinstance(value, dict):
         if value and value.keys() <= BILINGUAL_KEYS:
-            text = value.get(language)
-            return str(text) if text else str(pick(value, language))
+            return str(pick(value, language))
         out = {}
         for key, item in value.items():
             if key.endswith("_date") and isinstance(item, str) and item:
@@ -145,9 +147,6 @@ def localize(value, language, *, urls=True):
     if isinstance(value, list):
         return [localize(item, language, urls=urls) for item in value]
     return value
-
-
-BILINGUAL_KEYS = frozenset(LANGUAGES)
 
 
 def render_headline(kind_code: str, context: dict, language: str) -> str:
