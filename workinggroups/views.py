@@ -415,6 +415,10 @@ def workplan_list(request, slug):
         for w in group.workplans.select_related("submitted_by", "reviewed_by").order_by("-version")
         if can_view_workplan(request.user, w)
     ]
+    # Each version is compared with the previous one this person may read, never with a
+    # version hidden from them (a link that would refuse them).
+    for newer, older in zip(workplans, [*workplans[1:], None], strict=True):
+        newer.compare_with = older
     return render(
         request,
         "workinggroups/workplan_list.html",
