@@ -417,8 +417,8 @@ def workplan_list(request, slug):
     ]
     # Each version is compared with the previous one this person may read, never with a
     # version hidden from them (a link that would refuse them).
-    for newer, older in zip(workplans, [*workplans[1:], None], strict=True):
-        newer.compare_with = older
+    for index, newer in enumerate(workplans):
+        newer.compare_with = workplans[index + 1] if index + 1 < len(workplans) else None
     return render(
         request,
         "workinggroups/workplan_list.html",
