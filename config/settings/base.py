@@ -96,6 +96,8 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
+            # French dates: "1er avril" (core/templatetags/french_dates.py), in every template.
+            "builtins": ["core.templatetags.french_dates"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.i18n",
