@@ -423,9 +423,7 @@ def snapshots_follow_objective(*, objective, since):
     a completion recorded (or withdrawn) late moves the progress of the days after it, and
     the plan's monthly history must say so at once. Called inside the update's transaction."""
     snapshots = (
-        PlanSnapshot.objects.filter(
-            plan__items__objective=objective, taken_on__gte=since
-        )
+        PlanSnapshot.objects.filter(plan__items__objective=objective, taken_on__gte=since)
         .exclude(plan__status=Status.ARCHIVED)
         .select_related("plan")
         .order_by("plan_id", "taken_on")
