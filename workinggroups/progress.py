@@ -265,7 +265,7 @@ def progress_report_save(*, report, by, narrative_en="", narrative_fr="", confir
     return locked
 
 
-def _snapshot(group, confirmed):
+def snapshot_of(group, confirmed):
     objectives = group.objectives.select_related("priority").order_by("due_date", "pk")
     return [
         {
@@ -312,7 +312,7 @@ def progress_report_submit(*, report, by, seen=None):
         )
     old = locked.status
     locked.status = Status.SUBMITTED
-    locked.snapshot = _snapshot(locked.group, set(locked.confirmed))
+    locked.snapshot = snapshot_of(locked.group, set(locked.confirmed))
     locked.submitted_at = timezone.now()
     locked.submitted_by = by
     locked.revision += 1
