@@ -288,13 +288,17 @@ def link_create(request, slug):
 @require_POST
 def link_delete(request, pk):
     link = get_object_for_user(
-        GroupLink.objects.select_related("group_a"),
+        GroupLink.objects.select_related("group_a", "group_b"),
         request.user,
         can_view=lambda u, o: is_portal_reader(u),
         can_change=lambda u, o: can_manage_group_records(u),
         pk=pk,
     )
-    slug = request.POST.get("group") or link.group_a.slug
+    # Back to the group the person came from: one of the two linked groups, never a slug
+    # taken as typed (a value that is no slug made reverse() fail with a server error).
+    slug = (
+        link.group_b.slug if request.POST.get("group") == link.group_b.slug else link.group_a.slug
+    )
     group_link_delete(link=link, by=request.user)
     messages.success(request, _("The link was removed."))
     return redirect("workinggroups:group_detail", slug=slug)
