@@ -1,5 +1,6 @@
-"""A group co-chair (English) marks an objective done with a note from the group page; a
-member (French) sees the strategic-plan dashboard change. Axe runs on every page."""
+"""A group co-chair (English) marks an objective done with a note from the group page and files
+the period's progress report; the secretariat (French) acknowledges it; a member (French) sees
+the strategic-plan dashboard change. Axe runs on every page."""
 
 import pytest
 from django.core.management import call_command
@@ -74,6 +75,34 @@ def test_cochair_marks_an_objective_done_and_a_member_sees_the_dashboard_change(
     page.goto(f"{live_server.url}/en/groups/objectives/{goal.pk}/")
     assert "Tabled and adopted at both councils." in page.locator("#timeline-h + ol").inner_text()
     assert_accessible(page)
+
+    # The co-chair files the current period's report; the secretariat, in French, acknowledges
+    # it.
+    page.goto(f"{live_server.url}/en/groups/digital-identity-wg/reports/")
+    assert_accessible(page)
+    page.get_by_label("Reporting period").select_option(index=1)
+    page.get_by_role("button", name="Write or continue the report").click()
+    page.wait_for_load_state("networkidle")
+    assert_accessible(page)
+    page.get_by_label("Narrative (English)").fill("Pilots tabled; trust framework adopted.")
+    for box in page.locator("input[name='confirmed']").all():
+        box.check()
+    page.get_by_role("button", name="Submit to the secretariat").click()
+    page.wait_for_load_state("networkidle")
+    assert page.locator("#report-status").inner_text() == "Submitted"
+    assert_accessible(page)
+    report_url = page.url.replace("/en/", "/fr/")
+
+    office = browser.new_context()
+    secretariat = office.new_page()
+    sign_in(secretariat, live_server.url, "secretariat", language="fr")
+    secretariat.goto(report_url)
+    assert_accessible(secretariat)
+    secretariat.get_by_role("button", name="Confirmer la réception du rapport").click()
+    secretariat.wait_for_load_state("networkidle")
+    assert secretariat.locator("#report-status").inner_text() == "Reçu"
+    assert_accessible(secretariat)
+    office.close()
 
     after = plan_figure(member, live_server.url)
     assert after > before
