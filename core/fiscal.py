@@ -46,3 +46,21 @@ def parse_fiscal_year(text: str) -> int:
             params={"start": start, "end": fiscal_year_label(start)},
         )
     return start
+
+
+def reporting_period(day: datetime.date, months: int) -> tuple[datetime.date, datetime.date]:
+    """The reporting period of `months` months (a divisor of 12) that contains `day`, aligned
+    with the fiscal year: quarterly periods start on April 1, July 1, October 1, January 1."""
+    fiscal_start = fiscal_year_of(day)
+    offset = (day.year - fiscal_start) * 12 + day.month - 4  # months since April 1
+    first = offset - offset % months
+    start = datetime.date(fiscal_start + (3 + first) // 12, (3 + first) % 12 + 1, 1)
+    after = 3 + first + months
+    end = datetime.date(fiscal_start + after // 12, after % 12 + 1, 1) - datetime.timedelta(days=1)
+    return start, end
+
+
+def previous_reporting_period(day: datetime.date, months: int):
+    """The last period that ended before the one containing `day`."""
+    start, _end = reporting_period(day, months)
+    return reporting_period(start - datetime.timedelta(days=1), months)

@@ -492,7 +492,11 @@ def action_item_status(request, pk):
             % {"title": item.title, "status": item.get_status_display().lower()},
         )
     nxt = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}):
+    # Only a path of this site: anything else (including a bare word, which redirect() would
+    # try to reverse as a URL name) goes back to the list.
+    if not nxt.startswith("/") or not url_has_allowed_host_and_scheme(
+        nxt, allowed_hosts={request.get_host()}
+    ):
         nxt = reverse("councils:action_item_list")
     return redirect(nxt)
 

@@ -32,6 +32,8 @@ USEFULNESS_REVIEW = "usefulness_review"
 LIAISON_GAP = "liaison_gap"
 FUNDING_REVIEW = "funding_review"
 ACTION_ITEM = "action_item"
+PROGRESS_REPORT_DUE = "progress_report_due"
+PROGRESS_REPORT_OVERDUE = "progress_report_overdue"
 DIGEST = "digest"
 
 _REGISTRY: dict[str, ReminderKind] = {}
@@ -80,6 +82,15 @@ for _kind in (
     ReminderKind(LIAISON_GAP, _("Liaison gap"), template="reminder_liaison_gap"),
     ReminderKind(FUNDING_REVIEW, _("Funding request waiting on your review")),
     ReminderKind(ACTION_ITEM, _("Action item due")),
+    ReminderKind(
+        PROGRESS_REPORT_DUE, _("Progress report due soon"), template="reminder_progress_report"
+    ),
+    ReminderKind(
+        PROGRESS_REPORT_OVERDUE,
+        _("Progress report overdue"),
+        essential=True,
+        template="reminder_progress_report",
+    ),
     ReminderKind(DIGEST, _("Weekly digest"), template="digest"),
 ):
     register(_kind)

@@ -34,7 +34,9 @@ def inbox(request):
 
 def _back_to_inbox(request):
     target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+    # A path of this site only: redirect() would take a bare word for a URL name (a 500).
+    safe = url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure())
+    if not target.startswith("/") or not safe:
         return redirect("notifications:inbox")
     return redirect(target)
 

@@ -13,3 +13,7 @@ class StrategyConfig(AppConfig):
         from .permissions import can_view_plan
 
         register_viewer(StrategicPlan, can_view_plan)
+
+        from .services import connect_signals
+
+        connect_signals()

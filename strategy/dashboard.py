@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from core.bilingual import current_language, pick
+from workinggroups.progress import last_reported
 
 from . import selectors
 from .models import COUNTED_STATES, ProgressState
@@ -128,6 +129,7 @@ def _priority_blocks(board, facts):
             pairs[key]["items"] += row["item_count"]
         else:
             pairs[key] = {
+                "group_id": row["objective__group_id"],
                 "slug": row["objective__group__slug"],
                 "name": pick(
                     {"en": row["objective__group__name_en"], "fr": row["objective__group__name_fr"]}
@@ -143,6 +145,10 @@ def _priority_blocks(board, facts):
         shown = groups.setdefault(priority_id, [])
         if len(shown) < selectors.GROUPS_SHOWN:
             shown.append(pair)
+    reported = last_reported({pair["group_id"] for shown in groups.values() for pair in shown})
+    for shown in groups.values():
+        for pair in shown:
+            pair["last_reported"] = reported.get(pair["group_id"])
     late = {}
     for item in board.late:
         late.setdefault(item.priority_id, []).append(item)

@@ -416,3 +416,28 @@ def plan_snapshot(*, plan, kind=PlanSnapshot.Kind.MANUAL, day=None):
         for priority_id, is_total, row in lines
     )
     return snapshot
+
+
+def snapshots_follow_objective(*, objective, since):
+    """Re-take the snapshots of every followed plan that holds `objective`, from `since` on:
+    a completion recorded (or withdrawn) late moves the progress of the days after it, and
+    the plan's monthly history must say so at once. Called inside the update's transaction."""
+    snapshots = (
+        PlanSnapshot.objects.filter(plan__items__objective=objective, taken_on__gte=since)
+        .exclude(plan__status=Status.ARCHIVED)
+        .select_related("plan")
+        .order_by("plan_id", "taken_on")
+        .distinct()
+    )
+    for snapshot in list(snapshots):
+        plan_snapshot(plan=snapshot.plan, kind=snapshot.kind, day=snapshot.taken_on)
+
+
+def _on_objective_progressed(sender, objective, since, **kwargs):
+    snapshots_follow_objective(objective=objective, since=since)
+
+
+def connect_signals():
+    from workinggroups.progress import objective_progressed
+
+    objective_progressed.connect(_on_objective_progressed, dispatch_uid="strategy-snapshots")

@@ -412,6 +412,57 @@ MATRIX = {
             "secretariat": 200,
         },
     ),
+    # Progress reporting: readers see objectives and filed reports; the group's co-chairs and
+    # the secretariat update objectives and write reports; the secretariat reviews them.
+    "workinggroups:objective_detail": (
+        "get",
+        lambda w: reverse("workinggroups:objective_detail", args=[w["objective"].pk]),
+        {**READERS, "outsider": 404},
+    ),
+    "workinggroups:objective_update": (
+        "get",
+        lambda w: reverse("workinggroups:objective_update", args=[w["objective"].pk]),
+        POST_ONLY,
+    ),
+    "workinggroups:report_list": (
+        "get",
+        lambda w: reverse("workinggroups:report_list", args=[w["group"].slug]),
+        {**READERS, "outsider": 404},
+    ),
+    "workinggroups:report_start": (
+        "get",
+        lambda w: reverse("workinggroups:report_start", args=[w["group"].slug]),
+        POST_ONLY,
+    ),
+    "workinggroups:report_detail": (
+        "get",
+        lambda w: reverse("workinggroups:report_detail", args=[w["draft_report"].pk]),
+        {
+            "anonymous": 302,
+            "outsider": 404,
+            "member": 404,
+            "group_cochair": 200,
+            "council_cochair": 404,
+            "secretariat": 200,
+        },
+    ),
+    # Not a URL name: the same page for a filed report, which every reader sees (and whose
+    # review forms the fuzzer then finds).
+    "workinggroups:report_detail (filed)": (
+        "get",
+        lambda w: reverse("workinggroups:report_detail", args=[w["filed_report"].pk]),
+        {**READERS, "outsider": 404},
+    ),
+    "workinggroups:report_acknowledge": (
+        "get",
+        lambda w: reverse("workinggroups:report_acknowledge", args=[w["filed_report"].pk]),
+        POST_ONLY,
+    ),
+    "workinggroups:report_return": (
+        "get",
+        lambda w: reverse("workinggroups:report_return", args=[w["filed_report"].pk]),
+        POST_ONLY,
+    ),
     "workinggroups:measure_detail": (
         "get",
         lambda w: reverse("workinggroups:measure_detail", args=[w["measure"].pk]),

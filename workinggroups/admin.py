@@ -11,6 +11,8 @@ from .models import (
     Measure,
     MeasureGroup,
     Objective,
+    ObjectiveUpdate,
+    ProgressReport,
     Workplan,
     WorkplanItem,
 )
@@ -48,7 +50,7 @@ class GroupMembershipAdmin(GovernanceAdmin):
 
 @admin.register(Objective)
 class ObjectiveAdmin(GovernanceAdmin):
-    list_display = ("title_en", "group", "priority", "due_date", "status")
+    list_display = ("title_en", "group", "priority", "due_date", "original_due_date", "status")
     list_filter = ("status", "kind", "priority")
     search_fields = ("title_en", "title_fr", "group__name_en")
     list_select_related = ("group", "priority")
@@ -113,3 +115,28 @@ class WorkplanAdmin(GovernanceAdmin):
     list_filter = ("status",)
     list_select_related = ("group",)
     inlines = [WorkplanItemInline]
+
+
+class ReadOnlyAdmin(NoDeleteAdmin):
+    """Records written by the progress-reporting services, shown for reference only: updates
+    and reports are made on the group's pages, where their rules and history are kept."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ObjectiveUpdate)
+class ObjectiveUpdateAdmin(ReadOnlyAdmin):
+    list_display = ("objective", "old_status", "new_status", "new_due_date", "by", "at")
+    list_filter = ("new_status",)
+    list_select_related = ("objective", "by")
+
+
+@admin.register(ProgressReport)
+class ProgressReportAdmin(ReadOnlyAdmin):
+    list_display = ("group", "period_start", "period_end", "status", "submitted_at")
+    list_filter = ("status",)
+    list_select_related = ("group",)

@@ -12,6 +12,9 @@ from .models import (
     Measure,
     MeasureGroup,
     Objective,
+    ObjectiveUpdate,
+    ProgressReport,
+    ProgressReportStatusChange,
     Workplan,
     WorkplanItem,
 )
@@ -365,6 +368,7 @@ def load(ctx):
     ctx["groups"] = groups
     load_workplans(ctx)
     load_reviews_and_links(ctx)
+    load_progress(ctx)
     # The meeting of 27 February 2020 and the external bodies (councils), then its measures,
     # which concern these groups.
     from councils import demo_meetings
@@ -626,3 +630,152 @@ def load_reviews_and_links(ctx):
             {"group_a": a, "group_b": b},
             {"note_en": en, "note_fr": fr, "created_by": users["secretariat"]},
         )
+
+
+# --- Progress: dated objective updates and one filed report per group -----------------------
+# (English note, French note) for an objective's first update, and for its last one by status.
+STARTED_NOTE = (
+    "Work started: the co-chairs agreed the approach and the first steps with the members.",
+    "Travaux amorcés : les coprésidences ont convenu de l'approche et des premières étapes avec "
+    "les membres.",
+)
+LAST_NOTES = {
+    OS.DONE: (
+        "Delivered and shared with both councils.",
+        "Livré et communiqué aux deux conseils.",
+    ),
+    OS.AT_RISK: (
+        "At risk: two jurisdictions have not yet confirmed their participation.",
+        "À risque : deux administrations n'ont pas encore confirmé leur participation.",
+    ),
+    OS.ON_TRACK: (
+        "On track: the draft is under review by the members.",
+        "En bonne voie : l'ébauche est à l'étude par les membres.",
+    ),
+    OS.CANCELLED: (
+        "Cancelled: the councils folded this work into another group's.",
+        "Annulé : les conseils ont intégré ces travaux à ceux d'un autre groupe.",
+    ),
+}
+REBASELINED_GROUP = "digital-identity-wg"
+REBASELINE_REASON = "The pilot jurisdictions asked for one more quarter to complete their testing."
+REPORT_NARRATIVE = (
+    "The group met monthly. Its objectives are confirmed below; the co-chairs will report the "
+    "next steps to both councils.",
+    "Le groupe s'est réuni chaque mois. Ses objectifs sont confirmés ci-dessous; les coprésidences "
+    "feront état des prochaines étapes aux deux conseils.",
+)
+
+
+def _update(objective, by, day, old, new, note, **extra):
+    upsert(
+        ObjectiveUpdate,
+        {"objective": objective, "at": _stamp(day)},
+        {
+            "by": by,
+            "old_status": old,
+            "new_status": new,
+            "note_en": note[0],
+            "note_fr": note[1],
+            **extra,
+        },
+    )
+
+
+def load_progress(ctx):
+    """A few dated updates per objective (so timelines show history), one re-baselined
+    deadline, and a filed progress report of each reporting group for the last period due."""
+    from . import progress
+
+    groups, users = ctx["groups"], ctx["users"]
+    chairs = {slug: users[u] for u, slug, role, _ in GROUP_ROLES if role == R.CO_CHAIR}
+    secretariat = users["secretariat"]
+    by_group = {}
+    for objective in Objective.objects.filter(group__in=groups.values()).order_by("due_date", "pk"):
+        by_group.setdefault(objective.group_id, []).append(objective)
+    slugs = {g.pk: slug for slug, g in groups.items()}
+    for group_id, objectives in by_group.items():
+        slug = slugs[group_id]
+        by = chairs.get(slug, secretariat)
+        for objective in objectives[:3]:
+            if objective.status == OS.DONE and objective.completed_on:
+                last = objective.completed_on
+            else:
+                last = D(2026, 10, 15)
+            first = last - datetime.timedelta(days=75)
+            started = OS.ON_TRACK if objective.status != OS.NOT_STARTED else OS.NOT_STARTED
+            _update(objective, by, first, OS.NOT_STARTED, started, STARTED_NOTE)
+            if objective.status in LAST_NOTES:
+                _update(
+                    objective,
+                    by,
+                    last,
+                    started,
+                    objective.status,
+                    LAST_NOTES[objective.status],
+                    new_completed_on=objective.completed_on,
+                )
+        if slug == REBASELINED_GROUP:
+            moved = next((o for o in objectives if o.due_date and o.status != OS.DONE), None)
+            if moved:
+                original = moved.due_date - datetime.timedelta(days=92)
+                Objective.objects.filter(pk=moved.pk).update(original_due_date=original)
+                _update(
+                    moved,
+                    by,
+                    D(2026, 11, 20),
+                    moved.status,
+                    moved.status,
+                    ("", ""),
+                    old_due_date=original,
+                    new_due_date=moved.due_date,
+                    due_date_reason=REBASELINE_REASON,
+                )
+    _load_reports(ctx, progress, chairs, secretariat)
+
+
+def _load_reports(ctx, progress, chairs, secretariat):
+    start, end = progress.last_due_period()
+    slugs = {g.pk: slug for slug, g in ctx["groups"].items()}
+    reporting = progress.reporting_groups(start, end).filter(pk__in=slugs)
+    for index, group in enumerate(reporting.order_by("slug")):
+        if ProgressReport.objects.filter(group=group, period_start=start).exists():
+            continue  # filed once: its frozen snapshot is history, not demo data to refresh
+        by = chairs.get(slugs[group.pk], secretariat)
+        open_ids = sorted(group.objectives.open().values_list("pk", flat=True))
+        submitted_at = _stamp(end + datetime.timedelta(days=10 + index))
+        # The first group's report still waits on the secretariat; the others are acknowledged.
+        acknowledged = index > 0
+        report = ProgressReport(
+            group=group,
+            period_start=start,
+            period_end=end,
+            narrative_en=REPORT_NARRATIVE[0],
+            narrative_fr=REPORT_NARRATIVE[1],
+            confirmed=open_ids,
+            status=ProgressReport.Status.ACKNOWLEDGED
+            if acknowledged
+            else ProgressReport.Status.SUBMITTED,
+            snapshot=progress.snapshot_of(group, set(open_ids)),
+            submitted_at=submitted_at,
+            submitted_by=by,
+            reviewed_at=submitted_at + datetime.timedelta(days=3) if acknowledged else None,
+            reviewed_by=secretariat if acknowledged else None,
+        )
+        report.full_clean()
+        report.save()
+        ProgressReportStatusChange.objects.create(
+            report=report,
+            old_status=ProgressReport.Status.DRAFT,
+            new_status=ProgressReport.Status.SUBMITTED,
+            by=by,
+            at=submitted_at,
+        )
+        if acknowledged:
+            ProgressReportStatusChange.objects.create(
+                report=report,
+                old_status=ProgressReport.Status.SUBMITTED,
+                new_status=ProgressReport.Status.ACKNOWLEDGED,
+                by=secretariat,
+                at=report.reviewed_at,
+            )

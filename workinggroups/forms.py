@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from councils.forms import DateInput, PersonChoiceField, people
@@ -140,3 +141,124 @@ class ReviewCommentForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+# --- Progress reporting ---------------------------------------------------------------------
+
+
+class ObjectiveUpdateForm(forms.Form):
+    """An update of one objective. Built with the prefix `objective-<pk>`, so that every
+    objective's form on the group page has its own field ids."""
+
+    # The objective's revision as the page showed it; an update since is refused.
+    revision = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    status = forms.ChoiceField(label=_("Status"), choices=Objective.Status.choices)
+    completed_on = forms.DateField(
+        label=_("Completion date"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("For a done objective; today if empty."),
+    )
+    due_date = forms.DateField(label=_("Deadline"), required=False, widget=DateInput())
+    due_date_reason = forms.CharField(
+        label=_("Reason for a new deadline"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required when the deadline moves; the original deadline stays visible."),
+    )
+    note_en = forms.CharField(
+        label=_("Progress note (English)"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    note_fr = forms.CharField(
+        label=_("Progress note (French)"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    evidence_url = forms.URLField(
+        label=_("Evidence link"),
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        help_text=_("Optional: a link to a document or page that shows the progress."),
+    )
+
+    @classmethod
+    def for_objective(cls, objective, data=None):
+        return cls(
+            data,
+            prefix=f"objective-{objective.pk}",
+            initial={
+                "revision": objective.revision,
+                "status": objective.status,
+                "completed_on": objective.completed_on,
+                "due_date": objective.due_date,
+            },
+        )
+
+
+def period_label(start, end):
+    return _("%(start)s to %(end)s") % {
+        "start": date_format(start, "DATE_FORMAT"),
+        "end": date_format(end, "DATE_FORMAT"),
+    }
+
+
+class ProgressReportStartForm(forms.Form):
+    period = forms.ChoiceField(label=_("Reporting period"))
+
+    def __init__(self, *args, periods, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.periods = {start.isoformat(): start for start, _end in periods}
+        self.fields["period"].choices = [
+            (start.isoformat(), period_label(start, end)) for start, end in periods
+        ]
+
+    def clean_period(self):
+        return self.periods[self.cleaned_data["period"]]
+
+
+class ProgressReportForm(forms.Form):
+    revision = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    narrative_en = forms.CharField(
+        label=_("Narrative (English)"),
+        required=False,
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+    narrative_fr = forms.CharField(
+        label=_("Narrative (French)"),
+        required=False,
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+    confirmed = forms.TypedMultipleChoiceField(
+        label=_("I confirm the status shown for each of these open objectives"),
+        required=False,
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, report, open_objectives, **kwargs):
+        kwargs.setdefault(
+            "initial",
+            {
+                "revision": report.revision,
+                "narrative_en": report.narrative_en,
+                "narrative_fr": report.narrative_fr,
+                "confirmed": report.confirmed,
+            },
+        )
+        super().__init__(*args, **kwargs)
+        self.fields["confirmed"].choices = [
+            (
+                o.pk,
+                f"{o.title} — {o.get_status_display()}"
+                + (f" ({date_format(o.due_date, 'SHORT_DATE_FORMAT')})" if o.due_date else ""),
+            )
+            for o in open_objectives
+        ]

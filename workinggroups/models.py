@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from core.bilingual import BilingualField, BilingualModel
@@ -200,6 +201,12 @@ class Objective(BilingualModel):
         _("status"), max_length=20, choices=Status.choices, default=Status.NOT_STARTED
     )
     completed_on = models.DateField(_("completed on"), null=True, blank=True)
+    # The deadline first agreed, kept when the deadline moves ("re-baselined"); empty while
+    # the deadline has never moved.
+    original_due_date = models.DateField(_("original deadline"), null=True, blank=True)
+    # Counts the updates made in the portal: an update made from a page that showed an older
+    # revision is refused, so two co-chairs acting at once cannot both win.
+    revision = models.PositiveIntegerField(_("revision"), default=0, editable=False)
     history = HistoricalRecords()
 
     objects = ObjectiveQuerySet.as_manager()
@@ -218,12 +225,162 @@ class Objective(BilingualModel):
         stamp_completion(self, self.Status.DONE)
 
     @property
+    def is_rebaselined(self):
+        return self.original_due_date is not None and self.original_due_date != self.due_date
+
+    @property
     def is_overdue(self):
         return (
             self.due_date is not None
             and self.status not in (self.Status.DONE, self.Status.CANCELLED)
             and self.due_date < timezone.localdate()
         )
+
+
+class ObjectiveUpdate(BilingualModel):
+    """One dated update of an objective by a group co-chair or the secretariat: what it was,
+    what it became (status, completion date, deadline), a note and evidence. Written only by
+    `services.objective_update`; together they are the objective's timeline."""
+
+    objective = models.ForeignKey(
+        Objective, verbose_name=_("objective"), on_delete=models.CASCADE, related_name="updates"
+    )
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    old_status = models.CharField(_("old status"), max_length=20, choices=Objective.Status.choices)
+    new_status = models.CharField(_("new status"), max_length=20, choices=Objective.Status.choices)
+    old_completed_on = models.DateField(_("old completion date"), null=True, blank=True)
+    new_completed_on = models.DateField(_("completion date"), null=True, blank=True)
+    old_due_date = models.DateField(_("old deadline"), null=True, blank=True)
+    new_due_date = models.DateField(_("deadline"), null=True, blank=True)
+    due_date_reason = models.TextField(_("reason for the new deadline"), blank=True)
+    note = BilingualField(_("progress note"), field_class=models.TextField, required=False)
+    evidence_url = models.URLField(_("evidence link"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("objective update")
+        verbose_name_plural = _("objective updates")
+        indexes = [models.Index(fields=["objective", "-at"])]
+
+    def __str__(self):
+        return f"{self.objective}: {self.at:%Y-%m-%d}"
+
+    @property
+    def status_changed(self):
+        return self.old_status != self.new_status
+
+    @property
+    def due_date_changed(self):
+        return self.old_due_date != self.new_due_date
+
+    @property
+    def completion_changed(self):
+        return self.old_completed_on != self.new_completed_on
+
+
+class ProgressReport(BilingualModel):
+    """A group's progress report for one reporting period (settings.PORTAL_REPORTING_PERIOD_
+    MONTHS, aligned with the April–March fiscal year). A co-chair drafts it and confirms each
+    open objective; submitting freezes `snapshot`, the objectives as they stood; the
+    secretariat acknowledges it or returns it with a comment (then it can be submitted again).
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", pgettext_lazy("progress report", "Draft")
+        SUBMITTED = "submitted", pgettext_lazy("progress report", "Submitted")
+        ACKNOWLEDGED = "acknowledged", pgettext_lazy("progress report", "Acknowledged")
+        RETURNED = "returned", pgettext_lazy("progress report", "Returned with a comment")
+
+    FILED = (Status.SUBMITTED, Status.ACKNOWLEDGED)
+
+    group = models.ForeignKey(
+        Group, verbose_name=_("group"), on_delete=models.PROTECT, related_name="progress_reports"
+    )
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end"))
+    narrative = BilingualField(_("narrative"), field_class=models.TextField, required=False)
+    # Ids of the open objectives the co-chair confirmed (kept across drafts).
+    confirmed = models.JSONField(_("confirmed objectives"), default=list, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    snapshot = models.JSONField(_("objectives as submitted"), default=list, blank=True)
+    revision = models.PositiveIntegerField(_("revision"), default=0, editable=False)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    review_comment = models.TextField(_("secretariat's comment"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["group", "-period_start"]
+        verbose_name = _("progress report")
+        verbose_name_plural = _("progress reports")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["group", "period_start"], name="progress_report_once_a_period"
+            ),
+            models.CheckConstraint(
+                condition=Q(period_end__gte=models.F("period_start")),
+                name="progress_report_period_ordered",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "group", "-submitted_at"])]
+
+    def __str__(self):
+        return f"{self.group} — {self.period_start:%Y-%m-%d}"
+
+    @property
+    def is_filed(self):
+        return self.status in self.FILED
+
+
+class ProgressReportStatusChange(models.Model):
+    """One step of a progress report's workflow: old and new status, who, when, comment."""
+
+    report = models.ForeignKey(
+        ProgressReport,
+        verbose_name=_("progress report"),
+        on_delete=models.CASCADE,
+        related_name="status_changes",
+    )
+    old_status = models.CharField(
+        _("old status"), max_length=20, choices=ProgressReport.Status.choices
+    )
+    new_status = models.CharField(
+        _("new status"), max_length=20, choices=ProgressReport.Status.choices
+    )
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("progress report status change")
+        verbose_name_plural = _("progress report status changes")
+
+    def __str__(self):
+        return f"{self.report}: {self.old_status} → {self.new_status}"
 
 
 class Workplan(BilingualModel):

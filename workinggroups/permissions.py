@@ -126,3 +126,39 @@ def can_update_measure(user, measure) -> bool:
 
 def can_use_calendar(user) -> bool:
     return is_portal_reader(user)
+
+
+# --- Progress reporting ---------------------------------------------------------------------
+
+CLOSED_GROUP_STATUSES = ("dissolved", "retired")
+
+
+def can_update_objective(user, objective) -> bool:
+    """A current co-chair of the objective's group, or the secretariat for any group; not once
+    the group is dissolved or retired (its record is closed)."""
+    group = objective.group
+    if group.status in CLOSED_GROUP_STATUSES:
+        return False
+    return is_secretariat(user) or is_group_cochair(user, group)
+
+
+def can_file_progress_report(user, group) -> bool:
+    """A current co-chair drafts and submits the group's progress reports; the secretariat
+    may do it for any group (e.g. from a report sent by e-mail)."""
+    if group.status in CLOSED_GROUP_STATUSES:
+        return False
+    return is_secretariat(user) or is_group_cochair(user, group)
+
+
+def can_view_progress_report(user, report) -> bool:
+    """Filed reports (submitted, acknowledged) are read by every reader; drafts and returned
+    reports by the group's co-chairs and the secretariat."""
+    if not is_portal_reader(user):
+        return False
+    if report.status in ("submitted", "acknowledged"):
+        return True
+    return is_secretariat(user) or is_group_cochair(user, report.group)
+
+
+def can_review_progress_report(user, report) -> bool:
+    return is_secretariat(user)

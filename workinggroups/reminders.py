@@ -41,7 +41,7 @@ from notifications.services import (
     url_for,
 )
 
-from . import rules
+from . import progress, rules
 from .models import Group, GroupMembership, Objective, Workplan
 from .rules import _today
 
@@ -253,6 +253,57 @@ def workplan_dues(day=None):
 
 def remind_workplans(day=None) -> list[int]:
     return [pk for dues in workplan_dues(day) for pk in remind(dues)]
+
+
+# --- Progress reports ----------------------------------------------------------------------
+
+
+def _report_context(group, start, end, due_date, overdue):
+    return {
+        **_group_context(group),
+        "period_start_date": start.isoformat(),
+        "period_end_date": end.isoformat(),
+        "due_date": due_date.isoformat(),
+        "overdue": overdue,
+    }
+
+
+def _report_periods(day):
+    """(kind, period start, end, due date) of the reminders `day` may owe: the "due soon" one
+    of the next report due, within its notice, and the "overdue" one of the last report due."""
+    periods = []
+    start, end = progress.next_due_period(day)
+    due_date = progress.report_due_date(end)
+    notice = datetime.timedelta(days=settings.PORTAL_PROGRESS_REPORT_NOTICE_DAYS)
+    if due_date - notice <= day:
+        periods.append((kinds.PROGRESS_REPORT_DUE, start, end, due_date))
+    start, end = progress.last_due_period(day)
+    periods.append((kinds.PROGRESS_REPORT_OVERDUE, start, end, progress.report_due_date(end)))
+    return periods
+
+
+def progress_report_dues(day=None):
+    """Groups that have not filed the report of a period → its co-chairs: once when it is due
+    within PORTAL_PROGRESS_REPORT_NOTICE_DAYS days, once more the day after it is due."""
+    day = _today(day)
+    group_type = ContentType.objects.get_for_model(Group)
+    for kind, start, end, due_date in _report_periods(day):
+        reminded = Reminder.objects.filter(
+            content_type=group_type, object_id=OuterRef("pk"), kind=kind, due_date=due_date
+        )
+        groups = progress.groups_without_report(start, end).filter(~Exists(reminded))
+        for batch in _batches(groups):
+            cochairs = group_people({g.pk for g in batch})
+            overdue = kind == kinds.PROGRESS_REPORT_OVERDUE
+            dues = []
+            for group in batch:
+                context = _report_context(group, start, end, due_date, overdue)
+                dues += [due(u, kind, group, due_date, context) for u in cochairs.get(group.pk, [])]
+            yield dues
+
+
+def remind_progress_reports(day=None) -> list[int]:
+    return [pk for dues in progress_report_dues(day) for pk in remind(dues)]
 
 
 # --- Action items (next steps of meetings) -----------------------------------------------
@@ -562,6 +613,8 @@ def forecast(start: datetime.date, end: datetime.date) -> list[dict]:
     for g in reviews:
         add(g.next_review_date + one, kinds.USEFULNESS_REVIEW, g, g, overseers.get(g.pk, []))
 
+    _forecast_reports(start, end, add)
+
     pairs = list(rules.liaison_gap_pairs())
     seen = dict(
         Observation.objects.filter(kind=kinds.LIAISON_GAP).values_list("subject_key", "first_seen")
@@ -576,3 +629,25 @@ def forecast(start: datetime.date, end: datetime.date) -> list[dict]:
         # About: the council the group has nobody on.
         add(first + gap_days, kinds.LIAISON_GAP, p.council, p.group, recipients, _gap_key(p))
     return rows
+
+
+def _forecast_reports(start, end, add):
+    """The progress-report reminders of the periods due between `start` and `end` (and just
+    after, for the notice): two queries a period (the groups, their co-chairs)."""
+    notice = datetime.timedelta(days=settings.PORTAL_PROGRESS_REPORT_NOTICE_DAYS)
+    period = progress.last_due_period(start)
+    while progress.report_due_date(period[1]) - notice <= end:
+        due_date = progress.report_due_date(period[1])
+        groups = list(progress.groups_without_report(*period))
+        cochairs = group_people({g.pk for g in groups})
+        for g in groups:
+            recipients = cochairs.get(g.pk, [])
+            add(due_date - notice, kinds.PROGRESS_REPORT_DUE, g, g, recipients)
+            add(
+                due_date + datetime.timedelta(days=1),
+                kinds.PROGRESS_REPORT_OVERDUE,
+                g,
+                g,
+                recipients,
+            )
+        period = progress.period_after(period[1])

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import Group, Objective, Workplan
+from .progress import groups_without_report, last_due_period
 from .selectors import liaison_covered
 
 OPEN = ~Q(status__in=[Objective.Status.DONE, Objective.Status.CANCELLED])
@@ -123,6 +124,11 @@ def workplans_waiting_for_review():
     return Workplan.objects.filter(status=Workplan.Status.SUBMITTED)
 
 
+def without_progress_report(day=None):
+    """Groups with no progress report filed for the last period whose report is due."""
+    return groups_without_report(*last_due_period(_today(day)))
+
+
 # --- The health page's list of rules --------------------------------------------------------
 # Each rule: a code (the page's filter value), a label, what its rows are ("group",
 # "objective", "workplan" or "liaison": a group-council pair), and its queryset.
@@ -184,6 +190,12 @@ HEALTH_RULES = [
         _("Workplans past their due date and not submitted"),
         "workplan",
         workplans_not_submitted,
+    ),
+    Rule(
+        "without_progress_report",
+        _("No progress report for the last period"),
+        "group",
+        without_progress_report,
     ),
     Rule(
         "workplans_waiting_for_review",

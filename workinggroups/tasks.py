@@ -38,3 +38,8 @@ def sweep_liaison_gaps(day: str | None = None) -> int:
 @shared_task
 def sweep_action_items(day: str | None = None) -> int:
     return len(reminders.remind_action_items(_day(day)))
+
+
+@shared_task
+def sweep_progress_reports(day: str | None = None) -> int:
+    return len(reminders.remind_progress_reports(_day(day)))

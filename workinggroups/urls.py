@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import progress_views, views
 
 app_name = "workinggroups"
 urlpatterns = [
@@ -17,6 +17,15 @@ urlpatterns = [
     path("workplans/<int:pk>/discard/", views.workplan_discard_view, name="workplan_discard"),
     path("workplans/<int:pk>/accept/", views.workplan_accept_view, name="workplan_accept"),
     path("workplans/<int:pk>/return/", views.workplan_return_view, name="workplan_return"),
+    path("objectives/<int:pk>/", progress_views.objective_detail, name="objective_detail"),
+    path("objectives/<int:pk>/update/", progress_views.objective_update, name="objective_update"),
+    path("reports/<int:pk>/", progress_views.report_detail, name="report_detail"),
+    path(
+        "reports/<int:pk>/acknowledge/",
+        progress_views.report_acknowledge,
+        name="report_acknowledge",
+    ),
+    path("reports/<int:pk>/return/", progress_views.report_return, name="report_return"),
     path("links/<int:pk>/remove/", views.link_delete, name="link_delete"),
     path("calendar/", views.calendar_page, name="calendar"),
     path("calendar/new/", views.calendar_new, name="calendar_new"),
@@ -28,5 +37,7 @@ urlpatterns = [
     path("<slug:slug>/links/new/", views.link_create, name="link_create"),
     path("<slug:slug>/workplans/", views.workplan_list, name="workplan_list"),
     path("<slug:slug>/workplans/new/", views.workplan_new, name="workplan_new"),
+    path("<slug:slug>/reports/", progress_views.report_list, name="report_list"),
+    path("<slug:slug>/reports/new/", progress_views.report_start, name="report_start"),
     path("<slug:slug>/workplans/compare/", views.workplan_compare, name="workplan_compare"),
 ]

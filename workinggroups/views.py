@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch, Q
+from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,6 +25,7 @@ from .forms import (
     MandateReviewForm,
     MeasureForm,
     MeasureStatusForm,
+    ObjectiveUpdateForm,
     ReviewCommentForm,
     TransitionForm,
     WorkplanForm,
@@ -43,14 +44,17 @@ from .models import (
     Measure,
     MeasureGroup,
     Objective,
+    ProgressReport,
     Workplan,
 )
 from .permissions import (
     can_draft_workplan,
+    can_file_progress_report,
     can_manage_group_records,
     can_review_workplan,
     can_transition_group,
     can_update_measure,
+    can_update_objective,
     can_use_calendar,
     can_view_group,
     can_view_health,
@@ -106,7 +110,13 @@ class GroupDetailView(ReaderRequiredMixin, DetailView):
         members = GroupMembership.objects.active().select_related(
             "user", "user__profile", "user__profile__jurisdiction", "council"
         )
-        return Group.objects.select_related("parent").prefetch_related(
+        last_filed = ProgressReport.objects.filter(
+            group=OuterRef("pk"), status__in=ProgressReport.FILED
+        ).order_by("-submitted_at")
+        groups = Group.objects.annotate(
+            last_reported_at=Subquery(last_filed.values("submitted_at")[:1])
+        )
+        return groups.select_related("parent").prefetch_related(
             "councils",
             "priorities",
             "children",
@@ -155,6 +165,14 @@ class GroupDetailView(ReaderRequiredMixin, DetailView):
         ctx["can_manage"] = can_manage_group_records(user)
         ctx["can_draft"] = can_draft_workplan(user, group)
         ctx["visible_workplans"] = [w for w in group.workplan_list if can_view_workplan(user, w)]
+        ctx["objective_rows"] = [
+            (o, ObjectiveUpdateForm.for_objective(o) if can_update_objective(user, o) else None)
+            for o in group.objective_list
+        ]
+        ctx["last_reported"] = (
+            timezone.localdate(group.last_reported_at) if group.last_reported_at else None
+        )
+        ctx["can_file_report"] = can_file_progress_report(user, group)
         group.measure_list = []
         for row in group.measure_row_list:
             row.measure.row_for_group = row
@@ -270,13 +288,17 @@ def link_create(request, slug):
 @require_POST
 def link_delete(request, pk):
     link = get_object_for_user(
-        GroupLink.objects.select_related("group_a"),
+        GroupLink.objects.select_related("group_a", "group_b"),
         request.user,
         can_view=lambda u, o: is_portal_reader(u),
         can_change=lambda u, o: can_manage_group_records(u),
         pk=pk,
     )
-    slug = request.POST.get("group") or link.group_a.slug
+    # Back to the group the person came from: one of the two linked groups, never a slug
+    # taken as typed (a value that is no slug made reverse() fail with a server error).
+    slug = (
+        link.group_b.slug if request.POST.get("group") == link.group_b.slug else link.group_a.slug
+    )
     group_link_delete(link=link, by=request.user)
     messages.success(request, _("The link was removed."))
     return redirect("workinggroups:group_detail", slug=slug)

@@ -319,6 +319,14 @@ PORTAL_REMINDER_SEND_BATCH_SIZE = env_int("PORTAL_REMINDER_SEND_BATCH_SIZE", 50,
 # broker lost the message, retries ran out); up to this many attempts in all.
 PORTAL_REMINDER_STALE_MINUTES = env_int("PORTAL_REMINDER_STALE_MINUTES", 10, minimum=1)
 PORTAL_REMINDER_MAX_ATTEMPTS = env_int("PORTAL_REMINDER_MAX_ATTEMPTS", 10, minimum=1)
+# Progress reports: one per group per period of this many months (a divisor of 12), aligned
+# with the April–March fiscal year; due this many days after the period ends, and reminded
+# PORTAL_PROGRESS_REPORT_NOTICE_DAYS before that.
+PORTAL_REPORTING_PERIOD_MONTHS = env_int("PORTAL_REPORTING_PERIOD_MONTHS", 3, minimum=1)
+if 12 % PORTAL_REPORTING_PERIOD_MONTHS:
+    raise ImproperlyConfigured("PORTAL_REPORTING_PERIOD_MONTHS must divide 12 (1, 2, 3, 4, 6, 12).")
+PORTAL_PROGRESS_REPORT_DUE_DAYS = env_int("PORTAL_PROGRESS_REPORT_DUE_DAYS", 30, minimum=0)
+PORTAL_PROGRESS_REPORT_NOTICE_DAYS = env_int("PORTAL_PROGRESS_REPORT_NOTICE_DAYS", 7, minimum=1)
 # A liaison gap is reminded to the secretariat once every daily sweep saw it this many days.
 PORTAL_LIAISON_GAP_DAYS = env_int("PORTAL_LIAISON_GAP_DAYS", 7, minimum=0)
 # What waits on each person for the weekly digest: functions (day) -> {user id: [items]}.
@@ -355,6 +363,10 @@ PORTAL_PERIODIC_TASKS = {
     "Reminders: liaison gaps": {
         "task": "workinggroups.tasks.sweep_liaison_gaps",
         "crontab": "15 7 * * *",
+    },
+    "Reminders: progress reports due or overdue": {
+        "task": "workinggroups.tasks.sweep_progress_reports",
+        "crontab": "20 7 * * *",
     },
     "Reminders: weekly digest": {
         "task": "notifications.tasks.weekly_digest",

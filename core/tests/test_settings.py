@@ -54,7 +54,12 @@ def test_production_refuses_to_run_without_postgres():
 
 
 @pytest.mark.parametrize(
-    ("name", "value"), [("DJANGO_DEBUG", "maybe"), ("PORTAL_PAGE_SIZE", "lots")]
+    ("name", "value"),
+    [
+        ("DJANGO_DEBUG", "maybe"),
+        ("PORTAL_PAGE_SIZE", "lots"),
+        ("PORTAL_REPORTING_PERIOD_MONTHS", "5"),  # periods must tile the fiscal year
+    ],
 )
 def test_a_bad_value_fails_loudly(name, value):
     result = run_manage("check", **{name: value})

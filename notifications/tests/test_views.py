@@ -99,6 +99,14 @@ def test_mark_all_read(reader, client_for):
     assert other.read_at is None
 
 
+@pytest.mark.parametrize("target", ["0", "inbox", "notifications:inbox"])
+def test_a_next_that_is_not_a_path_goes_back_to_the_inbox(reader, client_for, target):
+    """redirect() takes a bare word for a URL name: "0" was a server error (the fuzzer)."""
+    response = client_for(reader).post(reverse("notifications:mark_all_read"), {"next": target})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("notifications:inbox")
+
+
 def test_preferences_form_saves_and_keeps_essential_kinds(reader, client_for):
     client = client_for(reader)
     assert client.get(reverse("notifications:preferences")).status_code == 200

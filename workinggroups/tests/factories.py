@@ -9,6 +9,7 @@ from workinggroups.models import (
     Measure,
     MeasureGroup,
     Objective,
+    ProgressReport,
     Workplan,
     WorkplanItem,
 )
@@ -96,3 +97,13 @@ class MeasureFactory(factory.django.DjangoModelFactory):
         if create and extracted:
             for group in extracted:
                 MeasureGroup.objects.create(measure=self, group=group)
+
+
+class ProgressReportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProgressReport
+
+    group = factory.SubFactory(GroupFactory)
+    period_start = datetime.date(2026, 4, 1)
+    period_end = datetime.date(2026, 6, 30)
+    narrative_en = "Pilots under way."

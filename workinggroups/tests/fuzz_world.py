@@ -1,8 +1,17 @@
 """Group-side objects for the cross-cutting tests (permission matrix, fuzzer, CSRF)."""
 
-from workinggroups.models import GroupLink, Workplan
+from django.utils import timezone
+
+from workinggroups.models import GroupLink, ProgressReport, Workplan
+from workinggroups.progress import period_before, reportable_periods
 from workinggroups.services import calendar_token_create
-from workinggroups.tests.factories import GroupFactory, MeasureFactory, WorkplanFactory
+from workinggroups.tests.factories import (
+    GroupFactory,
+    MeasureFactory,
+    ObjectiveFactory,
+    ProgressReportFactory,
+    WorkplanFactory,
+)
 
 
 def build(**world):
@@ -15,6 +24,18 @@ def build(**world):
     submitted = WorkplanFactory(group=group, version=2, status=Workplan.Status.SUBMITTED)
     measure = MeasureFactory(groups=[group])
     token = calendar_token_create(user=world["member"])
+    objective = ObjectiveFactory(group=group, priority=world["priority"])
+    last, _current = reportable_periods()
+    draft_report = ProgressReportFactory(group=group, period_start=last[0], period_end=last[1])
+    earlier = period_before(last[0])
+    filed_report = ProgressReportFactory(
+        group=group,
+        period_start=earlier[0],
+        period_end=earlier[1],
+        status=ProgressReport.Status.SUBMITTED,
+        submitted_by=world["group_cochair"],
+        submitted_at=timezone.now(),
+    )
     return {
         "other_group": other,
         "group_link": link,
@@ -22,4 +43,7 @@ def build(**world):
         "submitted_workplan": submitted,
         "measure": measure,
         "calendar_token": token,
+        "objective": objective,
+        "draft_report": draft_report,
+        "filed_report": filed_report,
     }

@@ -178,6 +178,19 @@ def test_secretariat_removes_a_link(client_for, secretariat, group):
     assert not GroupLink.objects.exists()
 
 
+@pytest.mark.parametrize("sent", ["<script>x</script>", "no-such-group", ""])
+def test_removing_a_link_goes_back_to_one_of_its_groups_whatever_is_posted(
+    client_for, secretariat, group, sent
+):
+    other = GroupFactory(slug="zz-other")
+    a, b = sorted([group, other], key=lambda g: g.pk)
+    link = GroupLink.objects.create(group_a=a, group_b=b, created_by=secretariat)
+    url = reverse("workinggroups:link_delete", args=[link.pk])
+    response = client_for(secretariat).post(url, {"group": sent})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("workinggroups:group_detail", args=[a.slug])
+
+
 @pytest.mark.parametrize(("persona", "status"), [*REFUSED[:3], ("anonymous", 302)])
 def test_link_refused_personas(client_for, personas, secretariat, group, persona, status):
     other = GroupFactory()

@@ -63,6 +63,8 @@ EXPECTED = {
     "without_current_workplan": "Late Plan Wg",
     "workplans_not_submitted": "Late Plan Wg",
     "workplans_waiting_for_review": "Waiting Wg",
+    # No group here filed a report for July–September (due 30 October).
+    "without_progress_report": "Waiting Wg",
 }
 
 
