@@ -7,6 +7,11 @@ class StrategyConfig(AppConfig):
     verbose_name = _("Strategic plan")
 
     def ready(self):
+        from core.links import register_viewer
+
+        from .models import StrategicPlan
+        from .permissions import can_view_plan
         from .services import connect_signals
 
+        register_viewer(StrategicPlan, can_view_plan)
         connect_signals()
