@@ -11,9 +11,13 @@ class StrategyConfig(AppConfig):
 
         from .models import StrategicPlan
         from .permissions import can_view_plan
+        from .services import connect_signals
 
         register_viewer(StrategicPlan, can_view_plan)
+<<<<<<< HEAD
 
         from .services import connect_signals
 
+=======
+>>>>>>> issue-12
         connect_signals()

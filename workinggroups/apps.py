@@ -10,9 +10,11 @@ class WorkingGroupsConfig(AppConfig):
         from core.links import register_viewer
         from councils.permissions import is_portal_reader
 
-        from .models import Group, Measure, Workplan
-        from .permissions import can_view_group, can_view_workplan
+        from .models import Group, Measure, Objective, ProgressReport, Workplan
+        from .permissions import can_view_group, can_view_progress_report, can_view_workplan
 
         register_viewer(Group, can_view_group)
         register_viewer(Workplan, can_view_workplan)
         register_viewer(Measure, lambda user, measure: is_portal_reader(user))
+        register_viewer(Objective, lambda user, objective: is_portal_reader(user))
+        register_viewer(ProgressReport, can_view_progress_report)

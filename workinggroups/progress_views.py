@@ -107,11 +107,13 @@ def objective_update(request, pk):
                 reverse("workinggroups:group_detail", args=[objective.group.slug])
                 + f"#objective-{objective.pk}"
             )
-    if form.non_field_errors():
-        # Refused as stale: show the current state, with a form built from it.
+    stale = [e for e in form.non_field_errors().as_data() if e.code == "stale"]
+    if stale:
+        # Someone else updated it first: say so, and show the current state with a form
+        # built from it (what this person typed was made for a state that no longer holds).
         objective.refresh_from_db()
-        for error in form.non_field_errors():
-            messages.error(request, error)
+        for error in stale:
+            messages.error(request, error.message)
         form = None
     return _timeline(request, objective, form)
 
