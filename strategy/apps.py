@@ -14,10 +14,4 @@ class StrategyConfig(AppConfig):
         from .services import connect_signals
 
         register_viewer(StrategicPlan, can_view_plan)
-<<<<<<< HEAD
-
-        from .services import connect_signals
-
-=======
->>>>>>> issue-12
         connect_signals()
