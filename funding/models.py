@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from core.bilingual import BilingualField, BilingualModel
@@ -34,17 +35,20 @@ MAX_ATTACHMENTS = 10
 
 
 class Status(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    SUBMITTED = "submitted", _("Submitted")
-    IN_REVIEW = "in_review", _("In co-chair review")
-    ENDORSED = "endorsed", _("Endorsed by the co-chairs")
-    RETURNED = "returned", _("Returned for revision")
-    DECLINED = "declined", _("Declined by the co-chairs")
-    SCHEDULED = "scheduled", _("Scheduled for a meeting")
-    APPROVED = "approved", _("Approved by the members")
-    NOT_APPROVED = "not_approved", _("Not approved by the members")
-    DEFERRED = "deferred", _("Deferred by the members")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
+    DRAFT = "draft", pgettext_lazy("funding request status", "Draft")
+    SUBMITTED = "submitted", pgettext_lazy("funding request status", "Submitted")
+    IN_REVIEW = "in_review", pgettext_lazy("funding request status", "In co-chair review")
+    ENDORSED = "endorsed", pgettext_lazy("funding request status", "Endorsed by the co-chairs")
+    RETURNED = "returned", pgettext_lazy("funding request status", "Returned for revision")
+    DECLINED = "declined", pgettext_lazy("funding request status", "Declined by the co-chairs")
+    SCHEDULED = "scheduled", pgettext_lazy("funding request status", "Scheduled for a meeting")
+    APPROVED = "approved", pgettext_lazy("funding request status", "Approved by the members")
+    NOT_APPROVED = (
+        "not_approved",
+        pgettext_lazy("funding request status", "Not approved by the members"),
+    )
+    DEFERRED = "deferred", pgettext_lazy("funding request status", "Deferred by the members")
+    WITHDRAWN = "withdrawn", pgettext_lazy("funding request status", "Withdrawn")
 
 
 class Actor(models.TextChoices):
@@ -145,13 +149,13 @@ class FundingRequest(BilingualModel, TimeStampedModel):
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
+        verbose_name=pgettext_lazy("funding request", "created by"),
         on_delete=models.PROTECT,
         related_name="+",
     )
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("submitted by"),
+        verbose_name=pgettext_lazy("funding request", "submitted by"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -166,7 +170,7 @@ class FundingRequest(BilingualModel, TimeStampedModel):
     # Content revision: 1 at the first submission, +1 at each resubmission.
     revision = models.PositiveIntegerField(_("revision"), default=0)
     # Optimistic concurrency: every change adds one; a form carries the number it was read at.
-    version = models.PositiveIntegerField(_("version"), default=1)
+    version = models.PositiveIntegerField(pgettext_lazy("record version", "version"), default=1)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     votes_for = models.PositiveIntegerField(_("votes for"), null=True, blank=True)
     votes_against = models.PositiveIntegerField(_("votes against"), null=True, blank=True)
@@ -260,7 +264,9 @@ class Revision(models.Model):
     number = models.PositiveIntegerField(_("revision"))
     content = models.JSONField(_("content"))
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), on_delete=models.PROTECT
+        settings.AUTH_USER_MODEL,
+        verbose_name=pgettext_lazy("funding request", "submitted by"),
+        on_delete=models.PROTECT,
     )
     submitted_at = models.DateTimeField(_("submitted"), default=timezone.now)
 
@@ -307,9 +313,9 @@ class Recommendation(models.Model):
     """A council co-chair's recommendation on one revision of a request."""
 
     class Decision(models.TextChoices):
-        ENDORSE = "endorse", _("Endorse")
-        RETURN = "return", _("Return for revision")
-        DECLINE = "decline", _("Decline")
+        ENDORSE = "endorse", pgettext_lazy("recommendation", "Endorse")
+        RETURN = "return", pgettext_lazy("recommendation", "Return for revision")
+        DECLINE = "decline", pgettext_lazy("recommendation", "Decline")
 
     request = models.ForeignKey(
         FundingRequest,
@@ -326,7 +332,9 @@ class Recommendation(models.Model):
     )
     decision = models.CharField(_("recommendation"), max_length=10, choices=Decision.choices)
     comment = models.TextField(_("comment"), blank=True)
-    created_at = models.DateTimeField(_("recorded"), default=timezone.now)
+    created_at = models.DateTimeField(
+        pgettext_lazy("recommendation", "recorded"), default=timezone.now
+    )
     history = HistoricalRecords()
 
     class Meta:

@@ -212,7 +212,21 @@ CSRF_COOKIE_HTTPONLY = False  # the language switch and forms are plain HTML for
 # --- Languages ------------------------------------------------------------------------------
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Every catalogue of ours is a locale path, so the project's French beats Django's and
+# django-celery-beat's ("Minutes", "Filter"); a msgid shared by two apps must then carry
+# one translation or a context (tests/test_catalogues.py checks both).
+LOCALE_PATHS = [BASE_DIR / "locale"] + [
+    BASE_DIR / app / "locale"
+    for app in (
+        "core",
+        "councils",
+        "notifications",
+        "workinggroups",
+        "funding",
+        "strategy",
+        "portal",
+    )
+]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "America/Toronto"
