@@ -231,6 +231,8 @@ USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "America/Toronto"
 LANGUAGE_COOKIE_NAME = "portal_language"
+# Filter selects offer "All" / « Tous », not django-filter's "---------".
+FILTERS_EMPTY_CHOICE_LABEL = _("All")
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 FORMAT_MODULE_PATH = ["config.formats"]
