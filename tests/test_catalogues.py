@@ -1,6 +1,5 @@
 """The French catalogues are complete and up to date with the code."""
 
-import re
 import shutil
 import subprocess
 import sys
@@ -60,51 +59,50 @@ def test_catalogues_are_up_to_date_with_the_code(tmp_path):
 
 
 def _entries():
-    """(app, msgctxt, msgid, msgstr) for every translated singular entry of our catalogues."""
-    for po_path in french_catalogues():
-        app = po_path.relative_to(ROOT).parts[0]
-        for entry in polib.pofile(str(po_path)):
-            if entry.msgstr and not entry.obsolete and not entry.msgid_plural and entry.msgid:
-                yield app, entry.msgctxt, entry.msgid, entry.msgstr
+    for path in french_catalogues():
+        for entry in polib.pofile(str(path)):
+            if not entry.obsolete and entry.translated():
+                yield path.relative_to(ROOT), entry
 
 
-def test_no_msgid_has_two_translations_without_a_context():
-    """All our catalogues are merged into one at run time, so a msgid shared by two apps
-    shows only one of its translations: the other app needs a context (pgettext)."""
-    seen = {}
-    for app, context, msgid, msgstr in _entries():
-        seen.setdefault((context, msgid), {}).setdefault(msgstr, []).append(app)
-    collisions = {key: found for key, found in seen.items() if len(found) > 1}
-    assert not collisions, f"{len(collisions)} collisions, e.g. {list(collisions.items())[:5]}"
-
-
-def test_the_french_shown_is_the_one_written_in_each_apps_catalogue(settings):
-    """The collision check: Django's, django-celery-beat's or another app's translation
-    must not win over the app's own ("Minutes", "Filter", "Submitted")."""
+def test_the_french_shown_is_the_one_written_in_each_apps_catalogue():
+    """The collision check: Django merges every catalogue into one per language, so a msgid
+    translated differently elsewhere (another app, Django, django-celery-beat) would show
+    that other French. Each entry must come back as its own catalogue's msgstr."""
     from django.utils import translation
 
     wrong = []
     with translation.override("fr"):
-        for app, context, msgid, msgstr in _entries():
-            shown = translation.pgettext(context, msgid) if context else translation.gettext(msgid)
-            if shown != msgstr:
-                wrong.append((app, context, msgid, msgstr, shown))
-    assert not wrong, f"{len(wrong)} entries show other French, e.g. {wrong[:5]}"
+        for path, entry in _entries():
+            if entry.msgid_plural:
+                shown = [
+                    translation.npgettext(entry.msgctxt, entry.msgid, entry.msgid_plural, n)
+                    if entry.msgctxt
+                    else translation.ngettext(entry.msgid, entry.msgid_plural, n)
+                    for n in (1, 5)
+                ]
+                written = [entry.msgstr_plural[0], entry.msgstr_plural[1]]
+            else:
+                shown = (
+                    translation.pgettext(entry.msgctxt, entry.msgid)
+                    if entry.msgctxt
+                    else translation.gettext(entry.msgid)
+                )
+                written = entry.msgstr
+            if shown != written:
+                wrong.append(f"{path}: {entry.msgid!r} shows {shown!r}, written {written!r}")
+    assert not wrong, f"{len(wrong)} collisions:\n" + "\n".join(wrong)
 
 
-TYPOGRAPHY = [
-    (re.compile(r"(?<!\u00a0)[:;!?](?=\s|$)"), "no no-break space before : ; ! ?"),
-    (re.compile(r"[ \u202f][:;!?»]|«[ \u202f]"), "an ordinary space where U+00A0 belongs"),
-    (re.compile(r"\w'\w"), "a straight apostrophe (use ’)"),
-]
-
-
-def test_french_typography_in_every_catalogue():
-    faults = []
-    for app, _context, msgid, msgstr in _entries():
-        if "://" in msgstr or msgid == msgstr:
-            continue
-        for pattern, what in TYPOGRAPHY:
-            if pattern.search(re.sub(r"<[^>]*>|%\([^)]*\)[sd]|\d+:\d+", "", msgstr)):
-                faults.append((app, msgstr, what))
-    assert not faults, f"{len(faults)} faults, e.g. {faults[:5]}"
+def test_a_msgid_has_one_french_across_the_project_unless_it_has_a_context():
+    seen = {}
+    clashes = []
+    for path, entry in _entries():
+        key = (entry.msgctxt, entry.msgid)
+        french = entry.msgstr or tuple(sorted(entry.msgstr_plural.items()))
+        if key in seen and seen[key][1] != french:
+            clashes.append(f"{entry.msgid!r}: {seen[key][0]} {seen[key][1]!r}, {path} {french!r}")
+        seen.setdefault(key, (path, french))
+    assert not clashes, f"{len(clashes)} msgids need one French or a context:\n" + "\n".join(
+        clashes
+    )

@@ -96,6 +96,8 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
+            # French dates: "1er avril" (core/templatetags/french_dates.py), in every template.
+            "builtins": ["core.templatetags.french_dates"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.i18n",
@@ -212,27 +214,28 @@ CSRF_COOKIE_HTTPONLY = False  # the language switch and forms are plain HTML for
 # --- Languages ------------------------------------------------------------------------------
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French"))]
-# Every catalogue of ours is a locale path, so the project's French beats Django's and
-# django-celery-beat's ("Minutes", "Filter"); a msgid shared by two apps must then carry
-# one translation or a context (tests/test_catalogues.py checks both).
-LOCALE_PATHS = [BASE_DIR / "locale"] + [
-    BASE_DIR / app / "locale"
-    for app in (
-        "core",
-        "councils",
-        "notifications",
-        "workinggroups",
-        "funding",
-        "strategy",
-        "portal",
-    )
+# Every app's catalogue is listed here so that the project's French wins over Django's and
+# django-celery-beat's for the same msgid ("Minutes", "Filter"): Django reads LOCALE_PATHS
+# before any installed app. A msgid that means different things in two apps has a context.
+LOCALE_PATHS = [
+    BASE_DIR / "locale",
+    *(
+        BASE_DIR / app / "locale"
+        for app in (
+            "core",
+            "councils",
+            "notifications",
+            "workinggroups",
+            "funding",
+            "strategy",
+            "portal",
+        )
+    ),
 ]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "America/Toronto"
 LANGUAGE_COOKIE_NAME = "portal_language"
-# Filter selects offer "All" / « Tous », not django-filter's "---------".
-FILTERS_EMPTY_CHOICE_LABEL = _("All")
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 FORMAT_MODULE_PATH = ["config.formats"]

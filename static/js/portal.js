@@ -1,119 +1,90 @@
-/* Portal behaviour shared by every page (no inline script; CSP-friendly).
-   Strings come translated from data attributes on <body>, set in templates/base.html. */
+/* Progressive enhancements for every page; the pages work without them.
+ * - Scrollable tables are focusable, named regions (WCAG 2.1.1 at 320 px), with a visible
+ *   hint while they scroll.
+ * - A form with errors gets a summary at the top that links to each field; focus moves to
+ *   it and the page title starts with "Error:" (the Canada.ca pattern).
+ * Texts come translated from data attributes on <body>: no inline script (CSP).
+ */
 (function () {
   "use strict";
-  var body = document.body;
+  var texts = document.body.dataset;
 
-  /* Tables that can scroll sideways are keyboard-reachable regions with a name (WCAG 2.1.1),
-     and say so when they actually overflow. */
-  function nameFor(wrapper) {
-    var caption = wrapper.querySelector("caption");
-    if (caption && caption.textContent.trim()) return caption.textContent.trim();
-    var el = wrapper.previousElementSibling;
-    while (el && !/^H[1-6]$/.test(el.tagName)) el = el.previousElementSibling;
-    return el ? el.textContent.trim() : body.dataset.scrollLabel;
-  }
-  function markScrollable() {
-    document.querySelectorAll(".table-responsive").forEach(function (wrapper) {
-      if (!wrapper.hasAttribute("tabindex")) wrapper.setAttribute("tabindex", "0");
-      if (!wrapper.hasAttribute("role")) wrapper.setAttribute("role", "region");
-      if (!wrapper.hasAttribute("aria-label") && !wrapper.hasAttribute("aria-labelledby")) {
-        wrapper.setAttribute("aria-label", nameFor(wrapper));
-      }
-      var hint = wrapper.previousElementSibling;
-      var hasHint = hint && hint.classList.contains("scroll-hint");
-      var overflows = wrapper.scrollWidth > wrapper.clientWidth + 1;
-      if (overflows && !hasHint) {
-        hint = document.createElement("p");
-        hint.className = "scroll-hint small text-body-secondary mb-1";
-        hint.textContent = body.dataset.scrollHint;
-        wrapper.parentNode.insertBefore(hint, wrapper);
-      } else if (!overflows && hasHint) {
-        hint.remove();
-      }
-    });
-  }
-
-  /* The Canada.ca error pattern: a summary at the top linking to each field, focus on it,
-     and "Error:" before the page title. */
-  function labelFor(field) {
-    var label = field.id && document.querySelector('label[for="' + field.id + '"]');
-    if (!label) {
-      var fieldset = field.closest("fieldset");
-      label = fieldset && fieldset.querySelector("legend");
-    }
-    return label ? label.textContent.replace(/\*/g, "").trim() : field.name;
-  }
-  function prefixTitle() {
-    var prefix = body.dataset.errorTitle + " ";
-    if (document.title.indexOf(prefix) !== 0) document.title = prefix + document.title;
-  }
-  function errorSummary() {
-    var invalid = document.querySelectorAll("main .is-invalid, main [aria-invalid='true']");
-    var general = document.querySelectorAll("main form .alert-danger, main form .errorlist.nonfield");
-    if (!invalid.length && !general.length) {
-      // An action the server refused comes back as an error message: same title and focus.
-      var refused = document.querySelector(".messages .alert-danger");
-      if (refused) {
-        refused.setAttribute("tabindex", "-1");
-        prefixTitle();
-        refused.focus();
-      }
-      return;
-    }
-    var items = [];
-    var seen = {};
-    general.forEach(function (el) { items.push({ text: el.textContent.trim(), href: null }); });
-    invalid.forEach(function (field) {
-      var key = field.name || field.id;
-      if (seen[key]) return;
-      seen[key] = true;
-      var container = field.closest(".mb-3, fieldset, .form-group") || field.parentNode;
-      var feedback = container.querySelector(".invalid-feedback, .errorlist");
-      var text = labelFor(field) + (feedback ? " — " + feedback.textContent.trim() : "");
-      items.push({ text: text, href: field.id ? "#" + field.id : null });
-      if (feedback) {
-        if (!feedback.id) feedback.id = "error-" + (field.id || key);
-        var group = field.closest("fieldset") || field;
-        var described = (group.getAttribute("aria-describedby") || "").split(" ");
-        if (described.indexOf(feedback.id) < 0) {
-          group.setAttribute("aria-describedby", (described.join(" ") + " " + feedback.id).trim());
-        }
-      }
-    });
-    var summary = document.createElement("section");
-    summary.className = "alert alert-danger error-summary";
-    summary.setAttribute("tabindex", "-1");
-    summary.setAttribute("aria-labelledby", "error-summary-heading");
-    var heading = document.createElement("h2");
-    heading.className = "h5";
-    heading.id = "error-summary-heading";
-    heading.textContent = body.dataset.errorHeading;
-    summary.appendChild(heading);
-    var list = document.createElement("ul");
-    list.className = "mb-0";
-    items.forEach(function (item) {
-      var li = document.createElement("li");
-      if (item.href) {
-        var a = document.createElement("a");
-        a.href = item.href;
-        a.textContent = item.text;
-        li.appendChild(a);
+  var boxes = document.querySelectorAll(".table-responsive");
+  boxes.forEach(function (box, i) {
+    if (!box.hasAttribute("tabindex")) box.setAttribute("tabindex", "0");
+    if (!box.hasAttribute("role")) box.setAttribute("role", "region");
+    if (!box.hasAttribute("aria-label") && !box.hasAttribute("aria-labelledby")) {
+      var caption = box.querySelector("caption");
+      if (caption) {
+        if (!caption.id) caption.id = "portal-table-caption-" + i;
+        box.setAttribute("aria-labelledby", caption.id);
       } else {
-        li.textContent = item.text;
+        box.setAttribute("aria-label", texts.tableLabel);
       }
-      list.appendChild(li);
+    }
+    var hint = document.createElement("p");
+    hint.className = "scroll-hint small text-body-secondary mb-1";
+    hint.textContent = texts.scrollHint;
+    hint.hidden = true;
+    box.parentNode.insertBefore(hint, box);
+    box.portalHint = hint;
+  });
+  function showHints() {
+    boxes.forEach(function (box) {
+      box.portalHint.hidden = box.scrollWidth <= box.clientWidth + 1;
     });
-    summary.appendChild(list);
-    var main = document.getElementById("main");
-    var h1 = main.querySelector("h1");
-    if (h1 && h1.parentNode) h1.parentNode.insertBefore(summary, h1.nextSibling);
-    else main.insertBefore(summary, main.firstChild);
-    prefixTitle();
-    summary.focus();
   }
+  showHints();
+  window.addEventListener("resize", showHints);
 
-  markScrollable();
-  errorSummary();
-  window.addEventListener("resize", markScrollable);
+  var invalid = document.querySelectorAll("main form .is-invalid");
+  var refused = document.querySelector(".messages .alert-danger");
+  if (!invalid.length && refused) {
+    // An action the server refused comes back as an error message: same title and focus.
+    refused.setAttribute("tabindex", "-1");
+    document.title = texts.errorTitle + " " + document.title;
+    refused.focus();
+    return;
+  }
+  if (!invalid.length || document.querySelector(".error-summary")) return;
+  var items = [];
+  var seen = {};
+  invalid.forEach(function (field) {
+    var id = field.id;
+    if (!id || seen[id]) return;
+    seen[id] = true;
+    var label = document.querySelector('label[for="' + id + '"]');
+    var group = field.closest(".mb-3, fieldset, .form-group") || field.parentNode;
+    var message = group.querySelector(".invalid-feedback, .invalid-feedback strong");
+    var text = (label ? label.textContent.replace(/\*\s*$/, "").trim() : id) +
+      (message ? " — " + message.textContent.trim() : "");
+    items.push({ id: id, text: text });
+  });
+  if (!items.length) return;
+  var summary = document.createElement("div");
+  summary.className = "alert alert-danger error-summary";
+  summary.setAttribute("tabindex", "-1");
+  summary.setAttribute("aria-labelledby", "error-summary-heading");
+  var heading = document.createElement("h2");
+  heading.className = "h5";
+  heading.id = "error-summary-heading";
+  heading.textContent = items.length === 1 ? texts.errorOne :
+    texts.errorMany.replace("{count}", items.length);
+  summary.appendChild(heading);
+  var list = document.createElement("ul");
+  list.className = "mb-0";
+  items.forEach(function (item) {
+    var li = document.createElement("li");
+    var a = document.createElement("a");
+    a.href = "#" + item.id;
+    a.textContent = item.text;
+    li.appendChild(a);
+    list.appendChild(li);
+  });
+  summary.appendChild(list);
+  var main = document.getElementById("main");
+  var title = main.querySelector("h1");
+  main.insertBefore(summary, title ? title.nextSibling : main.firstChild);
+  document.title = texts.errorTitle + " " + document.title;
+  summary.focus();
 })();
