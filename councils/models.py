@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from core.bilingual import BilingualField, BilingualModel
@@ -223,9 +224,9 @@ class Meeting(BilingualModel):
     """A meeting of one council or of both (the joint councils)."""
 
     class Status(models.TextChoices):
-        PLANNED = "planned", _("Planned")
-        HELD = "held", _("Held")
-        CANCELLED = "cancelled", _("Cancelled")
+        PLANNED = "planned", pgettext_lazy("meeting status", "Planned")
+        HELD = "held", pgettext_lazy("meeting status", "Held")
+        CANCELLED = "cancelled", pgettext_lazy("meeting status", "Cancelled")
 
     title = BilingualField(_("title"))
     starts_at = models.DateTimeField(_("starts at"))
@@ -288,16 +289,16 @@ class Attendee(models.Model):
     (for example a chief digital officer invited to the discussion)."""
 
     class Role(models.TextChoices):
-        CO_CHAIR = "co_chair", _("Co-chair")
-        MEMBER = "member", _("Member")
-        SECRETARIAT = "secretariat", _("Secretariat")
-        GUEST = "guest", _("Guest")
-        PRESENTER = "presenter", _("Presenter")
+        CO_CHAIR = "co_chair", pgettext_lazy("attendee role", "Co-chair")
+        MEMBER = "member", pgettext_lazy("attendee role", "Member")
+        SECRETARIAT = "secretariat", pgettext_lazy("attendee role", "Secretariat")
+        GUEST = "guest", pgettext_lazy("attendee role", "Guest")
+        PRESENTER = "presenter", pgettext_lazy("attendee role", "Presenter")
 
     class Attendance(models.TextChoices):
-        INVITED = "invited", _("Invited")
-        PRESENT = "present", _("Present")
-        REGRETS = "regrets", _("Sent regrets")
+        INVITED = "invited", pgettext_lazy("attendance", "Invited")
+        PRESENT = "present", pgettext_lazy("attendance", "Present")
+        REGRETS = "regrets", pgettext_lazy("attendance", "Sent regrets")
 
     meeting = models.ForeignKey(
         Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="attendees"
@@ -394,10 +395,10 @@ class ActionItem(BilingualModel):
     """A next step: someone owns it, it has a due date, and it is tracked until done."""
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
-        IN_PROGRESS = "in_progress", _("In progress")
-        DONE = "done", _("Done")
-        CANCELLED = "cancelled", _("Cancelled")
+        OPEN = "open", pgettext_lazy("action item status", "Open")
+        IN_PROGRESS = "in_progress", pgettext_lazy("action item status", "In progress")
+        DONE = "done", pgettext_lazy("action item status", "Done")
+        CANCELLED = "cancelled", pgettext_lazy("action item status", "Cancelled")
 
     meeting = models.ForeignKey(
         Meeting,

@@ -35,17 +35,20 @@ MAX_ATTACHMENTS = 10
 
 
 class Status(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    SUBMITTED = "submitted", pgettext_lazy("funding request", "Submitted")
-    IN_REVIEW = "in_review", _("In co-chair review")
-    ENDORSED = "endorsed", _("Endorsed by the co-chairs")
-    RETURNED = "returned", _("Returned for revision")
-    DECLINED = "declined", _("Declined by the co-chairs")
-    SCHEDULED = "scheduled", _("Scheduled for a meeting")
-    APPROVED = "approved", _("Approved by the members")
-    NOT_APPROVED = "not_approved", _("Not approved by the members")
-    DEFERRED = "deferred", _("Deferred by the members")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
+    DRAFT = "draft", pgettext_lazy("funding request status", "Draft")
+    SUBMITTED = "submitted", pgettext_lazy("funding request status", "Submitted")
+    IN_REVIEW = "in_review", pgettext_lazy("funding request status", "In co-chair review")
+    ENDORSED = "endorsed", pgettext_lazy("funding request status", "Endorsed by the co-chairs")
+    RETURNED = "returned", pgettext_lazy("funding request status", "Returned for revision")
+    DECLINED = "declined", pgettext_lazy("funding request status", "Declined by the co-chairs")
+    SCHEDULED = "scheduled", pgettext_lazy("funding request status", "Scheduled for a meeting")
+    APPROVED = "approved", pgettext_lazy("funding request status", "Approved by the members")
+    NOT_APPROVED = (
+        "not_approved",
+        pgettext_lazy("funding request status", "Not approved by the members"),
+    )
+    DEFERRED = "deferred", pgettext_lazy("funding request status", "Deferred by the members")
+    WITHDRAWN = "withdrawn", pgettext_lazy("funding request status", "Withdrawn")
 
 
 class Actor(models.TextChoices):
@@ -167,7 +170,7 @@ class FundingRequest(BilingualModel, TimeStampedModel):
     # Content revision: 1 at the first submission, +1 at each resubmission.
     revision = models.PositiveIntegerField(_("revision"), default=0)
     # Optimistic concurrency: every change adds one; a form carries the number it was read at.
-    version = models.PositiveIntegerField(_("version"), default=1)
+    version = models.PositiveIntegerField(pgettext_lazy("record version", "version"), default=1)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     votes_for = models.PositiveIntegerField(_("votes for"), null=True, blank=True)
     votes_against = models.PositiveIntegerField(_("votes against"), null=True, blank=True)
@@ -310,9 +313,9 @@ class Recommendation(models.Model):
     """A council co-chair's recommendation on one revision of a request."""
 
     class Decision(models.TextChoices):
-        ENDORSE = "endorse", _("Endorse")
-        RETURN = "return", _("Return for revision")
-        DECLINE = "decline", _("Decline")
+        ENDORSE = "endorse", pgettext_lazy("recommendation", "Endorse")
+        RETURN = "return", pgettext_lazy("recommendation", "Return for revision")
+        DECLINE = "decline", pgettext_lazy("recommendation", "Decline")
 
     request = models.ForeignKey(
         FundingRequest,

@@ -4,20 +4,19 @@ outsiders, 403 to readers who may not act), validate the form, call one service,
 When the request changed under the person's feet (`StaleRequest`), the page is drawn again
 with their form still filled in, the version refreshed and a message saying what happened."""
 
-import csv
-
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.cache import cached_value
+from core.csvfile import amount, csv_response, safe_text
 from core.fiscal import fiscal_year_label
 from core.permissions import get_object_for_user
 from councils.models import CitizenOutcome, Council
@@ -489,21 +488,12 @@ def overview(request):
     return render(request, "funding/overview.html", context)
 
 
-def _csv_safe(value):
-    """Spreadsheets run cells that start with = + - @ as formulas; neutralise text cells."""
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 @require_GET
 def overview_csv(request):
     if not can_view_overview(request.user):
         raise PermissionDenied
     fiscal_year, council, _years = _overview_filters(request)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="funding-overview.csv"'
-    response.write("\ufeff")  # so spreadsheet programs read the accents right
-    writer = csv.writer(response)
+    response, writer = csv_response(_("funding-overview"))
     writer.writerow(
         [
             _("Fiscal year"),
@@ -520,11 +510,11 @@ def overview_csv(request):
             [
                 fiscal_year_label(row["fiscal_year"]),
                 row["priority"].code,
-                _csv_safe(row["priority"].title),
+                safe_text(row["priority"].title),
                 row["count"],
-                f"{row['requested']:.2f}",
-                f"{row['endorsed']:.2f}",
-                f"{row['approved']:.2f}",
+                amount(row["requested"]),
+                amount(row["endorsed"]),
+                amount(row["approved"]),
             ]
         )
     return response

@@ -27,9 +27,9 @@ MAX_WEIGHT = 100
 
 
 class Status(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    ADOPTED = "adopted", _("Adopted")
-    ARCHIVED = "archived", _("Archived")
+    DRAFT = "draft", pgettext_lazy("plan status", "Draft")
+    ADOPTED = "adopted", pgettext_lazy("plan status", "Adopted")
+    ARCHIVED = "archived", pgettext_lazy("plan status", "Archived")
 
 
 class Actor(models.TextChoices):
@@ -52,12 +52,12 @@ REASON_REQUIRED = frozenset({(S.ADOPTED, S.DRAFT), (S.ADOPTED, S.ARCHIVED)})
 class ProgressState(models.TextChoices):
     """An item's progress as the dashboard counts it. "Late" is derived: open and past due."""
 
-    NOT_STARTED = "not_started", _("Not started")
-    ON_TRACK = "on_track", _("On track")
-    AT_RISK = "at_risk", _("At risk")
-    LATE = "late", _("Late")
-    DONE = "done", pgettext_lazy("progress", "Done")
-    CANCELLED = "cancelled", _("Cancelled")
+    NOT_STARTED = "not_started", pgettext_lazy("plan item progress", "Not started")
+    ON_TRACK = "on_track", pgettext_lazy("plan item progress", "On track")
+    AT_RISK = "at_risk", pgettext_lazy("plan item progress", "At risk")
+    LATE = "late", pgettext_lazy("plan item progress", "Late")
+    DONE = "done", pgettext_lazy("plan item progress", "Done")
+    CANCELLED = "cancelled", pgettext_lazy("plan item progress", "Cancelled")
 
 
 # The states that count towards progress, in the order the dashboard shows them.

@@ -1,10 +1,9 @@
-import csv
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, F
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -15,6 +14,7 @@ from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.cache import cached_fragment
+from core.csvfile import amount, csv_response, safe_text
 from core.fiscal import fiscal_year_label, fiscal_year_of
 from core.permissions import get_object_for_user
 from councils.models import Priority
@@ -149,11 +149,32 @@ def dashboard_csv(request):
         .select_related("priority", "objective__group", "workplan_item__workplan")
         .order_by(F("priority__number").asc(nulls_last=True), "due", "pk")
     )
-    name = slugify(f"{plan.title_en or plan.title_fr}-{plan.span_label}") or "strategic-plan"
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-    response.write("\ufeff")  # a byte-order mark, so spreadsheets read the accents right
-    writer = csv.writer(response)
+    name = slugify(f"{plan.title}-{plan.span_label}") or _("strategic-plan")
+    if request.GET.get("table") == "funding":
+        # One table per file: the funding per priority and fiscal year, same filters.
+        response, writer = csv_response(name + "-" + _("funding-file"))
+        writer.writerow(
+            [
+                _("Priority"),
+                _("Fiscal year"),
+                pgettext("funding amount", "Requested"),
+                pgettext("funding amount", "Endorsed"),
+                pgettext("funding amount", "Approved"),
+            ]
+        )
+        funding = dashboard_builder.plan_funding(plan, fiscal_year=fiscal_year, council=council)
+        for row in funding.rows:
+            writer.writerow(
+                [
+                    safe_text(row["priority"].title),
+                    fiscal_year_label(row["fiscal_year"]),
+                    amount(row["requested"]),
+                    amount(row["endorsed"]),
+                    amount(row["approved"]),
+                ]
+            )
+        return response
+    response, writer = csv_response(name)
     writer.writerow(
         [
             _("Priority"),
@@ -170,10 +191,10 @@ def dashboard_csv(request):
     for item in items:
         writer.writerow(
             [
-                _csv_safe(item.priority.title if item.priority else _("No priority stated")),
-                _csv_safe(item.objective.group.name),
+                safe_text(item.priority.title if item.priority else _("No priority stated")),
+                safe_text(item.objective.group.name),
                 item.get_kind_display(),
-                _csv_safe(item.title),
+                safe_text(item.title),
                 item.due.isoformat() if item.due else "",
                 fiscal_year_label(fiscal_year_of(item.due)) if item.due else "",
                 ProgressState(item.state).label,
@@ -181,36 +202,7 @@ def dashboard_csv(request):
                 f"v{item.workplan_item.workplan.version}" if item.workplan_item else "",
             ]
         )
-    funding = dashboard_builder.plan_funding(plan, fiscal_year=fiscal_year, council=council).rows
-    if funding:
-        # The funding per priority and fiscal year follows the items, after an empty line.
-        writer.writerow([])
-        writer.writerow(
-            [
-                _("Priority"),
-                _("Fiscal year"),
-                pgettext("funding amount", "Requested"),
-                pgettext("funding amount", "Endorsed"),
-                pgettext("funding amount", "Approved"),
-            ]
-        )
-        for row in funding:
-            writer.writerow(
-                [
-                    _csv_safe(row["priority"].title),
-                    fiscal_year_label(row["fiscal_year"]),
-                    f"{row['requested']:.2f}",
-                    f"{row['endorsed']:.2f}",
-                    f"{row['approved']:.2f}",
-                ]
-            )
     return response
-
-
-def _csv_safe(text):
-    """Text that a spreadsheet will not run as a formula (=, +, -, @ at the start)."""
-    text = str(text)
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 # --- Plans --------------------------------------------------------------------------------

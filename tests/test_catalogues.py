@@ -1,5 +1,6 @@
 """The French catalogues are complete and up to date with the code."""
 
+import re
 import shutil
 import subprocess
 import sys
@@ -106,3 +107,25 @@ def test_a_msgid_has_one_french_across_the_project_unless_it_has_a_context():
     assert not clashes, f"{len(clashes)} msgids need one French or a context:\n" + "\n".join(
         clashes
     )
+
+
+TYPOGRAPHY = [
+    (re.compile(r"(?<!\u00a0)[:;!?](?=\s|$)"), "no no-break space before : ; ! ?"),
+    (re.compile(r"[ \u202f][:;!?»]|«[ \u202f]"), "an ordinary space where U+00A0 belongs"),
+    (re.compile(r"\w'\w"), "a straight apostrophe (use ’)"),
+]
+
+
+def test_french_typography_in_every_catalogue():
+    """No-break space before : ; ! ? and inside « », curly apostrophes, in every msgstr."""
+    faults = []
+    for po_path in french_catalogues():
+        for entry in polib.pofile(str(po_path)):
+            for text in [entry.msgstr, *entry.msgstr_plural.values()]:
+                if not text or "://" in text or text == entry.msgid:
+                    continue
+                bare = re.sub(r"<[^>]*>|%\([^)]*\)[sd]|\d+:\d+", "", text)
+                faults += [
+                    (po_path.parts[-4], text, what) for p, what in TYPOGRAPHY if p.search(bare)
+                ]
+    assert not faults, f"{len(faults)} faults, e.g. {faults[:5]}"

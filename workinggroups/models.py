@@ -31,11 +31,11 @@ class Group(BilingualModel):
         SUB_COMMITTEE = "sub", _("Sub-committee")
 
     class Status(models.TextChoices):
-        PROPOSED = "proposed", _("Proposed")
-        ACTIVE = "active", _("Active")
-        WINDING_DOWN = "winding_down", _("Winding down")
-        DISSOLVED = "dissolved", _("Dissolved")
-        RETIRED = "retired", _("Retired")
+        PROPOSED = "proposed", pgettext_lazy("group status", "Proposed")
+        ACTIVE = "active", pgettext_lazy("group status", "Active")
+        WINDING_DOWN = "winding_down", pgettext_lazy("group status", "Winding down")
+        DISSOLVED = "dissolved", pgettext_lazy("group status", "Dissolved")
+        RETIRED = "retired", pgettext_lazy("group status", "Retired")
 
     slug = models.SlugField(_("short name"), max_length=60, unique=True)
     kind = models.CharField(_("kind"), max_length=3, choices=Kind.choices)
@@ -176,11 +176,11 @@ class Objective(BilingualModel):
         DELIVERABLE = "deliverable", _("Deliverable")
 
     class Status(models.TextChoices):
-        NOT_STARTED = "not_started", _("Not started")
-        ON_TRACK = "on_track", _("On track")
-        AT_RISK = "at_risk", _("At risk")
-        DONE = "done", _("Done")
-        CANCELLED = "cancelled", _("Cancelled")
+        NOT_STARTED = "not_started", pgettext_lazy("objective status", "Not started")
+        ON_TRACK = "on_track", pgettext_lazy("objective status", "On track")
+        AT_RISK = "at_risk", pgettext_lazy("objective status", "At risk")
+        DONE = "done", pgettext_lazy("objective status", "Done")
+        CANCELLED = "cancelled", pgettext_lazy("objective status", "Cancelled")
 
     group = models.ForeignKey(
         Group, verbose_name=_("group"), on_delete=models.CASCADE, related_name="objectives"
@@ -390,11 +390,11 @@ class Workplan(BilingualModel):
     """
 
     class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        SUBMITTED = "submitted", _("Submitted")
-        ACCEPTED = "accepted", _("Accepted")
-        RETURNED = "returned", _("Returned with comments")
-        SUPERSEDED = "superseded", _("Superseded")
+        DRAFT = "draft", pgettext_lazy("workplan status", "Draft")
+        SUBMITTED = "submitted", pgettext_lazy("workplan status", "Submitted")
+        ACCEPTED = "accepted", pgettext_lazy("workplan status", "Accepted")
+        RETURNED = "returned", pgettext_lazy("workplan status", "Returned with comments")
+        SUPERSEDED = "superseded", pgettext_lazy("workplan status", "Superseded")
 
     group = models.ForeignKey(
         Group, verbose_name=_("group"), on_delete=models.PROTECT, related_name="workplans"
@@ -642,11 +642,11 @@ class Measure(BilingualModel):
         OTHER = "other", _("Other")
 
     class Status(models.TextChoices):
-        PROPOSED = "proposed", _("Proposed")
-        APPROVED = "approved", _("Approved")
-        IN_PROGRESS = "in_progress", _("In progress")
-        DONE = "done", _("Done")
-        DROPPED = "dropped", _("Dropped")
+        PROPOSED = "proposed", pgettext_lazy("measure status", "Proposed")
+        APPROVED = "approved", pgettext_lazy("measure status", "Approved")
+        IN_PROGRESS = "in_progress", pgettext_lazy("measure status", "In progress")
+        DONE = "done", pgettext_lazy("measure status", "Done")
+        DROPPED = "dropped", pgettext_lazy("measure status", "Dropped")
 
     number = models.PositiveSmallIntegerField(_("number"), null=True, blank=True)
     type = models.CharField(_("type"), max_length=30, choices=Type.choices)

@@ -184,8 +184,11 @@ def test_overview_and_csv(in_state, secretariat, client_for):
         "1500.00",
         "750.00",
     ]
-    french = c.get("/fr/funding/overview.csv").content.decode("utf-8-sig")
-    assert french.splitlines()[0].startswith("Exercice")
+    french = c.get("/fr/funding/overview.csv", {"fiscal_year": "2026"})
+    assert "apercu-du-financement" in french["Content-Disposition"]
+    lines = french.content.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("Exercice;")
+    assert lines[1].endswith(";1500,00;1500,00;750,00")
 
 
 def test_overview_totals_are_cached_until_a_request_changes(in_state, secretariat, client_for):

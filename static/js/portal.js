@@ -38,6 +38,14 @@
   window.addEventListener("resize", showHints);
 
   var invalid = document.querySelectorAll("main form .is-invalid");
+  var refused = document.querySelector(".messages .alert-danger");
+  if (!invalid.length && refused) {
+    // An action the server refused comes back as an error message: same title and focus.
+    refused.setAttribute("tabindex", "-1");
+    document.title = texts.errorTitle + " " + document.title;
+    refused.focus();
+    return;
+  }
   if (!invalid.length || document.querySelector(".error-summary")) return;
   var items = [];
   var seen = {};

@@ -176,14 +176,17 @@ def test_without_funding_requests_the_sections_say_so(client_for, member, adopte
     assert "No measure recorded." in page
 
 
-def csv_rows(response):
+def csv_rows(response, delimiter=","):
     assert response.status_code == 200
-    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert response.content.startswith("\ufeff".encode())
+    text = response.content.decode("utf-8-sig")
+    return list(csv.reader(io.StringIO(text), delimiter=delimiter))
 
 
-def funding_part(rows):
-    """The rows after the empty line that separates the items from the funding."""
-    return rows[rows.index([]) + 1 :]
+def funding_export(client, path="", delimiter=",", **filters):
+    """The funding table is its own file: one table, one header."""
+    url = path or reverse("strategy:dashboard_csv")
+    return csv_rows(client.get(url, {**filters, "table": "funding"}), delimiter)
 
 
 def test_the_csv_export_has_the_funding_under_the_same_filters(
@@ -192,17 +195,18 @@ def test_the_csv_export_has_the_funding_under_the_same_filters(
     c = client_for(member)
     export = reverse("strategy:dashboard_csv")
     header = ["Priority", "Fiscal year", "Requested", "Endorsed", "Approved"]
-    assert funding_part(csv_rows(c.get(export))) == [
+    assert funding_export(c) == [
         header,
         ["Digital identity", "2026-27", "180000.00", "150000.00", "140000.00"],
         ["Digital identity", "2027-28", "20000.00", "20000.00", "0.00"],
     ]
-    assert funding_part(csv_rows(c.get(export, {"council": "pssdc", "fiscal_year": "2026"}))) == [
+    assert funding_export(c, council="pssdc", fiscal_year="2026") == [
         header,
         ["Digital identity", "2026-27", "80000.00", "50000.00", "40000.00"],
     ]
-    items = csv_rows(c.get(export))[: csv_rows(c.get(export)).index([])]
-    assert len(items) == 4  # the header and the plan's three items
+    items = csv_rows(c.get(export))
+    assert len(items) == 4  # the header and the plan's three items, and no second table
+    assert [] not in items
 
 
 def test_the_measures_section_counts_each_status_and_lists_the_titles(
@@ -256,9 +260,13 @@ def test_the_status_counts_cover_every_measure_even_those_not_listed(django_asse
 def test_the_french_export_names_the_funding_columns_in_french(
     client_for, member, adopted_plan, requests
 ):
-    rows = csv_rows(client_for(member).get("/fr/strategy/export.csv", {"council": "pssdc"}))
-    assert funding_part(rows) == [
+    response = client_for(member).get(
+        "/fr/strategy/export.csv", {"council": "pssdc", "table": "funding"}
+    )
+    assert "financement" in response["Content-Disposition"]
+    # French spreadsheets split on ";" and read a decimal comma.
+    assert csv_rows(response, delimiter=";") == [
         ["Priorité", "Exercice", "Demandé", "Appuyé", "Approuvé"],
-        ["Identité numérique", "2026-2027", "80000.00", "50000.00", "40000.00"],
-        ["Identité numérique", "2027-2028", "20000.00", "20000.00", "0.00"],
+        ["Identité numérique", "2026-2027", "80000,00", "50000,00", "40000,00"],
+        ["Identité numérique", "2027-2028", "20000,00", "20000,00", "0,00"],
     ]
