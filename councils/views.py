@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import DetailView, ListView
 
 from core.bilingual import translated_order
+from core.params import parse_id
 from core.permissions import get_object_for_user
 
 from .calendar import meeting_event, new_calendar
@@ -454,9 +455,9 @@ def action_item_edit(request, pk=None):
     )
     _require(can_manage_meetings(request.user))
     initial = {}
-    meeting_pk = request.GET.get("meeting")
-    if item is None and meeting_pk and meeting_pk.isdigit():
-        initial["meeting"] = int(meeting_pk)
+    meeting_pk = parse_id(request.GET.get("meeting"))
+    if item is None and meeting_pk:
+        initial["meeting"] = meeting_pk
     form = ActionItemForm(request.POST or None, instance=item, initial=initial)
     return edit_page(
         request,

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.cache import cached_value
 from core.fiscal import fiscal_year_label
+from core.params import parse_int
 from core.permissions import get_object_for_user
 from councils.models import CitizenOutcome, Council
 from councils.permissions import council_roles
@@ -447,10 +448,7 @@ def attachment_download(request, pk, attachment_pk):
 
 def _overview_filters(request):
     years = dict(fiscal_year_choices())
-    try:
-        fiscal_year = int(request.GET.get("fiscal_year") or 0) or None
-    except ValueError:
-        fiscal_year = None
+    fiscal_year = parse_int(request.GET.get("fiscal_year"))
     if fiscal_year not in years:
         fiscal_year = None
     council = Council.objects.filter(code=request.GET.get("council") or "").first()

@@ -13,6 +13,7 @@ from django.views.generic import DetailView, ListView
 from django_filters.views import FilterView
 
 from core.emails import language_of
+from core.params import parse_id, parse_int
 from core.permissions import get_object_for_user
 from councils.models import Council
 from councils.permissions import is_portal_reader
@@ -347,9 +348,9 @@ def measure_edit(request, pk=None):
     if not can_manage_group_records(request.user):
         raise PermissionDenied
     initial = {}
-    meeting_pk = request.GET.get("meeting", "")
-    if measure is None and meeting_pk.isdigit():
-        initial["meeting"] = int(meeting_pk)
+    meeting_pk = parse_id(request.GET.get("meeting"))
+    if measure is None and meeting_pk:
+        initial["meeting"] = meeting_pk
     form = MeasureForm(request.POST or None, instance=measure, initial=initial)
     return edit_page(
         request,
@@ -560,10 +561,7 @@ def workplan_return_view(request, pk):
 def workplan_compare(request, slug):
     group = _group_for(request, slug)
     versions = {w.version: w for w in group.workplans.all() if can_view_workplan(request.user, w)}
-    try:
-        a, b = int(request.GET.get("a", 0)), int(request.GET.get("b", 0))
-    except ValueError:
-        a = b = 0
+    a, b = parse_int(request.GET.get("a"), 0), parse_int(request.GET.get("b"), 0)
     if not versions:
         raise Http404
     ordered = sorted(versions)
