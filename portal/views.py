@@ -88,6 +88,23 @@ class LoginView(auth_views.LoginView):
 
     redirect_authenticated_user = True
 
+    def get_redirect_url(self):
+        """A `next` that leads back to this page is ignored (issue 14: signed in, it was a
+        redirect loop that Django reports as a 500); the default landing page is used."""
+        url = super().get_redirect_url()
+        if url:
+            from urllib.parse import urlsplit
+
+            from django.urls import Resolver404, resolve
+
+            try:
+                match = resolve(urlsplit(url).path)
+            except Resolver404:
+                return url
+            if match.url_name == self.request.resolver_match.url_name:
+                return ""
+        return url
+
     def form_valid(self, form):
         response = super().form_valid(form)
         language = form.get_user().profile.preferred_language

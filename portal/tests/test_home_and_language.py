@@ -107,3 +107,15 @@ def test_every_menu_entry_opens_for_the_person_who_sees_it(client_for, personas,
     assert menu, "readers have a menu"
     for item in menu:
         assert client.get(item["url"]).status_code == 200, item
+
+
+@pytest.mark.django_db
+def test_signed_in_login_with_next_pointing_at_login_redirects_without_a_loop(client, member):
+    """Issue 14: GET /en/accounts/login/?next=/en/accounts/login/ while signed in was a 500."""
+    from django.urls import reverse
+
+    client.force_login(member)
+    login = reverse("login")
+    response = client.get(f"{login}?next={login}")
+    assert response.status_code == 302
+    assert response["Location"] != login
