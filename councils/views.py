@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 from django.views.generic import DetailView, ListView
 
 from core.bilingual import translated_order
@@ -288,7 +288,7 @@ def _manager(user, obj=None):
     return can_manage_meetings(user)
 
 
-@require_GET
+@require_safe
 def meeting_ics(request, pk):
     meeting = get_object_for_user(
         Meeting.objects.prefetch_related("agenda_items"), request.user, can_view=_reader, pk=pk

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_POST, require_safe
 from django.views.generic import DetailView, ListView
 from django_filters.views import FilterView
 
@@ -647,7 +647,7 @@ def calendar_revoke(request):
 
 
 @login_not_required
-@require_GET
+@require_safe
 def calendar_feed(request, token):
     """The personal feed: no session (calendar programs cannot sign in), the secret address
     is the key. An unknown or revoked address is a 404, like any page that does not exist."""

@@ -146,3 +146,27 @@ def test_meeting_ics_download(client_for, member, council):
     assert (
         client_for(None).get(reverse("councils:meeting_ics", args=[meeting.pk])).status_code == 302
     )
+
+
+def test_line_breaks_in_titles_and_names_are_escaped_and_head_is_answered(
+    client_for, member, council, group_cochair
+):
+    """Issue 14: a line break in a meeting title or a person's name was a 500 in the .ics and
+    in the feed (X-WR-CALNAME was written unescaped); the feed did not answer HEAD."""
+    meeting = MeetingFactory(
+        title_en="Joint\r\nmeeting", starts_at=NOW + datetime.timedelta(days=3), councils=[council]
+    )
+    Attendee.objects.create(meeting=meeting, user=group_cochair)
+    response = client_for(member).get(reverse("councils:meeting_ics", args=[meeting.pk]))
+    assert response.status_code == 200
+    assert b"X-WR-CALNAME:Joint\\nmeeting\r\n" in response.content
+    group_cochair.first_name, group_cochair.last_name = "Line\nbreak", "Name\r\nhere"
+    group_cochair.save()
+    token = calendar_token_create(user=group_cochair)
+    events = read_feed(token)
+    assert "\n" in str(events[f"meeting-{meeting.pk}@councils-portal"]["summary"])
+    assert Client().head(feed_url(token)).status_code == 200
+    assert (
+        client_for(member).head(reverse("councils:meeting_ics", args=[meeting.pk])).status_code
+        == 200
+    )
