@@ -1,5 +1,7 @@
 """Issue 14: ids read from query strings, one rule (core/params.py), and NUL bytes refused."""
 
+from decimal import Decimal
+
 import pytest
 from django.urls import reverse
 
@@ -45,3 +47,26 @@ def test_the_issue_examples_answer_4xx_or_a_page(client, secretariat, name, quer
     client.force_login(secretariat)
     response = client.get(f"{reverse(name)}?{query}")
     assert response.status_code < 500
+
+
+def test_email_subjects_and_text_parts_are_never_html_escaped():
+    """Issue 14: funding subjects showed &#x27; and &lt;; the HTML part stays escaped."""
+    from types import SimpleNamespace
+
+    from core.emails import render_email
+
+    title = "Youth & elders' <pilot>"
+    funding_request = SimpleNamespace(
+        title=title,
+        pk=1,
+        group=SimpleNamespace(name="Elders & youth"),
+        amount_requested=Decimal("12500.50"),
+        fiscal_year=2026,
+    )
+    recipient = SimpleNamespace(get_full_name=lambda: "Ana", username="ana")
+    subject, text, html = render_email(
+        "funding-submitted", {"funding_request": funding_request, "recipient": recipient}, "en"
+    )
+    assert title in subject, subject
+    assert "&#x27;" not in subject + text and "&lt;" not in subject + text
+    assert "<pilot>" not in html
