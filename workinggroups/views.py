@@ -629,11 +629,15 @@ def calendar_new(request):
         raise PermissionDenied
     token = calendar_token_create(user=request.user)
     url = request.build_absolute_uri(reverse("workinggroups:calendar_feed", args=[token]))
-    request.session["new_calendar_url"] = url
     messages.success(
         request, _("Your new calendar address is ready. Any older address no longer works.")
     )
-    return redirect("workinggroups:calendar")
+    # Shown in this response only and stored nowhere (not in the session): "shown only once"
+    # is true, and a later visit cannot reveal it (issue 14).
+    token_row = CalendarToken.objects.filter(user=request.user).first()
+    return render(
+        request, "workinggroups/calendar.html", {"token": token_row, "new_calendar_url": url}
+    )
 
 
 @require_POST
@@ -641,7 +645,6 @@ def calendar_revoke(request):
     if not can_use_calendar(request.user):
         raise PermissionDenied
     calendar_token_revoke(user=request.user)
-    request.session.pop("new_calendar_url", None)
     messages.success(request, _("Your calendar address was revoked: it no longer works."))
     return redirect("workinggroups:calendar")
 

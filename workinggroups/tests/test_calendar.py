@@ -114,10 +114,12 @@ def test_calendar_page_makes_and_revokes_the_address(client_for, member):
     c = client_for(member)
     assert c.get(reverse("workinggroups:calendar_new")).status_code == 405
     assert c.get(reverse("workinggroups:calendar_revoke")).status_code == 405
-    c.post(reverse("workinggroups:calendar_new"))
-    page = c.get(reverse("workinggroups:calendar")).content.decode()
-    url = c.session["new_calendar_url"]
-    assert url in page
+    response = c.post(reverse("workinggroups:calendar_new"))
+    url = response.context["new_calendar_url"]
+    assert url in response.content.decode()
+    # Shown once: not in the session, not on the next visit (issue 14).
+    assert url not in str(dict(c.session.items()))
+    assert url not in c.get(reverse("workinggroups:calendar")).content.decode()
     token = url.rsplit("/", 1)[1].removesuffix(".ics")
     assert Client().get(feed_url(token)).status_code == 200
     c.post(reverse("workinggroups:calendar_revoke"))
