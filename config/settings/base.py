@@ -255,6 +255,11 @@ MEDIA_URL = "/private-media-not-served/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 PORTAL_ATTACHMENT_MAX_BYTES = env_int("PORTAL_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
+# Office files are zip archives: what they inflate to (sum of the entries' sizes) is bounded
+# too, so a small upload cannot expand to gigabytes when it is read or indexed.
+PORTAL_ATTACHMENT_MAX_INFLATED_BYTES = env_int(
+    "PORTAL_ATTACHMENT_MAX_INFLATED_BYTES", 100 * 1024 * 1024, minimum=1024
+)
 
 # --- E-mail ---------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")

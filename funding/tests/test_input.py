@@ -302,3 +302,24 @@ def test_recommendation_form_requires_a_comment_to_return(submitted, council_coc
     assert "Explain to the requesters why" in response.content.decode()
     submitted.refresh_from_db()
     assert submitted.status == Status.SUBMITTED
+
+
+def test_an_office_file_that_inflates_past_the_limit_is_refused(
+    group_cochair, client_for, form_data, settings
+):
+    """Issue 14: an archive inside an office file stays bounded when it is read."""
+    import io
+    import zipfile
+
+    settings.PORTAL_ATTACHMENT_MAX_INFLATED_BYTES = 1024 * 1024
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<w:document/>")
+        archive.writestr("word/embeddings/bomb.bin", b"\0" * (2 * 1024 * 1024))
+    assert len(buffer.getvalue()) < 64 * 1024  # small upload, large inflated size
+    files = {"attachments": [upload("budget.docx", buffer.getvalue())]}
+    response = create(client_for(group_cochair), form_data, files)
+    assert response.status_code == 400
+    assert "expands to more than" in response.content.decode()
+    assert not FundingRequest.objects.exists()
