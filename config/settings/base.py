@@ -202,6 +202,11 @@ LOGOUT_REDIRECT_URL = "login"
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Behind N trusted reverse proxies (PORTAL_TRUSTED_PROXIES, default 0: clients connect
+# directly), the client address is read from X-Forwarded-For as the proxies append it, so one
+# client's failures do not lock out everyone behind the proxy (docs/operations.md).
+PORTAL_TRUSTED_PROXIES = env_int("PORTAL_TRUSTED_PROXIES", 0, minimum=0)
+AXES_CLIENT_IP_CALLABLE = "core.proxies.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # Sessions are read from the cache (Redis, or the shared file cache) and kept in the database

@@ -119,3 +119,37 @@ def test_signed_in_login_with_next_pointing_at_login_redirects_without_a_loop(cl
     response = client.get(f"{login}?next={login}")
     assert response.status_code == 302
     assert response["Location"] != login
+
+
+@pytest.mark.django_db
+def test_behind_a_trusted_proxy_a_strangers_failures_do_not_lock_out_the_owner(member, settings):
+    """Issue 14: keyed on REMOTE_ADDR, everyone behind the TLS proxy shared one address."""
+    from django.test import Client
+
+    settings.PORTAL_TRUSTED_PROXIES = 1
+    proxy = {"REMOTE_ADDR": "10.0.0.1"}
+    stranger, owner = Client(), Client()
+    for _ in range(settings.AXES_FAILURE_LIMIT + 1):
+        stranger.post(
+            "/en/accounts/login/",
+            {"username": member.username, "password": "nope"},
+            HTTP_X_FORWARDED_FOR="203.0.113.5",
+            **proxy,
+        )
+    assert (
+        stranger.post(
+            "/en/accounts/login/",
+            {"username": member.username, "password": "correct-horse-battery"},
+            HTTP_X_FORWARDED_FOR="203.0.113.5",
+            **proxy,
+        ).status_code
+        == 429
+    )
+    response = owner.post(
+        "/en/accounts/login/",
+        {"username": member.username, "password": "correct-horse-battery"},
+        HTTP_X_FORWARDED_FOR="198.51.100.7",
+        **proxy,
+    )
+    assert response.status_code == 302
+    assert "_auth_user_id" in owner.session
