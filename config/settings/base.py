@@ -271,7 +271,10 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="secretariat@councils.example")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
+# Links in e-mails and calendars. Unset, it follows PORTAL_HOST (the address `make run` serves
+# on), so `make run` on another port writes links that work.
+PORTAL_HOST = env.str("PORTAL_HOST", default="127.0.0.1:8000")
+PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default=f"http://{PORTAL_HOST}")
 
 # --- Portal rules ---------------------------------------------------------------------------
 PORTAL_REVIEW_REMINDER_DAYS = env_int("PORTAL_REVIEW_REMINDER_DAYS", 5, minimum=1)
