@@ -153,3 +153,23 @@ def test_behind_a_trusted_proxy_a_strangers_failures_do_not_lock_out_the_owner(m
     )
     assert response.status_code == 302
     assert "_auth_user_id" in owner.session
+
+
+@pytest.mark.django_db
+def test_current_password_guesses_are_throttled_like_sign_ins(client_for, member, settings):
+    """Issue 14: the password-change form allowed unlimited guesses of the current password."""
+    from django.core.cache import cache
+    from django.urls import reverse
+
+    cache.delete(f"password-change-failures:{member.pk}")
+    client = client_for(member)
+    url = reverse("password_change")
+    new = {"new_password1": "another-Long-pass-2026", "new_password2": "another-Long-pass-2026"}
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(url, {"old_password": "guess", **new})
+    response = client.post(url, {"old_password": "correct-horse-battery", **new})
+    assert response.status_code == 200
+    assert "Too many wrong current passwords" in response.content.decode()
+    member.refresh_from_db()
+    assert member.check_password("correct-horse-battery")
+    cache.delete(f"password-change-failures:{member.pk}")
