@@ -116,9 +116,6 @@ TEMPLATES = [
 DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
 }
-# Every request runs in one transaction: a view that fails after a write leaves nothing
-# half-saved (issue 14). Services keep their own @transaction.atomic (savepoints inside it).
-DATABASES["default"]["ATOMIC_REQUESTS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL and IMMEDIATE transactions let the web server and the Celery worker share the file
     # without "database is locked" errors under ordinary use.
