@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, F, Max, Prefetch, Q
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -493,9 +493,12 @@ def action_item_status(request, pk):
             % {"title": item.title, "status": item.get_status_display().lower()},
         )
     nxt = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}):
+    # Only a path on this site; redirect() would read "0" as a view name and fail with a 500.
+    if not nxt.startswith("/") or not url_has_allowed_host_and_scheme(
+        nxt, allowed_hosts={request.get_host()}
+    ):
         nxt = reverse("councils:action_item_list")
-    return redirect(nxt)
+    return HttpResponseRedirect(nxt)
 
 
 class ExternalBodyListView(ListView):
