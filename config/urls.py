@@ -20,7 +20,7 @@ urlpatterns += i18n_patterns(
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password/",
-        auth_views.PasswordChangeView.as_view(),
+        portal_views.PasswordChangeView.as_view(),
         name="password_change",
     ),
     path(

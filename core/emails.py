@@ -3,7 +3,8 @@
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template, render_to_string
 from django.utils import translation
 
 
@@ -13,11 +14,17 @@ def language_of(user) -> str:
     return lang if lang in ("en", "fr") else "en"
 
 
+def render_plain(template_name: str, context: dict) -> str:
+    """A plain-text template rendered without HTML escaping: subjects and text parts are not
+    HTML, so a title like "Youth & elders' <pilot>" must arrive as typed (issue 14)."""
+    return get_template(template_name).template.render(Context(context, autoescape=False))
+
+
 def render_email(name: str, context: dict, language: str) -> tuple[str, str, str]:
     with translation.override(language):
         ctx = {"base_url": settings.PORTAL_BASE_URL, "language": language, **context}
-        subject = " ".join(render_to_string(f"emails/{name}-subject.txt", ctx).split())
-        text = render_to_string(f"emails/{name}-body.txt", ctx)
+        subject = " ".join(render_plain(f"emails/{name}-subject.txt", ctx).split())
+        text = render_plain(f"emails/{name}-body.txt", ctx)
         html = render_to_string(f"emails/{name}-body.html", ctx)
     return subject, text, html
 

@@ -5,7 +5,7 @@ import datetime
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, vText
 
 PRODID = "-//Joint councils governance portal//EN"
 UID_DOMAIN = "councils-portal"
@@ -16,7 +16,9 @@ def new_calendar(name):
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", str(name))
+    # X- properties are not typed by icalendar: without vText a line break in the name was
+    # written raw and to_ical() failed (issue 14). Every text added here is escaped.
+    cal.add("x-wr-calname", vText(str(name)))
     return cal
 
 

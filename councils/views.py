@@ -2,16 +2,17 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, F, Max, Prefetch, Q
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 from django.views.generic import DetailView, ListView
 
 from core.bilingual import translated_order
+from core.params import parse_id
 from core.permissions import get_object_for_user
 
 from .calendar import meeting_event, new_calendar
@@ -287,7 +288,7 @@ def _manager(user, obj=None):
     return can_manage_meetings(user)
 
 
-@require_GET
+@require_safe
 def meeting_ics(request, pk):
     meeting = get_object_for_user(
         Meeting.objects.prefetch_related("agenda_items"), request.user, can_view=_reader, pk=pk
@@ -454,9 +455,9 @@ def action_item_edit(request, pk=None):
     )
     _require(can_manage_meetings(request.user))
     initial = {}
-    meeting_pk = request.GET.get("meeting")
-    if item is None and meeting_pk and meeting_pk.isdigit():
-        initial["meeting"] = int(meeting_pk)
+    meeting_pk = parse_id(request.GET.get("meeting"))
+    if item is None and meeting_pk:
+        initial["meeting"] = meeting_pk
     form = ActionItemForm(request.POST or None, instance=item, initial=initial)
     return edit_page(
         request,
@@ -498,7 +499,7 @@ def action_item_status(request, pk):
         nxt, allowed_hosts={request.get_host()}
     ):
         nxt = reverse("councils:action_item_list")
-    return redirect(nxt)
+    return HttpResponseRedirect(nxt)
 
 
 class ExternalBodyListView(ListView):

@@ -85,6 +85,25 @@ def _zip_matches(upload, extension, content_type, main_folder) -> bool:
         upload.seek(0)
 
 
+MAX_ARCHIVE_ENTRIES = 5000
+
+
+def _inflates_too_much(upload) -> bool:
+    """True when the archive's entries add up to more than the inflation limit (or are too
+    many). Only the central directory is read; nothing is decompressed."""
+    try:
+        upload.seek(0)
+        with zipfile.ZipFile(upload) as archive:
+            infos = archive.infolist()
+            total = sum(info.file_size for info in infos)
+    except (zipfile.BadZipFile, OSError, RuntimeError, ValueError):
+        return False  # not a readable archive: refused below as not what it claims to be
+    finally:
+        upload.seek(0)
+    limit = settings.PORTAL_ATTACHMENT_MAX_INFLATED_BYTES
+    return total > limit or len(infos) > MAX_ARCHIVE_ENTRIES
+
+
 def check_attachment(upload) -> CheckedFile:
     """Raise ValidationError with a message for the field, or describe the accepted file."""
     name = clean_original_name(getattr(upload, "name", ""))
@@ -115,6 +134,18 @@ def check_attachment(upload) -> CheckedFile:
     elif kind == Attachment.Kind.OLE:
         genuine = head.startswith(OLE_MAGIC)
     else:
+        if head.startswith(ZIP_MAGIC) and _inflates_too_much(upload):
+            raise ValidationError(
+                _(
+                    "“%(name)s” expands to more than %(limit)s when opened. Attach a PDF, or "
+                    "remove the large embedded files."
+                ),
+                code="inflates",
+                params={
+                    "name": name,
+                    "limit": filesizeformat(settings.PORTAL_ATTACHMENT_MAX_INFLATED_BYTES),
+                },
+            )
         genuine = head.startswith(ZIP_MAGIC) and _zip_matches(
             upload, extension, content_type, main_folder
         )

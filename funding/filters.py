@@ -5,6 +5,7 @@ from django.utils.translation import pgettext_lazy
 
 from core.bilingual import translated_order
 from core.fiscal import fiscal_year_label
+from core.params import parse_id
 from councils.models import Council, Priority
 from workinggroups.models import Group
 
@@ -66,8 +67,8 @@ class _FundingFilterBase(django_filters.FilterSet):
         value = value.strip()[:100]
         if not value:
             return queryset
-        if value.isdigit():  # links to one group's requests carry its id
-            return queryset.filter(group_id=int(value))
+        if group_id := parse_id(value):  # links to one group's requests carry its id
+            return queryset.filter(group_id=group_id)
         return queryset.filter(
             Q(group__name_en__icontains=value) | Q(group__name_fr__icontains=value)
         )

@@ -6,11 +6,14 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.formats import number_format
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core.bilingual import current_language
 from core.fiscal import fiscal_year_label, fiscal_year_of, parse_fiscal_year
+from core.money import HELP_TEXT as MONEY_HELP_TEXT
+from core.money import parse_money
 from councils.models import Meeting, Priority
 from workinggroups.models import Group
 
@@ -41,18 +44,11 @@ def clean_amount(value, *, maximum=MAX_AMOUNT):
 
 
 class MoneyField(forms.DecimalField):
-    """Dollars as people type them: "$25,000.50" in English, "25 000,50 $" in French."""
+    """Dollars as people type them in either language; the rules are in core/money.py."""
 
     def to_python(self, value):
         if isinstance(value, str):
-            text = value.strip().replace("$", "").replace("CAD", "").replace("CA", "")
-            for space in (" ", "\u00a0", "\u202f"):
-                text = text.replace(space, "")
-            if current_language() == "fr":
-                text = text.replace(",", ".")
-            elif "," in text and text.count(".") <= 1:
-                text = text.replace(",", "")  # thousands separators
-            value = text
+            value = parse_money(value, language=current_language())
         return super().to_python(value)
 
 
@@ -62,7 +58,9 @@ def amount_field(label, required=True, help_text=None):
         required=required,
         max_digits=12,
         decimal_places=2,
-        help_text=help_text,
+        help_text=format_lazy("{} {}", help_text, MONEY_HELP_TEXT)
+        if help_text
+        else MONEY_HELP_TEXT,
         error_messages={
             "invalid": _("Enter an amount in dollars, such as 25000 or 25000.50."),
             "max_digits": _("That amount is far too large."),

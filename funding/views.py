@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.cache import cached_value
 from core.csvfile import amount, csv_response, safe_text
 from core.fiscal import fiscal_year_label
+from core.params import parse_int
 from core.permissions import get_object_for_user
 from councils.models import CitizenOutcome, Council
 from councils.permissions import council_roles
@@ -197,12 +198,15 @@ def request_detail(request, pk):
     return _render_detail(request, _load(request, pk))
 
 
-def _retry(request, pk, key, form_class, exc, **form_kwargs):
-    """Draw the page again with the person's input kept and the version refreshed."""
+def _retry(request, pk, key, form_class, exc, *, form_kwargs=None):
+    """Draw the page again with the person's input kept and the version refreshed.
+
+    The form is built exactly as `_action` builds it (same `form_kwargs`), so a form that needs
+    the request it acts on (scheduling, decision) is redrawn with it, not with a 500."""
     obj = _load(request, pk)
     data = request.POST.copy()
     data["version"] = str(obj.version)
-    form = form_class(data, **form_kwargs(obj) if callable(form_kwargs) else {})
+    form = form_class(data, **(form_kwargs(obj) if form_kwargs else {}))
     form.is_valid()
     messages.error(request, exc.message)
     return _render_detail(request, obj, {key: form}, status=409)
@@ -217,9 +221,9 @@ def _action(request, pk, *, key, form_class, may, perform, success, form_kwargs=
     try:
         perform(obj, form.cleaned_data)
     except services.StaleRequest as exc:
-        return _retry(request, pk, key, form_class, exc, form_kwargs=form_kwargs or {})
+        return _retry(request, pk, key, form_class, exc, form_kwargs=form_kwargs)
     except services.WorkflowError as exc:
-        return _retry(request, pk, key, form_class, exc, form_kwargs=form_kwargs or {})
+        return _retry(request, pk, key, form_class, exc, form_kwargs=form_kwargs)
     except ValidationError as exc:
         _add_service_errors(form, exc)
         return _render_detail(request, _load(request, pk), {key: form}, status=400)
@@ -443,10 +447,7 @@ def attachment_download(request, pk, attachment_pk):
 
 def _overview_filters(request):
     years = dict(fiscal_year_choices())
-    try:
-        fiscal_year = int(request.GET.get("fiscal_year") or 0) or None
-    except ValueError:
-        fiscal_year = None
+    fiscal_year = parse_int(request.GET.get("fiscal_year"))
     if fiscal_year not in years:
         fiscal_year = None
     council = Council.objects.filter(code=request.GET.get("council") or "").first()

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -38,7 +39,7 @@ def _back_to_inbox(request):
     safe = url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure())
     if not target.startswith("/") or not safe:
         return redirect("notifications:inbox")
-    return redirect(target)
+    return HttpResponseRedirect(target)
 
 
 @require_POST

@@ -3,12 +3,16 @@ import datetime
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.forms import PasswordChangeForm
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import translate_url
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language as django_set_language
 
@@ -88,6 +92,23 @@ class LoginView(auth_views.LoginView):
 
     redirect_authenticated_user = True
 
+    def get_redirect_url(self):
+        """A `next` that leads back to this page is ignored (issue 14: signed in, it was a
+        redirect loop that Django reports as a 500); the default landing page is used."""
+        url = super().get_redirect_url()
+        if url:
+            from urllib.parse import urlsplit
+
+            from django.urls import Resolver404, resolve
+
+            try:
+                match = resolve(urlsplit(url).path)
+            except Resolver404:
+                return url
+            if match.url_name == self.request.resolver_match.url_name:
+                return ""
+        return url
+
     def form_valid(self, form):
         response = super().form_valid(form)
         language = form.get_user().profile.preferred_language
@@ -106,3 +127,29 @@ class LoginView(auth_views.LoginView):
 @require_GET
 def healthz(request):
     return HttpResponse("ok", content_type="text/plain")
+
+
+class ThrottledPasswordChangeForm(PasswordChangeForm):
+    """Wrong current passwords are counted like failed sign-ins (same limit and cool-off), so
+    a session left open cannot be used to guess the password (issue 14)."""
+
+    def clean_old_password(self):
+        key = f"password-change-failures:{self.user.pk}"
+        failures = cache.get(key, 0)
+        if failures >= settings.AXES_FAILURE_LIMIT:
+            raise ValidationError(
+                _("Too many wrong current passwords. Try again in %(minutes)s minutes."),
+                code="throttled",
+                params={"minutes": int(settings.AXES_COOLOFF_TIME * 60)},
+            )
+        try:
+            value = super().clean_old_password()
+        except ValidationError:
+            cache.set(key, failures + 1, timeout=int(settings.AXES_COOLOFF_TIME * 3600))
+            raise
+        cache.delete(key)
+        return value
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    form_class = ThrottledPasswordChangeForm

@@ -3,6 +3,7 @@ main page in process (queries, median, p95) and under concurrent load with gunic
 loopback, time the reminder sweep, check the targets, and write docs/benchmarks.md.
 
 Usage: .venv/bin/python scripts/benchmark.py [--scales 1 10 100] [--seconds 8]
+       .venv/bin/python scripts/benchmark.py --diff-only   (revision diff worst case only)
 Needs PostgreSQL (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/postgres).
 """
 
@@ -243,7 +244,61 @@ def report(results, checks, seconds):
     return "\n".join(lines) + "\n"
 
 
+TARGET_DIFF_SECONDS = 0.2
+DIFF_SIZES = (20_000, 60_000)  # characters: the largest summary, the largest free text
+
+
+def diff_worst_cases(size):
+    """Inputs that make an unbounded word diff quadratic: every token different, tokens
+    repeated (the matcher's worst), one line or many, a small edit in the middle."""
+    import random
+
+    rng = random.Random(14)  # noqa: S311 (test data, not secrets)
+    words = [f"w{rng.randrange(10**6)}" for _ in range(size // 4)]
+    text_a = " ".join(words)[:size]
+    text_b = " ".join(reversed(words))[:size]
+    repeated_a = ("a b " * size)[:size]
+    repeated_b = ("b a " * size)[:size]
+    lines_a = "\n".join(words)[:size]
+    lines_b = "\n".join(w + "x" for w in words)[:size]
+    # Paragraphs of ~190 words (just under the word-level budget), every other one rewritten:
+    # each changed block is compared word by word at the budget's full cost.
+    paragraphs = [" ".join(words[i : i + 190]) for i in range(0, len(words), 190)]
+    changed = [p if i % 2 else " ".join(reversed(p.split())) for i, p in enumerate(paragraphs)]
+    para_a, para_b = "\n".join(paragraphs)[:size], "\n".join(changed)[:size]
+    middle = text_a[: size // 2] + " changed " + text_a[size // 2 + 9 :]
+    return {
+        "all words differ": (text_a, text_b),
+        "repeated tokens": (repeated_a, repeated_b),
+        "one word per line, all changed": (lines_a, lines_b),
+        "one edit in the middle": (text_a, middle),
+        "every other paragraph rewritten": (para_a, para_b),
+    }
+
+
+def diff_only():
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+    import django
+
+    django.setup()
+    from funding.diff import inline_diff
+
+    worst = 0.0
+    for size in DIFF_SIZES:
+        for label, (old, new) in diff_worst_cases(size).items():
+            started = time.perf_counter()
+            inline_diff(old, new)
+            elapsed = time.perf_counter() - started
+            worst = max(worst, elapsed)
+            print(f"{size:>6} chars  {label:<32} {elapsed * 1000:7.1f} ms")
+    verdict = "met" if worst < TARGET_DIFF_SECONDS else "MISSED"
+    print(f"worst: {worst * 1000:.1f} ms (target < {TARGET_DIFF_SECONDS * 1000:.0f} ms: {verdict})")
+    return 0 if worst < TARGET_DIFF_SECONDS else 1
+
+
 def main():
+    if "--diff-only" in sys.argv:
+        sys.exit(diff_only())
     parser = argparse.ArgumentParser()
     parser.add_argument("--scales", type=int, nargs="+", default=[1, 10, 100])
     parser.add_argument("--seconds", type=float, default=8.0)

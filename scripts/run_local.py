@@ -15,6 +15,15 @@ BIN = Path(sys.executable).parent
 HOST = os.environ.get("PORTAL_HOST", "127.0.0.1:8000")
 
 
+SWEEP_NOW = (
+    "from django.conf import settings\n"
+    "from config import celery_app\n"
+    "for name, spec in settings.PORTAL_PERIODIC_TASKS.items():\n"
+    "    if name.startswith('Reminders:') and 'digest' not in name:\n"
+    "        celery_app.send_task(spec['task'])\n"
+)
+
+
 def main():
     env = {
         **os.environ,
@@ -26,6 +35,12 @@ def main():
         [sys.executable, "manage.py", "runserver", HOST],
     ]
     processes = [subprocess.Popen(cmd, cwd=ROOT, env=env) for cmd in commands]
+    # Run the reminder sweeps once now, so a newcomer sees reminders at once instead of after
+    # the 07:00 sweep. Safe: each reminder is claimed exactly once, so the 07:00 run and any
+    # restart send nothing twice (issue 14).
+    subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", SWEEP_NOW], cwd=ROOT, env=env, check=False
+    )
     print(f"\nThe portal is at http://{HOST}/ (Ctrl-C stops the server, the worker and beat).\n")
 
     def stop(*_):

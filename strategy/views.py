@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.cache import cached_fragment
 from core.csvfile import amount, csv_response, safe_text
 from core.fiscal import fiscal_year_label, fiscal_year_of
+from core.params import parse_int
 from core.permissions import get_object_for_user
 from councils.models import Priority
 
@@ -440,7 +441,4 @@ def plan_compare(request, pk):
 
 
 def _int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+    return parse_int(value)

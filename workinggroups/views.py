@@ -8,11 +8,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_POST, require_safe
 from django.views.generic import DetailView, ListView
 from django_filters.views import FilterView
 
 from core.emails import language_of
+from core.params import parse_id, parse_int
 from core.permissions import get_object_for_user
 from councils.models import Council
 from councils.permissions import is_portal_reader
@@ -369,9 +370,9 @@ def measure_edit(request, pk=None):
     if not can_manage_group_records(request.user):
         raise PermissionDenied
     initial = {}
-    meeting_pk = request.GET.get("meeting", "")
-    if measure is None and meeting_pk.isdigit():
-        initial["meeting"] = int(meeting_pk)
+    meeting_pk = parse_id(request.GET.get("meeting"))
+    if measure is None and meeting_pk:
+        initial["meeting"] = meeting_pk
     form = MeasureForm(request.POST or None, instance=measure, initial=initial)
     return edit_page(
         request,
@@ -586,10 +587,7 @@ def workplan_return_view(request, pk):
 def workplan_compare(request, slug):
     group = _group_for(request, slug)
     versions = {w.version: w for w in group.workplans.all() if can_view_workplan(request.user, w)}
-    try:
-        a, b = int(request.GET.get("a", 0)), int(request.GET.get("b", 0))
-    except ValueError:
-        a = b = 0
+    a, b = parse_int(request.GET.get("a"), 0), parse_int(request.GET.get("b"), 0)
     if not versions:
         raise Http404
     ordered = sorted(versions)
@@ -657,11 +655,15 @@ def calendar_new(request):
         raise PermissionDenied
     token = calendar_token_create(user=request.user)
     url = request.build_absolute_uri(reverse("workinggroups:calendar_feed", args=[token]))
-    request.session["new_calendar_url"] = url
     messages.success(
         request, _("Your new calendar address is ready. Any older address no longer works.")
     )
-    return redirect("workinggroups:calendar")
+    # Shown in this response only and stored nowhere (not in the session): "shown only once"
+    # is true, and a later visit cannot reveal it (issue 14).
+    token_row = CalendarToken.objects.filter(user=request.user).first()
+    return render(
+        request, "workinggroups/calendar.html", {"token": token_row, "new_calendar_url": url}
+    )
 
 
 @require_POST
@@ -669,13 +671,12 @@ def calendar_revoke(request):
     if not can_use_calendar(request.user):
         raise PermissionDenied
     calendar_token_revoke(user=request.user)
-    request.session.pop("new_calendar_url", None)
     messages.success(request, _("Your calendar address was revoked: it no longer works."))
     return redirect("workinggroups:calendar")
 
 
 @login_not_required
-@require_GET
+@require_safe
 def calendar_feed(request, token):
     """The personal feed: no session (calendar programs cannot sign in), the secret address
     is the key. An unknown or revoked address is a 404, like any page that does not exist."""

@@ -70,3 +70,26 @@ def test_a_bad_value_fails_loudly(name, value):
 @pytest.mark.django_db
 def test_models_and_migrations_agree():
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+def test_base_url_follows_portal_host_when_not_set():
+    """Issue 14: `make run` on another port wrote http://127.0.0.1:8000 into e-mails."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "PORTAL_BASE_URL"}
+    env.update(PORTAL_HOST="127.0.0.1:8123", DJANGO_SETTINGS_MODULE="config.settings.local")
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django;django.setup();from django.conf import settings;"
+            "print(settings.PORTAL_BASE_URL)",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    assert out == "http://127.0.0.1:8123"

@@ -198,3 +198,46 @@ def test_a_stale_edit_form_is_refused_and_keeps_the_text(
     assert "Title by the second co-chair" in page
     draft.refresh_from_db()
     assert draft.title_en == "Title by the first co-chair"
+
+
+def test_concurrent_decisions_over_http_one_wins_the_others_get_409_with_their_input(
+    require_postgres, scheduled, secretariat
+):
+    """Issue 14: in twenty concurrent decisions 19 got 500 (`_retry` lost `form_kwargs`)."""
+    url = reverse("funding:request_decide", args=[scheduled.pk])
+    version = scheduled.version
+
+    def act(index):
+        def post():
+            client = Client()
+            client.force_login(secretariat)
+            return client.post(
+                url,
+                {
+                    "version": version,
+                    "outcome": "approved",
+                    "amount_approved": "1000",
+                    "note": f"Note number {index}",
+                },
+            )
+
+        return post
+
+    results = run_together(*(act(i) for i in range(6)), hold=0)
+    assert all(kind == "ok" for kind, _v in results), results
+    codes = sorted(response.status_code for _kind, response in results)
+    assert codes == [302] + [409] * 5
+    for _kind, response in results:
+        if response.status_code == 409:
+            assert "Note number" in response.content.decode()
+    assert StatusChange.objects.filter(new_status=Status.APPROVED).count() == 1
+
+
+def test_a_stale_scheduling_post_answers_409_not_500(
+    require_postgres, endorsed, secretariat, meeting
+):
+    client = Client()
+    client.force_login(secretariat)
+    url = reverse("funding:request_schedule", args=[endorsed.pk])
+    response = client.post(url, {"version": endorsed.version - 1 or 99, "meeting": meeting.pk})
+    assert response.status_code == 409

@@ -63,13 +63,54 @@ def test_amounts_are_read_as_people_write_them_in_each_language(
     assert FundingRequest.objects.get().amount_requested == Decimal("25000.50")
 
 
+MONEY_TABLE = [
+    # language, typed, saved (None: refused with an example)
+    ("en", "$12,500.50", "12500.50"),
+    ("en", "12500.50", "12500.50"),
+    ("en", "12 500,50 $", "12500.50"),
+    ("en", "12\u00a0500,50", "12500.50"),
+    ("en", "12 500,50", "12500.50"),
+    ("en", "12,500", "12500.00"),
+    ("en", "1,5", None),
+    ("en", "12500,50", None),
+    ("en", "12.500,50", None),
+    ("fr", "$12,500.50", "12500.50"),
+    ("fr", "12500.50", "12500.50"),
+    ("fr", "12 500,50 $", "12500.50"),
+    ("fr", "12\u00a0500,50", "12500.50"),
+    ("fr", "12\u202f500,50\u00a0$", "12500.50"),
+    ("fr", "1,5", "1.50"),
+    ("fr", "12,500", None),
+    ("fr", "12.500", None),
+]
+
+
+@pytest.mark.parametrize(("language", "typed", "saved"), MONEY_TABLE)
+def test_the_money_table_in_both_languages(
+    group_cochair, client_for, form_data, language, typed, saved
+):
+    """Issue 14: `12 500,50` in English was saved as $1,250,050.00 and `1,5` as $15.00."""
+    response = client_for(group_cochair).post(
+        f"/{language}/funding/new/",
+        {**form_data, "amount_requested": typed, "fiscal_year": "2026-2027"},
+    )
+    if saved is None:
+        assert response.status_code == 400
+        assert "12,500.50" in response.content.decode() or "12 500,50" in response.content.decode()
+        assert not FundingRequest.objects.exists()
+    else:
+        assert response.status_code == 302
+        assert FundingRequest.objects.get().amount_requested == Decimal(saved)
+
+
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
         ("amount_requested", "-5", "greater than zero"),
         ("amount_requested", "0", "greater than zero"),
         ("amount_requested", "99999999", "at most"),
-        ("amount_requested", "1e12", "far too large"),
+        ("amount_requested", "1e12", "Enter an amount"),
+        ("amount_requested", "1,5", "could be read more than one way"),
         ("amount_requested", "12.345", "two decimals"),
         ("amount_requested", "lots", "Enter an amount"),
         ("amount_requested", "NaN", "Enter an amount"),
@@ -261,3 +302,24 @@ def test_recommendation_form_requires_a_comment_to_return(submitted, council_coc
     assert "Explain to the requesters why" in response.content.decode()
     submitted.refresh_from_db()
     assert submitted.status == Status.SUBMITTED
+
+
+def test_an_office_file_that_inflates_past_the_limit_is_refused(
+    group_cochair, client_for, form_data, settings
+):
+    """Issue 14: an archive inside an office file stays bounded when it is read."""
+    import io
+    import zipfile
+
+    settings.PORTAL_ATTACHMENT_MAX_INFLATED_BYTES = 1024 * 1024
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<w:document/>")
+        archive.writestr("word/embeddings/bomb.bin", b"\0" * (2 * 1024 * 1024))
+    assert len(buffer.getvalue()) < 64 * 1024  # small upload, large inflated size
+    files = {"attachments": [upload("budget.docx", buffer.getvalue())]}
+    response = create(client_for(group_cochair), form_data, files)
+    assert response.status_code == 400
+    assert "expands to more than" in response.content.decode()
+    assert not FundingRequest.objects.exists()

@@ -281,3 +281,25 @@ def test_admin_shows_requests_read_only_with_history(submitted, client_for, djan
     history = c.get(f"/en/admin/funding/fundingrequest/{submitted.pk}/history/")
     assert history.status_code == 200
     assert c.get("/en/admin/funding/fundingrequest/add/").status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("The budget is 10 dollars.", "The budget is 12 dollars, approved."),
+        ("w1 w2 w3 " * 3000, "w3 w2 w1 " * 3000),  # past the word-level budget
+        ("\n".join(f"line {i}" for i in range(3000)), "\n".join(f"line {i}x" for i in range(3000))),
+        ("a b " * 5000, "a b " * 2500 + "changed " + "a b " * 2500),
+    ],
+)
+def test_the_bounded_diff_still_shows_exactly_both_texts(old, new):
+    """Issue 14: the diff is bounded (no longer quadratic); whatever it falls back to, removing
+    <ins> gives the old text back and removing <del> gives the new one."""
+    import re
+
+    from funding.diff import inline_diff
+
+    html = str(inline_diff(old, new)).replace("<br>", "\n")
+    before = re.sub(r"<ins>.*?</ins>|</?del>", "", html, flags=re.S)
+    after = re.sub(r"<del>.*?</del>|</?ins>", "", html, flags=re.S)
+    assert before == old and after == new

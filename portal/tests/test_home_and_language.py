@@ -107,3 +107,69 @@ def test_every_menu_entry_opens_for_the_person_who_sees_it(client_for, personas,
     assert menu, "readers have a menu"
     for item in menu:
         assert client.get(item["url"]).status_code == 200, item
+
+
+@pytest.mark.django_db
+def test_signed_in_login_with_next_pointing_at_login_redirects_without_a_loop(client, member):
+    """Issue 14: GET /en/accounts/login/?next=/en/accounts/login/ while signed in was a 500."""
+    from django.urls import reverse
+
+    client.force_login(member)
+    login = reverse("login")
+    response = client.get(f"{login}?next={login}")
+    assert response.status_code == 302
+    assert response["Location"] != login
+
+
+@pytest.mark.django_db
+def test_behind_a_trusted_proxy_a_strangers_failures_do_not_lock_out_the_owner(member, settings):
+    """Issue 14: keyed on REMOTE_ADDR, everyone behind the TLS proxy shared one address."""
+    from django.test import Client
+
+    settings.PORTAL_TRUSTED_PROXIES = 1
+    proxy = {"REMOTE_ADDR": "10.0.0.1"}
+    stranger, owner = Client(), Client()
+    for _ in range(settings.AXES_FAILURE_LIMIT + 1):
+        stranger.post(
+            "/en/accounts/login/",
+            {"username": member.username, "password": "nope"},
+            HTTP_X_FORWARDED_FOR="203.0.113.5",
+            **proxy,
+        )
+    assert (
+        stranger.post(
+            "/en/accounts/login/",
+            {"username": member.username, "password": "correct-horse-battery"},
+            HTTP_X_FORWARDED_FOR="203.0.113.5",
+            **proxy,
+        ).status_code
+        == 429
+    )
+    response = owner.post(
+        "/en/accounts/login/",
+        {"username": member.username, "password": "correct-horse-battery"},
+        HTTP_X_FORWARDED_FOR="198.51.100.7",
+        **proxy,
+    )
+    assert response.status_code == 302
+    assert "_auth_user_id" in owner.session
+
+
+@pytest.mark.django_db
+def test_current_password_guesses_are_throttled_like_sign_ins(client_for, member, settings):
+    """Issue 14: the password-change form allowed unlimited guesses of the current password."""
+    from django.core.cache import cache
+    from django.urls import reverse
+
+    cache.delete(f"password-change-failures:{member.pk}")
+    client = client_for(member)
+    url = reverse("password_change")
+    new = {"new_password1": "another-Long-pass-2026", "new_password2": "another-Long-pass-2026"}
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(url, {"old_password": "guess", **new})
+    response = client.post(url, {"old_password": "correct-horse-battery", **new})
+    assert response.status_code == 200
+    assert "Too many wrong current passwords" in response.content.decode()
+    member.refresh_from_db()
+    assert member.check_password("correct-horse-battery")
+    cache.delete(f"password-change-failures:{member.pk}")

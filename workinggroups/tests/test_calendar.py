@@ -114,10 +114,12 @@ def test_calendar_page_makes_and_revokes_the_address(client_for, member):
     c = client_for(member)
     assert c.get(reverse("workinggroups:calendar_new")).status_code == 405
     assert c.get(reverse("workinggroups:calendar_revoke")).status_code == 405
-    c.post(reverse("workinggroups:calendar_new"))
-    page = c.get(reverse("workinggroups:calendar")).content.decode()
-    url = c.session["new_calendar_url"]
-    assert url in page
+    response = c.post(reverse("workinggroups:calendar_new"))
+    url = response.context["new_calendar_url"]
+    assert url in response.content.decode()
+    # Shown once: not in the session, not on the next visit (issue 14).
+    assert url not in str(dict(c.session.items()))
+    assert url not in c.get(reverse("workinggroups:calendar")).content.decode()
     token = url.rsplit("/", 1)[1].removesuffix(".ics")
     assert Client().get(feed_url(token)).status_code == 200
     c.post(reverse("workinggroups:calendar_revoke"))
@@ -145,4 +147,28 @@ def test_meeting_ics_download(client_for, member, council):
     assert event.decoded("dtstart") == meeting.starts_at
     assert (
         client_for(None).get(reverse("councils:meeting_ics", args=[meeting.pk])).status_code == 302
+    )
+
+
+def test_line_breaks_in_titles_and_names_are_escaped_and_head_is_answered(
+    client_for, member, council, group_cochair
+):
+    """Issue 14: a line break in a meeting title or a person's name was a 500 in the .ics and
+    in the feed (X-WR-CALNAME was written unescaped); the feed did not answer HEAD."""
+    meeting = MeetingFactory(
+        title_en="Joint\r\nmeeting", starts_at=NOW + datetime.timedelta(days=3), councils=[council]
+    )
+    Attendee.objects.create(meeting=meeting, user=group_cochair)
+    response = client_for(member).get(reverse("councils:meeting_ics", args=[meeting.pk]))
+    assert response.status_code == 200
+    assert b"X-WR-CALNAME:Joint\\nmeeting\r\n" in response.content
+    group_cochair.first_name, group_cochair.last_name = "Line\nbreak", "Name\r\nhere"
+    group_cochair.save()
+    token = calendar_token_create(user=group_cochair)
+    events = read_feed(token)
+    assert "\n" in str(events[f"meeting-{meeting.pk}@councils-portal"]["summary"])
+    assert Client().head(feed_url(token)).status_code == 200
+    assert (
+        client_for(member).head(reverse("councils:meeting_ics", args=[meeting.pk])).status_code
+        == 200
     )
