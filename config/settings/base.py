@@ -311,7 +311,8 @@ PORTAL_DIGEST_PROVIDERS = [
 ]
 # Reminders coming up, for the secretariat's page: functions (start, end) -> [rows].
 PORTAL_REMINDER_FORECASTS = ["workinggroups.reminders.forecast"]
-# The periodic schedules, created by `manage.py setup_schedules` (run by `make run`) as
+# The periodic schedules, created after every `migrate` (notifications.apps) and by
+# `manage.py setup_schedules` (--reset puts back the declared timing) as
 # django-celery-beat rows, then editable in the admin. Crontab fields: m h dom mon dow.
 PORTAL_PERIODIC_TASKS = {
     "Strategic plan: monthly progress snapshot": {
