@@ -113,6 +113,11 @@ TEMPLATES = [
 DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
 }
+if not DATABASES["default"].get("ENGINE"):  # django-environ gives {} for "notaurl"
+    raise ImproperlyConfigured(
+        "DATABASE_URL must look like postgres://user@host:5432/name or sqlite:///path, "
+        f"not {env.str('DATABASE_URL')!r}."
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL and IMMEDIATE transactions let the web server and the Celery worker share the file
     # without "database is locked" errors under ordinary use.

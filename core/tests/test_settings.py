@@ -65,3 +65,10 @@ def test_a_bad_value_fails_loudly(name, value):
 @pytest.mark.django_db
 def test_models_and_migrations_agree():
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+def test_a_malformed_database_url_is_improperly_configured_not_a_key_error():
+    result = run_manage("check", DATABASE_URL="notaurl")
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: DATABASE_URL must look like" in result.stderr
+    assert "KeyError" not in result.stderr
