@@ -1,6 +1,7 @@
 import django_filters
 from django.db.models import F, Max, Min, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.bilingual import translated_order
 from core.fiscal import fiscal_year_label
@@ -27,7 +28,7 @@ class _FundingFilterBase(django_filters.FilterSet):
         label=_("Priority"),
         field_name="priorities",
         queryset=Priority.objects.order_by("number"),
-        empty_label=_("All"),
+        empty_label=pgettext_lazy("filter", "All"),
     )
     # A text field, not a list: with thousands of groups a <select> is unusable and costs
     # hundreds of milliseconds to render on every page of the list.
@@ -40,10 +41,12 @@ class _FundingFilterBase(django_filters.FilterSet):
         label=_("Council"),
         method="filter_council",
         queryset=Council.objects.all(),
-        empty_label=_("All"),
+        empty_label=pgettext_lazy("filter", "All"),
     )
     fiscal_year = django_filters.ChoiceFilter(
-        label=_("Fiscal year"), choices=fiscal_year_choices, empty_label=_("All")
+        label=_("Fiscal year"),
+        choices=fiscal_year_choices,
+        empty_label=pgettext_lazy("filter", "All"),
     )
     sort = django_filters.ChoiceFilter(
         label=_("Sort by"), method="sort_by", choices=[], empty_label=None
@@ -98,7 +101,7 @@ class RequestFilter(_FundingFilterBase):
 
     q = django_filters.CharFilter(label=_("Search"), method="search")
     status = django_filters.ChoiceFilter(
-        label=_("Status"), choices=Status.choices, empty_label=_("All")
+        label=_("Status"), choices=Status.choices, empty_label=pgettext_lazy("filter", "All")
     )
 
     class Meta:

@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from core.bilingual import BilingualField, BilingualModel
@@ -35,7 +36,7 @@ MAX_ATTACHMENTS = 10
 
 class Status(models.TextChoices):
     DRAFT = "draft", _("Draft")
-    SUBMITTED = "submitted", _("Submitted")
+    SUBMITTED = "submitted", pgettext_lazy("funding request", "Submitted")
     IN_REVIEW = "in_review", _("In co-chair review")
     ENDORSED = "endorsed", _("Endorsed by the co-chairs")
     RETURNED = "returned", _("Returned for revision")
@@ -145,13 +146,13 @@ class FundingRequest(BilingualModel, TimeStampedModel):
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
+        verbose_name=pgettext_lazy("funding request", "created by"),
         on_delete=models.PROTECT,
         related_name="+",
     )
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("submitted by"),
+        verbose_name=pgettext_lazy("funding request", "submitted by"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -260,7 +261,9 @@ class Revision(models.Model):
     number = models.PositiveIntegerField(_("revision"))
     content = models.JSONField(_("content"))
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), on_delete=models.PROTECT
+        settings.AUTH_USER_MODEL,
+        verbose_name=pgettext_lazy("funding request", "submitted by"),
+        on_delete=models.PROTECT,
     )
     submitted_at = models.DateTimeField(_("submitted"), default=timezone.now)
 
@@ -326,7 +329,9 @@ class Recommendation(models.Model):
     )
     decision = models.CharField(_("recommendation"), max_length=10, choices=Decision.choices)
     comment = models.TextField(_("comment"), blank=True)
-    created_at = models.DateTimeField(_("recorded"), default=timezone.now)
+    created_at = models.DateTimeField(
+        pgettext_lazy("recommendation", "recorded"), default=timezone.now
+    )
     history = HistoricalRecords()
 
     class Meta:

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -56,7 +56,7 @@ class ProgressState(models.TextChoices):
     ON_TRACK = "on_track", _("On track")
     AT_RISK = "at_risk", _("At risk")
     LATE = "late", _("Late")
-    DONE = "done", _("Done")
+    DONE = "done", pgettext_lazy("progress", "Done")
     CANCELLED = "cancelled", _("Cancelled")
 
 

@@ -55,6 +55,8 @@ def visible_plans(user):
     """Adopted and archived plans for every reader; drafts too for the secretariat and the
     council co-chairs, who prepare them."""
     plans = StrategicPlan.objects.select_related("council")
+    if not can_view_dashboard(user):
+        return plans.none()  # the same answer as permissions.can_view_plan, row for row
     if not can_view_drafts(user):
         plans = plans.exclude(status=Status.DRAFT)
     return plans

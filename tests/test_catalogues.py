@@ -56,3 +56,53 @@ def test_catalogues_are_up_to_date_with_the_code(tmp_path):
         assert not missing, (
             f"{committed} lacks {len(missing)} strings, e.g. {missing[:5]}: run `make messages`"
         )
+
+
+def _entries():
+    for path in french_catalogues():
+        for entry in polib.pofile(str(path)):
+            if not entry.obsolete and entry.translated():
+                yield path.relative_to(ROOT), entry
+
+
+def test_the_french_shown_is_the_one_written_in_each_apps_catalogue():
+    """The collision check: Django merges every catalogue into one per language, so a msgid
+    translated differently elsewhere (another app, Django, django-celery-beat) would show
+    that other French. Each entry must come back as its own catalogue's msgstr."""
+    from django.utils import translation
+
+    wrong = []
+    with translation.override("fr"):
+        for path, entry in _entries():
+            if entry.msgid_plural:
+                shown = [
+                    translation.npgettext(entry.msgctxt, entry.msgid, entry.msgid_plural, n)
+                    if entry.msgctxt
+                    else translation.ngettext(entry.msgid, entry.msgid_plural, n)
+                    for n in (1, 5)
+                ]
+                written = [entry.msgstr_plural[0], entry.msgstr_plural[1]]
+            else:
+                shown = (
+                    translation.pgettext(entry.msgctxt, entry.msgid)
+                    if entry.msgctxt
+                    else translation.gettext(entry.msgid)
+                )
+                written = entry.msgstr
+            if shown != written:
+                wrong.append(f"{path}: {entry.msgid!r} shows {shown!r}, written {written!r}")
+    assert not wrong, f"{len(wrong)} collisions:\n" + "\n".join(wrong)
+
+
+def test_a_msgid_has_one_french_across_the_project_unless_it_has_a_context():
+    seen = {}
+    clashes = []
+    for path, entry in _entries():
+        key = (entry.msgctxt, entry.msgid)
+        french = entry.msgstr or tuple(sorted(entry.msgstr_plural.items()))
+        if key in seen and seen[key][1] != french:
+            clashes.append(f"{entry.msgid!r}: {seen[key][0]} {seen[key][1]!r}, {path} {french!r}")
+        seen.setdefault(key, (path, french))
+    assert not clashes, f"{len(clashes)} msgids need one French or a context:\n" + "\n".join(
+        clashes
+    )

@@ -5,3 +5,14 @@ from django.utils.translation import gettext_lazy as _
 class WorkingGroupsConfig(AppConfig):
     name = "workinggroups"
     verbose_name = _("Working groups and communities of practice")
+
+    def ready(self):
+        from core.links import register_viewer
+        from councils.permissions import is_portal_reader
+
+        from .models import Group, Measure, Workplan
+        from .permissions import can_view_group, can_view_workplan
+
+        register_viewer(Group, can_view_group)
+        register_viewer(Workplan, can_view_workplan)
+        register_viewer(Measure, lambda user, measure: is_portal_reader(user))

@@ -111,7 +111,8 @@ def can_view_workplan(user, workplan) -> bool:
         return False
     if workplan.status in ("accepted", "superseded"):
         return True
-    return is_secretariat(user) or is_group_cochair(user, workplan.group)
+    # The group's id, not the group: a list of workplans asks this per row without a query.
+    return is_secretariat(user) or workplan.group_id in group_roles(user).co_chair_of
 
 
 def can_review_workplan(user, workplan) -> bool:

@@ -415,6 +415,10 @@ def workplan_list(request, slug):
         for w in group.workplans.select_related("submitted_by", "reviewed_by").order_by("-version")
         if can_view_workplan(request.user, w)
     ]
+    # Each version is compared with the previous one this person may read, never with a
+    # version hidden from them (a link that would refuse them).
+    for index, newer in enumerate(workplans):
+        newer.compare_with = workplans[index + 1] if index + 1 < len(workplans) else None
     return render(
         request,
         "workinggroups/workplan_list.html",

@@ -96,6 +96,8 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
+            # French dates: "1er avril" (core/templatetags/french_dates.py), in every template.
+            "builtins": ["core.templatetags.french_dates"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.i18n",
@@ -219,7 +221,24 @@ CSRF_COOKIE_HTTPONLY = False  # the language switch and forms are plain HTML for
 # --- Languages ------------------------------------------------------------------------------
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Every app's catalogue is listed here so that the project's French wins over Django's and
+# django-celery-beat's for the same msgid ("Minutes", "Filter"): Django reads LOCALE_PATHS
+# before any installed app. A msgid that means different things in two apps has a context.
+LOCALE_PATHS = [
+    BASE_DIR / "locale",
+    *(
+        BASE_DIR / app / "locale"
+        for app in (
+            "core",
+            "councils",
+            "notifications",
+            "workinggroups",
+            "funding",
+            "strategy",
+            "portal",
+        )
+    ),
+]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "America/Toronto"

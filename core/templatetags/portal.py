@@ -97,3 +97,46 @@ def fiscal_year(start_year):
     from core.fiscal import fiscal_year_label
 
     return fiscal_year_label(start_year)
+
+
+@register.filter
+def may_open(obj, user):
+    """`{% if workplan|may_open:request.user %}`: the view of `obj`'s page would let `user` in."""
+    from core.links import may_open as check
+
+    return check(user, obj)
+
+
+class LinkIfNode(template.Node):
+    def __init__(self, condition, href, css, nodelist):
+        self.condition, self.href, self.css, self.nodelist = condition, href, css, nodelist
+
+    def render(self, context):
+        body = self.nodelist.render(context)
+        if not self.condition.resolve(context):
+            return body
+        href = self.href.resolve(context)
+        css = self.css.resolve(context) if self.css else ""
+        if css:
+            return format_html('<a href="{}" class="{}">{}</a>', href, css, mark_safe(body))
+        return format_html('<a href="{}">{}</a>', href, mark_safe(body))
+
+
+@register.tag
+def link_if(parser, token):
+    """`{% link_if workplan|may_open:request.user href [class] %}text{% endlink_if %}`.
+
+    The text is a link when the condition holds, and plain text otherwise: a person is never
+    shown a link to a page that would refuse them.
+    """
+    bits = token.split_contents()
+    if len(bits) not in (3, 4):
+        raise template.TemplateSyntaxError(
+            "{% link_if condition href [css_class] %} … {% endlink_if %}"
+        )
+    condition = parser.compile_filter(bits[1])
+    href = parser.compile_filter(bits[2])
+    css = parser.compile_filter(bits[3]) if len(bits) == 4 else None
+    nodelist = parser.parse(("endlink_if",))
+    parser.delete_first_token()
+    return LinkIfNode(condition, href, css, nodelist)
