@@ -8,12 +8,15 @@ also carries the language and the day (late, at risk and "the next 12 months" de
 date), and entries expire after an hour whatever happens. Code that writes with update() or
 bulk_create(), which send no signals, calls `bump_data_version()` itself.
 
-The version is replaced at once and again when the transaction commits: at once so a request
-reads its own writes, at the commit so a reader that rendered the old data in between cannot
-leave it cached under the new version.
+The version is replaced after the transaction commits, never inside it: a cache that fails
+(Redis down or full) can then never roll back the write it describes, and a reader that
+rendered the old data before the commit cannot leave it cached under the new version. If the
+bump itself fails, a cached part can be stale for at most FRAGMENT_SECONDS (an hour), the
+entries' lifetime; the failure is logged and the write stands.
 """
 
 import hashlib
+import logging
 import uuid
 from collections.abc import Callable
 
@@ -30,21 +33,54 @@ VERSION_KEY = "portal:data-version"
 FRAGMENT_SECONDS = 3600
 
 
+def _pending_bump(connection):
+    """The bump registered by the current transaction, if it has one still to run."""
+    if not connection.in_atomic_block:
+        return None
+    for entry in connection.run_on_commit:
+        if hasattr(entry[1], "local_version"):
+            return entry[1]
+    return None
+
+
 def data_version() -> str:
+    # A transaction that changed the data reads its own writes under a version of its own,
+    # which no other reader knows, until its commit publishes a new one.
+    pending = _pending_bump(transaction.get_connection())
+    if pending is not None:
+        return pending.local_version
     version = cache.get(VERSION_KEY)
     if version is None:
         cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
         version = cache.get(VERSION_KEY)
-    return version
+    return version or "no-cache"
+
+
+logger = logging.getLogger("portal.cache")
 
 
 def _replace_version():
-    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    try:
+        cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    except Exception as error:  # any backend: a failed bump is a stale page, never a failure
+        logger.warning("Data version not bumped; cached parts may be stale: %r", error)
 
 
 def bump_data_version():
-    _replace_version()
-    transaction.on_commit(_replace_version)
+    """Replace the data version once the current transaction commits (at once outside one).
+    A transaction that saves a thousand rows bumps once: the callback is registered once.
+    A named function, not a functools.partial (Django ticket #36487)."""
+    pending = _pending_bump(transaction.get_connection())
+    if pending is not None:
+        pending.local_version = uuid.uuid4().hex  # this transaction reads its latest writes
+        return
+
+    def replace_data_version():
+        del replace_data_version.local_version  # no longer pending
+        _replace_version()
+
+    replace_data_version.local_version = uuid.uuid4().hex
+    transaction.on_commit(replace_data_version, robust=True)
 
 
 def fragment_key(name: str, *parts) -> str:

@@ -425,8 +425,12 @@ def _notify(users, template, context):
     """E-mail each person in their own language, once the transaction has committed."""
     people = list(users)
 
-    def send():
+    def send_funding_notices():
+        # One refused address or a failing mail server must not stop the others' e-mails.
         for user in people:
-            send_email(template, to_user=user, context=context)
+            try:
+                send_email(template, to_user=user, context=context)
+            except Exception:
+                logger.exception("E-mail %s to user %s not sent", template, user.pk)
 
-    transaction.on_commit(send, robust=True)
+    transaction.on_commit(send_funding_notices, robust=True)

@@ -30,7 +30,6 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import partial
 from itertools import islice
 
 from django.conf import settings
@@ -237,7 +236,13 @@ def _claim_batch(batch: tuple[Due, ...]) -> list[int]:
     _insert_inbox_entries(claimed, items, render_headlines(items))
     to_send = [pk for pk, key in claimed if wanted[key][1] == Delivery.IMMEDIATE]
     if to_send:
-        transaction.on_commit(partial(enqueue, to_send), robust=True)
+        # A named function, never a functools.partial: on_commit(robust=True) logs a failure
+        # with func.__qualname__, which a partial lacks (Django ticket #36487, not fixed in
+        # 5.2.19), so a broker outage raised AttributeError and stopped the sweep.
+        def enqueue_claimed():
+            enqueue(to_send)
+
+        transaction.on_commit(enqueue_claimed, robust=True)
     return [pk for pk, _key in claimed]
 
 

@@ -126,7 +126,15 @@ class LoginView(auth_views.LoginView):
 @login_not_required
 @require_GET
 def healthz(request):
-    return HttpResponse("ok", content_type="text/plain")
+    """For a load balancer: 503 when PostgreSQL is down, 200 "degraded" with the reasons when
+    Redis or the broker is, 200 "ok" otherwise (docs/operations.md)."""
+    from core.health import health
+
+    state, reasons = health()
+    body = "\n".join([state, *reasons]) + "\n"
+    return HttpResponse(
+        body, content_type="text/plain", status=503 if state == "unavailable" else 200
+    )
 
 
 class ThrottledPasswordChangeForm(PasswordChangeForm):

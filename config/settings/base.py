@@ -116,6 +116,11 @@ TEMPLATES = [
 DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
 }
+if not DATABASES["default"].get("ENGINE"):  # django-environ gives {} for "notaurl"
+    raise ImproperlyConfigured(
+        "DATABASE_URL must look like postgres://user@host:5432/name or sqlite:///path, "
+        f"not {env.str('DATABASE_URL')!r}."
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL and IMMEDIATE transactions let the web server and the Celery worker share the file
     # without "database is locked" errors under ordinary use.
@@ -142,7 +147,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        # Degrades to a miss when Redis fails (core.cache_backends): never a 500.
+        "default": {"BACKEND": "core.cache_backends.DegradingRedisCache", "LOCATION": REDIS_URL}
     }
     CELERY_BROKER_URL = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
@@ -209,9 +215,10 @@ PORTAL_TRUSTED_PROXIES = env_int("PORTAL_TRUSTED_PROXIES", 0, minimum=0)
 AXES_CLIENT_IP_CALLABLE = "core.proxies.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-# Sessions are read from the cache (Redis, or the shared file cache) and kept in the database
-# too: one query fewer on every page, and nobody is signed out when the cache is emptied.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Sessions live in the database only. A cache in front (cached_db) saved one indexed query a
+# page, but with Redis down a sign-out could not delete the cached copy, which Redis would
+# serve again once back: a signed-out session revived. The database is the one truth.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600, minimum=60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
@@ -350,7 +357,8 @@ PORTAL_DIGEST_PROVIDERS = [
 ]
 # Reminders coming up, for the secretariat's page: functions (start, end) -> [rows].
 PORTAL_REMINDER_FORECASTS = ["workinggroups.reminders.forecast"]
-# The periodic schedules, created by `manage.py setup_schedules` (run by `make run`) as
+# The periodic schedules, created after every `migrate` (notifications.apps) and by
+# `manage.py setup_schedules` (--reset puts back the declared timing) as
 # django-celery-beat rows, then editable in the admin. Crontab fields: m h dom mon dow.
 PORTAL_PERIODIC_TASKS = {
     "Strategic plan: monthly progress snapshot": {

@@ -93,3 +93,10 @@ def test_base_url_follows_portal_host_when_not_set():
         check=True,
     ).stdout.strip()
     assert out == "http://127.0.0.1:8123"
+
+
+def test_a_malformed_database_url_is_improperly_configured_not_a_key_error():
+    result = run_manage("check", DATABASE_URL="notaurl")
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: DATABASE_URL must look like" in result.stderr
+    assert "KeyError" not in result.stderr

@@ -38,3 +38,18 @@ def test_every_scheduled_task_exists(settings):
     app.loader.import_default_modules()
     for spec in settings.PORTAL_PERIODIC_TASKS.values():
         assert spec["task"] in app.tasks, spec["task"]
+
+
+@pytest.mark.django_db
+def test_migrate_creates_the_schedules_and_keeps_admin_edits(settings):
+    """A production-style start: migrate, then beat; the schedules are there."""
+    PeriodicTask.objects.all().delete()
+    call_command("migrate", verbosity=0, stdout=io.StringIO())
+    names = set(PeriodicTask.objects.values_list("name", flat=True))
+    assert set(settings.PORTAL_PERIODIC_TASKS) <= names
+    deadlines = PeriodicTask.objects.get(name="Reminders: deadlines")
+    deadlines.enabled = False
+    deadlines.save()
+    call_command("migrate", verbosity=0, stdout=io.StringIO())
+    deadlines.refresh_from_db()
+    assert deadlines.enabled is False

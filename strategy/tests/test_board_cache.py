@@ -78,15 +78,22 @@ def test_a_deletion_replaces_the_version(group, secretariat):
     assert data_version() != before
 
 
-def test_the_version_is_replaced_again_when_the_transaction_commits(
-    group, django_capture_on_commit_callbacks
+def test_the_version_is_published_only_when_the_transaction_commits(
+    db, django_capture_on_commit_callbacks
 ):
+    from django.core.cache import cache
+
+    from core.cache import VERSION_KEY
+
+    published = cache.get(VERSION_KEY)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         bump_data_version()
         during = data_version()
+        assert cache.get(VERSION_KEY) == published  # nothing written inside the transaction
+    assert during != published
     for callback in callbacks:
         callback()
-    assert data_version() != during
+    assert data_version() not in {during, published}
 
 
 def test_each_language_and_filter_has_its_own_board(client_for, member, adopted_plan):

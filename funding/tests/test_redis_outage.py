@@ -1,0 +1,133 @@
+"""Redis is an accelerator, not a single point of failure: a dedicated redis-server, started by
+the test, is stopped or made to refuse writes, and signing in, browsing and submitting a
+funding request all still succeed; /healthz says what is wrong."""
+
+import shutil
+import socket
+import subprocess
+import time
+
+import pytest
+import redis
+from django.urls import reverse
+
+from core.cache import VERSION_KEY, data_version
+from funding.models import Status
+
+REDIS_SERVER = shutil.which("redis-server")
+NO_DISK = ("--save", "", "--appendonly", "no")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class PrivateRedis:
+    """A redis-server of the test's own, on a free port, that the test may stop and restart."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process = None
+
+    def start(self):
+        self.process = subprocess.Popen(
+            [REDIS_SERVER, "--port", str(self.port), "--bind", "127.0.0.1", *NO_DISK],
+            stdout=subprocess.DEVNULL,
+        )
+        client = redis.Redis.from_url(self.url, socket_connect_timeout=0.2)
+        for _ in range(100):
+            try:
+                client.ping()
+                return
+            except redis.ConnectionError:
+                time.sleep(0.05)
+        raise RuntimeError("the private redis-server did not start")
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+    def refuse_writes(self):
+        client = redis.Redis.from_url(self.url)
+        client.config_set("maxmemory-policy", "noeviction")
+        client.config_set("maxmemory", 1)
+
+
+@pytest.fixture
+def private_redis(settings):
+    from conftest import need
+
+    need(REDIS_SERVER is not None, "redis-server")
+    server = PrivateRedis()
+    server.start()
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "core.cache_backends.DegradingRedisCache",
+            "LOCATION": server.url,
+            "KEY_PREFIX": "outage-test",
+        }
+    }
+    settings.CELERY_BROKER_URL = server.url
+    yield server
+    if server.process.poll() is None:
+        server.stop()
+
+
+def sign_in(client, user):
+    return client.post(
+        reverse("login"), {"username": user.username, "password": "correct-horse-battery"}
+    )
+
+
+def use_the_portal(client, group_cochair, draft):
+    """Sign in, browse, submit: each must succeed."""
+    response = sign_in(client, group_cochair)
+    assert response.status_code == 302, response.content[:500]
+    pages = (
+        reverse("portal:home"),
+        reverse("strategy:dashboard"),  # its board is a cached fragment
+        reverse("funding:request_list"),
+    )
+    for url in (*pages, reverse("funding:request_detail", args=[draft.pk])):
+        assert client.get(url).status_code == 200, url
+    response = client.post(
+        reverse("funding:request_submit", args=[draft.pk]), {"version": draft.version}
+    )
+    assert response.status_code == 302, response.content[:500]
+    assert client.get(response["Location"]).status_code == 200  # still signed in
+    draft.refresh_from_db()
+    assert draft.status == Status.SUBMITTED
+
+
+def test_with_redis_down_sign_in_browse_and_submit_succeed(
+    private_redis, client, group_cochair, draft
+):
+    private_redis.stop()
+    use_the_portal(client, group_cochair, draft)
+    health = client.get(reverse("healthz"))
+    assert health.status_code == 200
+    assert health.content.decode().startswith("degraded") and "cache:" in health.content.decode()
+
+
+def test_with_redis_refusing_writes_the_write_stands(private_redis, client, group_cochair, draft):
+    private_redis.refuse_writes()
+    with pytest.raises(redis.ResponseError, match="maxmemory"):  # the fault is real
+        redis.Redis.from_url(private_redis.url).set("probe", "x")
+    use_the_portal(client, group_cochair, draft)
+
+
+def test_when_redis_is_back_the_cache_is_used_again(private_redis, db):
+    private_redis.stop()
+    assert data_version() == "no-cache"
+    private_redis.start()
+    version = data_version()
+    assert version != "no-cache"
+    assert redis.Redis.from_url(private_redis.url).keys(f"*{VERSION_KEY}")
+
+
+def test_healthz_is_ok_when_everything_answers(private_redis, db, client):
+    response = client.get(reverse("healthz"))
+    assert (response.status_code, response.content.decode()) == (200, "ok\n")
