@@ -91,11 +91,8 @@ def test_unknown_page_gets_the_portal_404(client_for, member):
 
 def test_only_one_menu_entry_is_current(client_for, secretariat):
     body = client_for(secretariat).get(reverse("workinggroups:health")).content.decode()
-    menu = body[
-        body.index('<nav class="portal-nav"') : body.index(
-            "</nav>", body.index('<nav class="portal-nav"')
-        )
-    ]
+    start = body.index('<nav class="portal-nav')
+    menu = body[start : body.index("</nav>", start)]
     assert menu.count('aria-current="page"') == 1
     assert f'href="{reverse("workinggroups:health")}" aria-current="page"' in menu
 
