@@ -32,7 +32,9 @@ class Command(BaseCommand):
             # would add a second history of every many-to-many set.
             with transaction.atomic(), override_settings(SIMPLE_HISTORY_ENABLED=False):
                 if replace:
-                    call_command("flush", "--no-input", verbosity=0)
+                    # No post_migrate: the backup brings its own schedules, content types and
+                    # permissions; recreating them first would clash with the loaded rows.
+                    call_command("flush", "--no-input", inhibit_post_migrate=True, verbosity=0)
                 call_command("loaddata", str(fixture), verbosity=0)
             media = Path(tmp) / "media"
             if media.is_dir():
