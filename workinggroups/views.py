@@ -660,9 +660,13 @@ def calendar_new(request):
     )
     # Shown in this response only and stored nowhere (not in the session): "shown only once"
     # is true, and a later visit cannot reveal it (issue 14).
+    # 201, not 200: the POST made something, though it answers with a page, not a redirect.
     token_row = CalendarToken.objects.filter(user=request.user).first()
     return render(
-        request, "workinggroups/calendar.html", {"token": token_row, "new_calendar_url": url}
+        request,
+        "workinggroups/calendar.html",
+        {"token": token_row, "new_calendar_url": url},
+        status=201,
     )
 
 

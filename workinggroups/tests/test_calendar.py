@@ -115,6 +115,7 @@ def test_calendar_page_makes_and_revokes_the_address(client_for, member):
     assert c.get(reverse("workinggroups:calendar_new")).status_code == 405
     assert c.get(reverse("workinggroups:calendar_revoke")).status_code == 405
     response = c.post(reverse("workinggroups:calendar_new"))
+    assert response.status_code == 201
     url = response.context["new_calendar_url"]
     assert url in response.content.decode()
     # Shown once: not in the session, not on the next visit (issue 14).

@@ -10,6 +10,21 @@ from django.db import transaction
 from django.test.utils import override_settings
 
 
+def clear_schedules():
+    """Drop the schedules migrate created: the backup's own rows (with their edits) replace them."""
+    from django_celery_beat import models as beat
+
+    beat.PeriodicTask.objects.all().delete()
+    for model in (
+        beat.PeriodicTasks,
+        beat.CrontabSchedule,
+        beat.IntervalSchedule,
+        beat.SolarSchedule,
+        beat.ClockedSchedule,
+    ):
+        model.objects.all().delete()
+
+
 class Command(BaseCommand):
     help = (
         "Restore a backup written by backup_portal into a migrated database. Refuses to "
@@ -32,9 +47,9 @@ class Command(BaseCommand):
             # would add a second history of every many-to-many set.
             with transaction.atomic(), override_settings(SIMPLE_HISTORY_ENABLED=False):
                 if replace:
-                    # No post_migrate: the backup brings its own schedules, content types and
-                    # permissions; recreating them first would clash with the loaded rows.
-                    call_command("flush", "--no-input", inhibit_post_migrate=True, verbosity=0)
+                    # post_migrate runs: content types and permissions are not in the backup.
+                    call_command("flush", "--no-input", verbosity=0)
+                clear_schedules()
                 call_command("loaddata", str(fixture), verbosity=0)
             media = Path(tmp) / "media"
             if media.is_dir():
