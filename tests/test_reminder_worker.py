@@ -155,7 +155,7 @@ def check_each_mail_once(mails: Path, expected: int):
     assert len(messages) == expected, recipients_subjects
     assert len(set(recipients_subjects)) == expected
     french = [s for to, s in recipients_subjects if to.startswith("chair-fr")]
-    assert sorted(s.split(" :")[0] for s in french) == [
+    assert sorted(s.split("\u00a0:")[0] for s in french) == [
         "Échéance dans 7 jours",
         "Échéance dépassée",
     ]
