@@ -422,6 +422,11 @@ BROKER_PAUSE_SECONDS = 30.0
 _broker_paused_until = 0.0
 
 
+def broker_paused() -> bool:
+    """Whether this process found the broker unreachable in the last BROKER_PAUSE_SECONDS."""
+    return time.monotonic() < _broker_paused_until
+
+
 def broker_resume() -> None:
     """Forget that the broker failed (tests; a process that knows it is back)."""
     global _broker_paused_until

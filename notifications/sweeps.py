@@ -67,6 +67,11 @@ def declared_tasks() -> list[str]:
     return [t for t in dict.fromkeys(tasks) if t != TICK]
 
 
+def labels() -> dict:
+    """Each declared task's label, in the active language."""
+    return {spec["task"]: spec["label"] for spec in settings.PORTAL_PERIODIC_TASKS.values()}
+
+
 def next_run(crontab, after: datetime.datetime) -> datetime.datetime:
     """The first time `crontab` (a django-celery-beat CrontabSchedule) fires after `after`."""
     last, delta, _now = crontab.schedule.remaining_delta(after)
@@ -76,11 +81,12 @@ def next_run(crontab, after: datetime.datetime) -> datetime.datetime:
 @dataclass
 class SweepState:
     task: str
-    name: str  # the schedule's name, as the admin shows it
+    label: str  # what the secretariat's page calls it, in their language
     completed_at: datetime.datetime | None
     due_at: datetime.datetime  # the first scheduled run after the last completion
     late_by: datetime.timedelta  # how long past `due_at` (zero when not yet due)
     overdue: bool  # the tick should run it now
+    late: bool = False  # more than PORTAL_HEALTH_SWEEP_LATE_HOURS past due (set by `facts`)
 
 
 def sweep_states(now: datetime.datetime | None = None) -> list[SweepState]:
@@ -98,6 +104,7 @@ def sweep_states(now: datetime.datetime | None = None) -> list[SweepState]:
     ):
         rows.setdefault(row.task, row)
     runs = SweepRun.objects.in_bulk(list(rows), field_name="task")
+    names = labels()
     states = []
     for task, row in rows.items():
         run = runs.get(task)
@@ -111,7 +118,7 @@ def sweep_states(now: datetime.datetime | None = None) -> list[SweepState]:
         states.append(
             SweepState(
                 task=task,
-                name=row.name,
+                label=names.get(task, row.name),
                 completed_at=run.completed_at if run else None,
                 due_at=due_at,
                 late_by=max(now - due_at, datetime.timedelta(0)),
@@ -129,7 +136,11 @@ def catch_up(now: datetime.datetime | None = None) -> list[str]:
         if not state.overdue:
             continue
         try:
-            current_app.send_task(state.task)
+            task = current_app.tasks.get(state.task)
+            if task is not None:
+                task.apply_async()
+            else:  # not imported in this process: by name
+                current_app.send_task(state.task)
         except Exception as error:  # the broker: the next tick tries again
             log.warning("Could not send the overdue task %s: %r", state.task, error)
             continue
@@ -200,6 +211,8 @@ def facts(now: datetime.datetime | None = None) -> Facts:
     since = tick.created_at if tick else None
     tick_completed_at = tick.completed_at if tick else None
     states = sweep_states(now)
+    for state in states:
+        state.late = state.late_by > late
 
     def too_old(at):
         reference = at or since
@@ -212,7 +225,7 @@ def facts(now: datetime.datetime | None = None) -> Facts:
         sweeps=states,
         worker_silent=too_old(worker_seen_at),
         tick_silent=too_old(tick_completed_at),
-        late=[s for s in states if s.late_by > late],
+        late=[s for s in states if s.late],
     )
 
 

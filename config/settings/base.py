@@ -385,44 +385,58 @@ PORTAL_DIGEST_PROVIDERS = [
 PORTAL_REMINDER_FORECASTS = ["workinggroups.reminders.forecast"]
 # The periodic schedules, created after every `migrate` (notifications.apps) and by
 # `manage.py setup_schedules` (--reset puts back the declared timing) as
-# django-celery-beat rows, then editable in the admin. Crontab fields: m h dom mon dow.
+# django-celery-beat rows, then editable in the admin. Crontab fields: m h dom mon dow. The
+# label is what the secretariat's reminders page calls it, in their language.
 PORTAL_PERIODIC_TASKS = {
     "Strategic plan: monthly progress snapshot": {
+        "label": _("Strategic plan: monthly progress snapshot"),
         "task": "strategy.snapshot_adopted_plans",
         "crontab": "30 6 1 * *",
     },
     "Reminders: action items due or overdue": {
+        "label": _("Reminders: action items due or overdue"),
         "task": "workinggroups.tasks.sweep_action_items",
         "crontab": "25 7 * * *",
     },
     "Reminders: funding requests waiting on review": {
+        "label": _("Reminders: funding requests waiting on review"),
         "task": "funding.tasks.sweep_reviews_waiting",
         "crontab": "20 7 * * *",
     },
-    "Reminders: deadlines": {"task": "workinggroups.tasks.sweep_deadlines", "crontab": "0 7 * * *"},
+    "Reminders: deadlines": {
+        "label": _("Reminders: deadlines"),
+        "task": "workinggroups.tasks.sweep_deadlines",
+        "crontab": "0 7 * * *",
+    },
     "Reminders: workplans not submitted": {
+        "label": _("Reminders: workplans not submitted"),
         "task": "workinggroups.tasks.sweep_workplans",
         "crontab": "5 7 * * *",
     },
     "Reminders: dissolution and usefulness reviews": {
+        "label": _("Reminders: dissolution and usefulness reviews"),
         "task": "workinggroups.tasks.sweep_reviews",
         "crontab": "10 7 * * *",
     },
     "Reminders: liaison gaps": {
+        "label": _("Reminders: liaison gaps"),
         "task": "workinggroups.tasks.sweep_liaison_gaps",
         "crontab": "15 7 * * *",
     },
     "Reminders: progress reports due or overdue": {
+        "label": _("Reminders: progress reports due or overdue"),
         "task": "workinggroups.tasks.sweep_progress_reports",
         "crontab": "20 7 * * *",
     },
     "Reminders: weekly digest": {
+        "label": _("Reminders: weekly digest"),
         "task": "notifications.tasks.weekly_digest",
         "crontab": "30 7 * * 1",
     },
     # Every minute: runs any task above whose time passed while it could not run (broker
     # down, worker gone), and hands over the messages whose next attempt has come.
     "Catch-up tick: missed sweeps and unsent messages": {
+        "label": _("Catch-up tick: missed sweeps and unsent messages"),
         "task": "notifications.tasks.tick",
         "crontab": "* * * * *",
     },
