@@ -498,6 +498,25 @@ def observe(kind: str, keys: Iterable[str], day: datetime.date) -> dict[str, dat
 # --- Sending --------------------------------------------------------------------------------
 
 
+def _text(value) -> str:
+    return value.decode(errors="replace") if isinstance(value, bytes) else str(value)
+
+
+def describe_error(error: Exception) -> str:
+    """Why a send failed, as the secretariat reads it: the mail server's own answer (code and
+    text, per refused address) when there is one, else the error's name and message."""
+    name = type(error).__name__
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        answers = [
+            f"{code} {_text(text)} ({address})"
+            for address, (code, text) in error.recipients.items()
+        ]
+        return f"{name}: {'; '.join(answers)}"
+    if isinstance(error, smtplib.SMTPResponseException):
+        return f"{name}: {error.smtp_code} {_text(error.smtp_error)}"
+    return f"{name}: {error}"
+
+
 def retry_delay(attempts: int) -> datetime.timedelta:
     """How long after its `attempts`-th failure a message is tried again: doubling from
     PORTAL_REMINDER_RETRY_SECONDS, at most 60 times that (an hour with the default minute)."""
@@ -544,7 +563,7 @@ def deliver(reminder_id: int) -> bool:
             Reminder.objects.filter(pk=reminder.pk).update(
                 attempts=attempts,
                 last_attempt_at=now,
-                last_error=f"{type(exc).__name__}: {exc}"[:2000],
+                last_error=describe_error(exc)[:2000],
                 next_attempt_at=None if gave_up else now + retry_delay(attempts),
                 failed_at=now if gave_up else None,
                 enqueued_at=None,  # the message that carried it is used up
