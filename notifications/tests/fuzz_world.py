@@ -21,6 +21,7 @@ def build(**world):
     )
     (pk,) = services.remind([due])
     Reminder.objects.filter(pk=pk).update(
+        sent_at=None,
         attempts=10,
         failed_at=timezone.now() - datetime.timedelta(hours=1),
         last_error="SMTPRecipientsRefused: 550 No such mailbox",

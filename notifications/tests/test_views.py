@@ -189,7 +189,9 @@ def failed_message(user, *, error="SMTPRecipientsRefused: 550 No such mailbox"):
         {"headline": {"en": "Send the minutes", "fr": "Envoyer le procès-verbal"}, "url": "/"},
     )
     (pk,) = services.remind([due])
-    Reminder.objects.filter(pk=pk).update(attempts=10, failed_at=timezone.now(), last_error=error)
+    Reminder.objects.filter(pk=pk).update(  # sent or not (a test that commits sends it)
+        attempts=10, failed_at=timezone.now(), last_error=error, sent_at=None
+    )
     return Reminder.objects.get(pk=pk)
 
 
