@@ -143,6 +143,7 @@ def person_invite(
     except IntegrityError:
         raise _duplicate(email_taken(email) or person) from None
     profile, _created = Profile.objects.get_or_create(user=person)
+    person.profile = profile  # not the copy the post_save signal cached: the e-mail reads this
     profile.jurisdiction = jurisdiction
     profile.title_en, profile.title_fr = title_en, title_fr
     profile.preferred_language = language
