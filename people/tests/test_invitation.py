@@ -13,13 +13,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from councils.models import CouncilMembership
-from people import services
 from people.models import Invitation, PersonEvent, hash_token
 from people.tests.conftest import token_from
 from workinggroups.models import GroupMembership
 
 User = get_user_model()
-PASSWORD = "a-Long-enough-passphrase-2026"  # noqa: S105
+PASSWORD = "a-Long-enough-passphrase-2026"
 
 
 def invite_payload(**overrides):
@@ -121,7 +120,7 @@ def test_the_invitation_template_is_time_limited_by_the_setting(invite, settings
 
 
 def test_plain_text_part_is_not_html_escaped(invite):
-    person, _token = invite()
+    _person, _token = invite()
     message = mail.outbox[-1]
     assert "Bonjour Chloé O'Brien & <Sons>," in message.body
     html = message.alternatives[0][0]

@@ -17,7 +17,7 @@ from workinggroups.models import GroupMembership
 from workinggroups.tests.factories import GroupMembershipFactory
 
 User = get_user_model()
-PASSWORD = "correct-horse-battery"  # noqa: S105 - the factories' password
+PASSWORD = "correct-horse-battery"
 
 
 @pytest.fixture

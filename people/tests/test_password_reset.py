@@ -13,7 +13,7 @@ from councils.tests.factories import UserFactory
 from people.models import PasswordResetAttempt
 
 User = get_user_model()
-NEW_PASSWORD = "Another-long-passphrase-77"  # noqa: S105
+NEW_PASSWORD = "Another-long-passphrase-77"
 RESET_LINK = re.compile(r"https?://\S+/accounts/reset/[\w-]+/[\w-]+/")
 
 
