@@ -65,7 +65,7 @@ def test_the_secretariat_invites_a_person_with_a_first_council_role(
     assert message.extra_headers["Content-Language"] == "fr"
     assert message.subject == "Votre invitation au portail de gouvernance des conseils mixtes"
     assert "/fr/accounts/welcome/" in message.body
-    assert "Votre nom d’utilisateur : chloe.obrien@example.gc.ca" in message.body
+    assert "Votre nom d’utilisateur\u00a0: chloe.obrien@example.gc.ca" in message.body
     assert "Membre, Conseil" in message.body  # the first role, in French
     token = token_from(message)
     invitation = Invitation.objects.get(person=person)
