@@ -363,6 +363,7 @@ class ThrottledPasswordResetForm(PasswordResetForm):
     def __init__(self, *args, client_ip="", **kwargs):
         self.client_ip = client_ip
         super().__init__(*args, **kwargs)
+        self.fields["email"].label = _("E-mail address")
 
     def clean_email(self):
         email = self.cleaned_data["email"]
