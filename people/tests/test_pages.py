@@ -126,3 +126,43 @@ def all_routes(resolver=None, prefix=""):
 def test_there_is_no_sign_up_anywhere():
     routes = [r.lower() for r in all_routes()]
     assert not [r for r in routes if any(w in r for w in ("signup", "sign-up", "register"))]
+
+
+def test_the_secretariat_edits_a_persons_details(client_for, secretariat, invite, member):
+    person, _token = invite()
+    url = reverse("people:person_edit", args=[person.pk])
+    client = client_for(secretariat)
+    form = client.get(url).context["form"]
+    assert form.initial["language"] == "fr" and form.initial["email"] == person.email
+    data = {
+        "first_name": "Chloé",
+        "last_name": "Obrien",
+        "email": "chloe.new@example.gc.ca",
+        "language": "en",
+        "title_en": "Director",
+        "title_fr": "Directrice",
+        "jurisdiction": "",
+    }
+    assert client.post(url, data).status_code == 302
+    person.refresh_from_db()
+    assert (person.last_name, person.email, person.profile.preferred_language) == (
+        "Obrien",
+        "chloe.new@example.gc.ca",
+        "en",
+    )
+    assert person.profile.jurisdiction is None
+    assert person.username == "chloe.obrien@example.gc.ca"  # the username stays
+    refused = client.post(url, {**data, "email": member.email.upper()})
+    assert refused.status_code == 400
+    assert "already has this address" in refused.context["form"].errors["email"][0]
+    person.refresh_from_db()
+    assert person.email == "chloe.new@example.gc.ca"
+
+
+def test_the_admin_shows_invitations_read_only(client_for, secretariat, invite):
+    invite()
+    secretariat.is_staff = secretariat.is_superuser = True
+    secretariat.save()
+    client = client_for(secretariat)
+    assert client.get(reverse("admin:people_invitation_changelist")).status_code == 200
+    assert client.get(reverse("admin:people_invitation_add")).status_code == 403
