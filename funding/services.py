@@ -5,8 +5,6 @@ read with the current one, so of two people acting at once exactly one wins; the
 `StaleRequest` and the view gives them back what they typed.
 """
 
-import logging
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -33,8 +31,6 @@ from .models import (
 )
 from .permissions import can_review_request, is_recused, is_requester, reviewing_councils
 from .review import review_state
-
-logger = logging.getLogger(__name__)
 
 # The review's outcomes, each with the notice the requesters get.
 REVIEW_OUTCOMES = {
