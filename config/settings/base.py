@@ -288,6 +288,9 @@ PORTAL_REVIEW_REMINDER_DAYS = env_int("PORTAL_REVIEW_REMINDER_DAYS", 5, minimum=
 PORTAL_PAGE_SIZE = env_int("PORTAL_PAGE_SIZE", 25, minimum=5)
 # Reads a person's council and group roles together, in one query (councils.permissions).
 PORTAL_ROLES_LOADER = "workinggroups.permissions.load_roles"
+# Asked by the councils' membership services before a change of council membership: a group
+# co-chair's seat on a council is their group's liaison there (workinggroups.liaison).
+PORTAL_LIAISON_CHECK = "workinggroups.liaison.council_change_check"
 # Shared parts of pages (the dashboard's board, ...) cached per data version (core.cache).
 PORTAL_FRAGMENT_CACHE = env_bool("PORTAL_FRAGMENT_CACHE", True)
 # The main navigation: (URL name, label[, dotted path of a can_*(user) function]). An entry is
