@@ -16,7 +16,7 @@ from workinggroups.mandates import group_create, group_update
 from workinggroups.memberships import membership_end, membership_save
 from workinggroups.models import Group, GroupMembership, MandateReview, MandateVersion
 from workinggroups.services import TransitionRefused, review_record
-from workinggroups.tests.factories import GroupFactory, GroupMembershipFactory
+from workinggroups.tests.factories import GroupMembershipFactory
 
 DAY = datetime.timedelta(days=1)
 
@@ -36,9 +36,7 @@ def representative(group, council):
     )
 
 
-def test_a_representative_or_a_cochair_seated_on_the_council_is_a_liaison(
-    group, council, today
-):
+def test_a_representative_or_a_cochair_seated_on_the_council_is_a_liaison(group, council, today):
     assert liaison.gaps({group.pk}, {today}) == {(group.pk, council.pk, today)}
     chair = GroupMembershipFactory(group=group, role="co_chair")
     assert liaison.gaps({group.pk}, {today})  # a co-chair not on the council is no liaison
@@ -186,9 +184,7 @@ def test_a_mandate_change_needs_a_reason_and_becomes_a_version(
 ):
     group.mandate_fr = "Livrer des éléments communs, puis les mesurer."
     with pytest.raises(ValidationError, match="Say why the mandate changes"):
-        group_update(
-            group=group, councils=[council], priorities=[priority], by=secretariat, seen=0
-        )
+        group_update(group=group, councils=[council], priorities=[priority], by=secretariat, seen=0)
     group.refresh_from_db()
     group.mandate_fr = "Livrer des éléments communs, puis les mesurer."
     group_update(
