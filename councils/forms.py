@@ -4,7 +4,7 @@ from django.forms.utils import ErrorDict
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from core.params import parse_id
+from core.params import ODD_CHARACTERS, parse_id
 
 from .models import (
     ActionItem,
@@ -123,7 +123,7 @@ class PersonSearchMixin:
             if not isinstance(field, PersonField):
                 continue
             key = self.add_prefix(name)
-            query = (self.data.get(f"{key}_q") or "").strip()[:100]
+            query = ODD_CHARACTERS.sub("", self.data.get(f"{key}_q") or "").strip()[:100]
             field.widget.query = query
             if self.data.get("_search") == key or (query and not self.data.get(key)):
                 field.widget.search(query)

@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 
 from core.bilingual import translated_order
+from core.params import ODD_CHARACTERS
 
 from .models import CouncilMembership, Jurisdiction, person_name
 
@@ -19,7 +20,8 @@ def people():
 def search_people(query: str):
     """Active people whose first or last name, username or e-mail contains every word of
     `query` (at most five words), with their profile and jurisdiction: one query a page."""
-    words = (query or "").split()[:5]
+    # Control characters (a NUL byte) cannot be searched for, and the database refuses them.
+    words = ODD_CHARACTERS.sub("", query or "").split()[:5]
     if not words:
         return people().none()
     found = people().select_related("profile", "profile__jurisdiction")
