@@ -43,3 +43,8 @@ def sweep_action_items(day: str | None = None) -> int:
 @shared_task
 def sweep_progress_reports(day: str | None = None) -> int:
     return len(reminders.remind_progress_reports(_day(day)))
+
+
+@shared_task
+def sweep_terms_ending(day: str | None = None) -> int:
+    return len(reminders.remind_terms_ending(_day(day)))

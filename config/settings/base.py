@@ -393,6 +393,10 @@ PORTAL_PERIODIC_TASKS = {
         "task": "workinggroups.tasks.sweep_progress_reports",
         "crontab": "20 7 * * *",
     },
+    "Reminders: terms ending within 30 days": {
+        "task": "workinggroups.tasks.sweep_terms_ending",
+        "crontab": "35 7 * * *",
+    },
     "Reminders: weekly digest": {
         "task": "notifications.tasks.weekly_digest",
         "crontab": "30 7 * * 1",
