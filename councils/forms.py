@@ -76,12 +76,13 @@ class PersonSearchWidget(forms.Widget):
         choices = [chosen] if chosen else []
         choices += [u for u in self.results if chosen is None or u.pk != chosen.pk]
         css = context["widget"]["attrs"].get("class", "")
+        rows = [(u.pk, person_label(u), chosen is not None and u.pk == pk) for u in choices]
+        if not self.is_required and rows:
+            rows.insert(0, ("", _("Nobody"), chosen is None))
         context["widget"].update(
             {
                 "query": self.query,
-                "choices": [
-                    (u.pk, person_label(u), chosen is not None and u.pk == pk) for u in choices
-                ],
+                "choices": rows,
                 "searched": self.searched,
                 "more": self.more,
                 "invalid": "is-invalid" in css,
@@ -131,11 +132,6 @@ class PersonSearchMixin:
         if searching:
             self._errors, self.cleaned_data = ErrorDict(), {}
         return searching
-
-
-class PersonChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return obj.get_full_name() or obj.get_username()
 
 
 class MeetingForm(forms.ModelForm):
@@ -190,8 +186,8 @@ class AgendaItemForm(forms.ModelForm):
         }
 
 
-class AttendeeForm(forms.ModelForm):
-    user = PersonChoiceField(label=_("Person"), queryset=people(), required=False)
+class AttendeeForm(PersonSearchMixin, forms.ModelForm):
+    user = PersonField(label=_("Person"), required=False)
 
     class Meta:
         model = Attendee
@@ -199,7 +195,6 @@ class AttendeeForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = people()
 
 
 class DecisionForm(forms.ModelForm):
@@ -216,8 +211,8 @@ class DecisionForm(forms.ModelForm):
         self.fields["agenda_item"].queryset = meeting.agenda_items.all()
 
 
-class ActionItemForm(forms.ModelForm):
-    owner = PersonChoiceField(label=_("Owner"), queryset=people(), required=False)
+class ActionItemForm(PersonSearchMixin, forms.ModelForm):
+    owner = PersonField(label=_("Owner"), required=False)
 
     class Meta:
         model = ActionItem
@@ -239,15 +234,14 @@ class ActionItemForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = people()
 
 
 class ActionItemStatusForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=ActionItem.Status.choices)
 
 
-class ExternalBodyForm(forms.ModelForm):
-    liaison = PersonChoiceField(label=_("Liaison person"), queryset=people(), required=False)
+class ExternalBodyForm(PersonSearchMixin, forms.ModelForm):
+    liaison = PersonField(label=_("Liaison person"), required=False)
     topics = forms.ModelMultipleChoiceField(
         label=_("Topics"),
         queryset=Priority.objects.filter(is_active=True),
@@ -280,7 +274,6 @@ class ExternalBodyForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["liaison"].queryset = people()
 
 
 class EngagementForm(forms.ModelForm):

@@ -215,8 +215,10 @@ def edit_page(
     request, *, form, title, save, success_url, back_url, template="councils/form.html", extra=None
 ):
     """The one shape of the secretariat's edit pages: GET shows the form; a valid POST calls
-    `save(form)` (a service), adds a message and redirects."""
-    if request.method == "POST" and form.is_valid():
+    `save(form)` (a service), adds a message and redirects. A POST that asks to find a
+    person (PersonSearchMixin) shows the form again with the matches."""
+    searching = getattr(form, "person_search", lambda: False)
+    if request.method == "POST" and not searching() and form.is_valid():
         try:
             obj = save(form)
         except ValidationError as exc:

@@ -7,10 +7,8 @@ from core.bilingual import translated_order
 from councils.forms import (
     ChangeReasonMixin,
     DateInput,
-    PersonChoiceField,
     PersonField,
     PersonSearchMixin,
-    people,
 )
 from councils.models import Council, Decision, Meeting, Priority
 
@@ -73,14 +71,14 @@ class GroupLinkForm(forms.Form):
         self.fields["other"].queryset = Group.objects.current().exclude(pk=group.pk)
 
 
-class MeasureForm(forms.ModelForm):
+class MeasureForm(PersonSearchMixin, forms.ModelForm):
     groups = forms.ModelMultipleChoiceField(
         label=_("Groups concerned"),
         queryset=Group.objects.all(),
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
-    owner = PersonChoiceField(label=_("Owner"), queryset=people(), required=False)
+    owner = PersonField(label=_("Owner"), required=False)
 
     class Meta:
         model = Measure
@@ -106,7 +104,6 @@ class MeasureForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = people()
         self.fields["meeting"].queryset = Meeting.objects.all()
         self.fields["decision"].queryset = Decision.objects.select_related("meeting")
         if self.instance.pk:

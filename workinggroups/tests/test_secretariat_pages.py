@@ -301,3 +301,21 @@ def test_a_group_page_slug_stays_and_a_community_cannot_get_an_end_date(
     cop = GroupFactory(slug="open-gov-cop", kind="cop")
     response = _edit(client_for(secretariat), cop, council, end_date="2030-01-01")
     assert response.status_code == 200 and "has no end date" in body(response)
+
+
+@pytest.mark.parametrize(
+    "url_name, field",
+    [
+        ("councils:action_item_create", "owner"),
+        ("councils:external_body_create", "liaison"),
+        ("workinggroups:measure_create", "owner"),
+    ],
+)
+def test_every_form_that_names_a_person_searches_instead_of_listing_everyone(
+    client_for, secretariat, url_name, field
+):
+    for i in range(5):
+        UserFactory(username=f"someone{i}", first_name="Someone", last_name=f"Else {i}")
+    page = body(client_for(secretariat).get(reverse(url_name)))
+    assert f'name="{field}_q"' in page
+    assert not re.search(rf'<select[^>]*name="{field}"', page) and "Someone" not in page
