@@ -23,7 +23,7 @@ from .models import (
 
 @admin.register(Jurisdiction)
 class JurisdictionAdmin(GovernanceAdmin):
-    list_display = ("code", "name_en", "name_fr", "kind")
+    list_display = ("code", translated("name", _("name")), "kind")
     list_filter = ("kind",)
     search_fields = ("code", "name_en", "name_fr")
 
@@ -39,7 +39,7 @@ class ProfileAdmin(GovernanceAdmin):
 
 @admin.register(Council)
 class CouncilAdmin(GovernanceAdmin):
-    list_display = ("code", "acronym_en", "acronym_fr", "name_en")
+    list_display = ("code", "acronym_en", "acronym_fr", translated("name", _("name")))
     search_fields = ("code", "name_en", "name_fr")
 
 
