@@ -56,7 +56,6 @@ from .permissions import (
 from .selectors import (
     PERSON_SEARCH_LIMIT,
     jurisdictions_without_member,
-    person_details,
     person_label,
     search_people,
 )
@@ -614,35 +613,16 @@ def engagement_add(request, slug):
 @require_safe
 def person_search(request):
     """People by name, with their jurisdiction and title, for the secretariat: the matches a
-    person field shows as one types (`?format=json`, at most PERSON_SEARCH_LIMIT, and whether
-    there are more), or a page of them (paginated) to look someone up."""
+    person field shows as one types, as JSON — at most PERSON_SEARCH_LIMIT, and whether there
+    are more. (The list of everyone, paginated, is the People page.)"""
     _require(can_manage_councils(request.user))
     query = (request.GET.get("q") or "").strip()[:100]
-    found = search_people(query)
-    if request.GET.get("format") == "json":
-        rows = list(found[: PERSON_SEARCH_LIMIT + 1])
-        return JsonResponse(
-            {
-                "results": [
-                    {"id": u.pk, "label": person_label(u)} for u in rows[:PERSON_SEARCH_LIMIT]
-                ],
-                "more": len(rows) > PERSON_SEARCH_LIMIT,
-            }
-        )
-    paginator = Paginator(found, settings.PORTAL_PAGE_SIZE)
-    page = paginator.get_page(request.GET.get("page"))
-    for person in page:
-        person.details = person_details(person)
-    return render(
-        request,
-        "councils/person_search.html",
+    rows = list(search_people(query)[: PERSON_SEARCH_LIMIT + 1])
+    return JsonResponse(
         {
-            "query": query,
-            "page_obj": page,
-            "paginator": paginator,
-            "is_paginated": page.has_other_pages(),
-            "page_range": paginator.get_elided_page_range(page.number),
-        },
+            "results": [{"id": u.pk, "label": person_label(u)} for u in rows[:PERSON_SEARCH_LIMIT]],
+            "more": len(rows) > PERSON_SEARCH_LIMIT,
+        }
     )
 
 

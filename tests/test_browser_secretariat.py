@@ -2,7 +2,7 @@
 people by name (the search answers as one types), makes one its co-chair and another its
 representative on a council, and watches the liaison gap close on the health page; then ends
 that representative's term through the confirmation page that names the gap. Axe runs on
-every page, and on the mandate's versions, a council's memberships and the person search."""
+every page, and on the mandate's versions and a council's memberships."""
 
 import pytest
 from django.core.management import call_command
@@ -123,6 +123,5 @@ def test_the_secretariat_runs_a_group_and_its_memberships_in_the_portal(
         "/fr/councils/pssdc/members/",
         "/fr/councils/pssdc/members/new/",
         "/fr/councils/pssdc/",
-        "/fr/councils/people/?q=tremblay",
     ):
         open_page(page, base + path)

@@ -75,7 +75,6 @@ def pages(world):
         "change a council term": reverse("councils:council_membership_edit", args=[seat.pk]),
         "end a council term": reverse("councils:council_membership_end", args=[seat.pk]),
         "council page": reverse("councils:council_detail", args=[council.code]),
-        "find a person": reverse("councils:person_search") + "?q=tremblay",
         "person search (JSON)": reverse("councils:person_search") + "?q=tremblay&format=json",
         "group page": reverse("workinggroups:group_detail", args=[group.slug]),
     }
