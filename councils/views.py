@@ -830,7 +830,12 @@ def council_membership_create(request, code):
         request,
         form,
         save=save,
-        page=_membership_form_page(request, council, title, reload=CouncilMembershipForm),
+        page=_membership_form_page(
+            request,
+            council,
+            title,
+            reload=lambda: CouncilMembershipForm(instance=CouncilMembership(council=council)),
+        ),
         success_url=_members_url(council),
         success_message=_("The membership was added."),
         cancel_url=_members_url(council),

@@ -91,6 +91,18 @@ def _check_slug(group):
         )
 
 
+def _refuse_cycle(group):
+    """A group cannot sit under itself, even through its parent's parents."""
+    ancestor, seen = group.parent, set()
+    while ancestor is not None and ancestor.pk not in seen:
+        if ancestor.pk == group.pk:
+            raise ValidationError(
+                {"parent": _("This group cannot sit under one of the groups under it.")}
+            )
+        seen.add(ancestor.pk)
+        ancestor = ancestor.parent
+
+
 @transaction.atomic
 def group_create(*, group, councils, priorities, by):
     """Create a group from the secretariat's form: it starts as proposed; its mandate is its
@@ -139,6 +151,7 @@ def group_update(*, group, councils, priorities, by, seen=None, reason="", confi
         raise ValidationError(
             {"reason": _("Say why the mandate changes: the reason is kept with the new version.")}
         )
+    _refuse_cycle(group)
     group.status = locked.status  # lifecycle steps only change it
     group.slug = locked.slug  # links and bookmarks keep working
     group.revision = locked.revision + 1

@@ -19,7 +19,7 @@ from core import workflow
 from councils.services import overlap_message, refuse_ended
 
 from . import liaison
-from .models import GroupMembership
+from .models import Group, GroupMembership
 from .permissions import can_manage_memberships
 
 Role = GroupMembership.Role
@@ -76,6 +76,9 @@ def _lock(membership):
             GroupMembership.objects.filter(pk=membership.pk).values_list("council_id", flat=True)
         )
     liaison.lock_councils(council_ids)
+    # Then the group (the order every change takes: councils, group, membership), so that
+    # two people adding the same person at once cannot both pass the check for overlaps.
+    list(Group.objects.select_for_update().filter(pk=membership.group_id).values("pk"))
     return workflow.lock(GroupMembership, membership.pk) if membership.pk else None
 
 

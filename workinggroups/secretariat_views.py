@@ -309,7 +309,12 @@ def membership_create(request, slug):
         request,
         form,
         save=save,
-        page=_membership_form_page(request, group, title, reload=GroupMembershipForm),
+        page=_membership_form_page(
+            request,
+            group,
+            title,
+            reload=lambda: GroupMembershipForm(instance=GroupMembership(group=group)),
+        ),
         success_url=_memberships_url(group),
         success_message=_("The membership was added."),
         cancel_url=_memberships_url(group),

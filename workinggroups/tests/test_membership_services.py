@@ -16,7 +16,7 @@ from workinggroups.mandates import group_create, group_update
 from workinggroups.memberships import membership_end, membership_save
 from workinggroups.models import Group, GroupMembership, MandateReview, MandateVersion
 from workinggroups.services import TransitionRefused, review_record
-from workinggroups.tests.factories import GroupMembershipFactory
+from workinggroups.tests.factories import GroupFactory, GroupMembershipFactory
 
 DAY = datetime.timedelta(days=1)
 
@@ -279,3 +279,10 @@ def test_council_memberships_are_added_once_per_role(council, secretariat, today
             membership=CouncilMembership(council=council, user=person, role="guest"),
             by=secretariat,
         )
+
+
+def test_a_group_cannot_sit_under_a_group_under_it(group, secretariat):
+    child = GroupFactory(slug="child-wg", parent=group)
+    group.parent = child
+    with pytest.raises(ValidationError, match="cannot sit under"):
+        group_update(group=group, councils=[], priorities=[], by=secretariat)
