@@ -317,3 +317,28 @@ def test_every_form_that_names_a_person_searches_instead_of_listing_everyone(
     page = body(client_for(secretariat).get(reverse(url_name)))
     assert f'name="{field}_q"' in page
     assert not re.search(rf'<select[^>]*name="{field}"', page) and "Someone" not in page
+
+
+def test_reporting_to_one_more_council_is_confirmed_with_every_field_sent_back(
+    client_for, secretariat, group, council, priority
+):
+    from councils.tests.factories import CouncilFactory
+
+    other = CouncilFactory(code="pscioc", acronym_en="PSCIOC")
+    GroupMembershipFactory(group=group, role="representative", council=council)
+    c = client_for(secretariat)
+    asked = _edit(c, group, council, councils=[council.pk, other.pk], priorities=[priority.pk])
+    page = body(asked)
+    assert "would have nobody on PSCIOC" in page
+    assert page.count('name="councils"') == 2 and 'name="priorities"' in page
+    group.refresh_from_db()
+    assert list(group.councils.all()) == [council]
+    hidden = dict.fromkeys(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', page))
+    data = {}
+    for name, value in hidden:
+        data.setdefault(name, []).append(value)
+    data.pop("csrfmiddlewaretoken", None)
+    data["reason"] = "PSCIOC asked to follow this group."
+    assert c.post(reverse("workinggroups:group_edit", args=[group.slug]), data).status_code == 302
+    assert set(group.councils.all()) == {council, other}
+    assert list(group.priorities.all()) == [priority]
