@@ -19,6 +19,8 @@ READERS = {
 EVERYONE_SIGNED_IN = {"anonymous": 302, **dict.fromkeys(PERSONAS[1:], 200)}
 POST_ONLY = {"anonymous": 302, **dict.fromkeys(PERSONAS[1:], 405)}
 SECRETARIAT_ONLY = {**dict.fromkeys(PERSONAS, 403), "anonymous": 302, "secretariat": 200}
+# Pages of an object every reader may know about, that only the secretariat manages.
+SECRETARIAT_MANAGES = {**SECRETARIAT_ONLY, "outsider": 404}
 
 
 def everyone(status):
@@ -834,6 +836,68 @@ MATRIX = {
             "council_cochair": 403,
             "secretariat": 200,
         },
+    ),
+    # The secretariat's groups, mandates and memberships (issue 12, section 2): managers
+    # only; the mandate's versions are read by every reader.
+    "councils:person_search": (
+        "get",
+        lambda w: reverse("councils:person_search") + "?q=a",
+        SECRETARIAT_ONLY,
+    ),
+    "councils:council_members": (
+        "get",
+        lambda w: reverse("councils:council_members", args=[w["council"].code]),
+        SECRETARIAT_MANAGES,
+    ),
+    "councils:council_membership_create": (
+        "get",
+        lambda w: reverse("councils:council_membership_create", args=[w["council"].code]),
+        SECRETARIAT_MANAGES,
+    ),
+    "councils:council_membership_edit": (
+        "get",
+        lambda w: reverse("councils:council_membership_edit", args=[w["council_membership"].pk]),
+        SECRETARIAT_MANAGES,
+    ),
+    "councils:council_membership_end": (
+        "get",
+        lambda w: reverse("councils:council_membership_end", args=[w["council_membership"].pk]),
+        SECRETARIAT_MANAGES,
+    ),
+    "workinggroups:group_create": (
+        "get",
+        lambda w: reverse("workinggroups:group_create"),
+        SECRETARIAT_ONLY,
+    ),
+    "workinggroups:group_edit": (
+        "get",
+        lambda w: reverse("workinggroups:group_edit", args=[w["group"].slug]),
+        SECRETARIAT_MANAGES,
+    ),
+    "workinggroups:mandate_history": (
+        "get",
+        lambda w: reverse("workinggroups:mandate_history", args=[w["group"].slug]),
+        {**READERS, "outsider": 404},
+    ),
+    "workinggroups:group_memberships": (
+        "get",
+        lambda w: reverse("workinggroups:group_memberships", args=[w["group"].slug]),
+        SECRETARIAT_MANAGES,
+    ),
+    "workinggroups:membership_create": (
+        "get",
+        lambda w: reverse("workinggroups:membership_create", args=[w["group"].slug]),
+        SECRETARIAT_MANAGES,
+    ),
+    "workinggroups:membership_edit": (
+        "get",
+        lambda w: reverse("workinggroups:membership_edit", args=[w["group_membership"].pk]),
+        SECRETARIAT_MANAGES,
+    ),
+    "workinggroups:membership_end": (
+        "get",
+        lambda w: reverse("workinggroups:membership_end", args=[w["group_membership"].pk]),
+        SECRETARIAT_MANAGES,
     ),
     # People: the secretariat's area; the invitee's link and the password reset are public
     # pages (a signed-in person opening someone's invitation is told to sign out first).

@@ -313,6 +313,9 @@ PORTAL_REVIEW_REMINDER_DAYS = env_int("PORTAL_REVIEW_REMINDER_DAYS", 5, minimum=
 PORTAL_PAGE_SIZE = env_int("PORTAL_PAGE_SIZE", 25, minimum=5)
 # Reads a person's council and group roles together, in one query (councils.permissions).
 PORTAL_ROLES_LOADER = "workinggroups.permissions.load_roles"
+# Asked by the councils' membership services before a change of council membership: a group
+# co-chair's seat on a council is their group's liaison there (workinggroups.liaison).
+PORTAL_LIAISON_CHECK = "workinggroups.liaison.council_change_check"
 # Shared parts of pages (the dashboard's board, ...) cached per data version (core.cache).
 PORTAL_FRAGMENT_CACHE = env_bool("PORTAL_FRAGMENT_CACHE", True)
 # The main navigation: (URL name, label[, dotted path of a can_*(user) function]). An entry is
@@ -439,6 +442,11 @@ PORTAL_PERIODIC_TASKS = {
         "label": _("Reminders: progress reports due or overdue"),
         "task": "workinggroups.tasks.sweep_progress_reports",
         "crontab": "20 7 * * *",
+    },
+    "Reminders: terms ending within 30 days": {
+        "label": _("Reminders: terms ending within 30 days"),
+        "task": "workinggroups.tasks.sweep_terms_ending",
+        "crontab": "35 7 * * *",
     },
     "Reminders: weekly digest": {
         "label": _("Reminders: weekly digest"),
