@@ -6,7 +6,16 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ["core", "notifications", "councils", "workinggroups", "funding", "strategy", "portal"]
+APPS = [
+    "core",
+    "notifications",
+    "councils",
+    "signin",
+    "workinggroups",
+    "funding",
+    "strategy",
+    "portal",
+]
 MANAGE = [sys.executable, str(ROOT / "manage.py")]
 
 
@@ -29,6 +38,8 @@ def main():
         "static/*",
         "--ignore",
         "scripts/*",
+        "--ignore",
+        "tests/oidc/node_modules/*",
     ]
     subprocess.run(
         [*MANAGE, "makemessages", "-l", "fr", "--no-obsolete", "--no-location", *ignores],
