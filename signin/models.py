@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 
@@ -21,7 +22,7 @@ class SingleSignOnLink(models.Model):
     )
     provider = models.CharField(_("provider"), max_length=30)
     issuer = models.CharField(_("issuer"), max_length=255)
-    subject = models.CharField(_("subject"), max_length=255)
+    subject = models.CharField(pgettext_lazy("single sign-on", "subject"), max_length=255)
     email = models.EmailField(_("e-mail at the provider"), max_length=254, blank=True)
     linked_at = models.DateTimeField(_("linked on"), default=timezone.now)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
@@ -58,7 +59,7 @@ class SecurityEvent(models.Model):
         on_delete=models.CASCADE,
         related_name="security_events",
     )
-    kind = models.CharField(_("what"), max_length=20, choices=Kind.choices)
+    kind = models.CharField(_("change"), max_length=20, choices=Kind.choices)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("by"),

@@ -150,7 +150,7 @@ def oidc_callback(request):
 def oidc_signed_out(request):
     """Where a provider sends the browser back after signing out there."""
     if not request.user.is_authenticated:
-        messages.info(request, _("You are signed out of the portal and of your organisation."))
+        messages.info(request, _("Your session is closed, in the portal and at your organisation."))
     return redirect(settings.LOGIN_URL)
 
 
