@@ -10,15 +10,16 @@ import os
 import shutil
 import subprocess
 import threading
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+
+import requests
 
 OIDC_DIR = Path(__file__).resolve().parent / "oidc"
 NODE = os.environ.get("PORTAL_NODE", shutil.which("node") or "/usr/bin/node")
 
 CLIENT_ID = "council-portal"
-CLIENT_SECRET = "test-only-client-secret-0123456789"
+CLIENT_SECRET = "test-only-client-secret-0123456789"  # noqa: S105 - a test provider's
 # Logins typed in the provider's sign-in form -> the claims it vouches for.
 ACCOUNTS = {
     "invited": {
@@ -72,14 +73,9 @@ class RunningProvider:
         }
 
     def set_fault(self, fault):
-        request = urllib.request.Request(
-            f"{self.issuer}/__test__/fault",
-            data=json.dumps({"fault": fault}).encode(),
-            headers={"Content-Type": "application/json"},
-            method="POST",
-        )
-        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - loopback
-            assert json.load(response)["fault"] == fault
+        response = requests.post(f"{self.issuer}/__test__/fault", json={"fault": fault}, timeout=10)
+        response.raise_for_status()
+        assert response.json()["fault"] == fault
 
     def stop(self):
         self.process.terminate()
