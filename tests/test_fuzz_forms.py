@@ -15,7 +15,7 @@ from tests.world import build_world
 # Forms that change the session rather than data, and are tested elsewhere.
 SKIP_ACTIONS = ("/i18n/setlang/", "/accounts/logout/", "/accounts/login/")
 PERSONA_FOR_FORMS = ["group_cochair", "council_cochair", "secretariat", "member"]
-OUR_APPS = {"councils", "workinggroups", "funding", "strategy", "notifications"}
+OUR_APPS = {"councils", "workinggroups", "funding", "strategy", "notifications", "signin"}
 
 
 class FormParser(HTMLParser):
