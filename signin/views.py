@@ -67,10 +67,15 @@ def _refused(request, refusal: SignInRefused):
         refusal.provider.key if refusal.provider else "?",
         refusal.detail,
     )
+    # The language toggle leads to the sign-in page: this answer cannot be shown twice.
+    other = "en" if translation.get_language() == "fr" else "fr"
+    with translation.override(other):
+        other_language_url = reverse("login")
     return render(
         request,
         "signin/refused.html",
         {
+            "other_language_url": other_language_url,
             "reason": refusal.reason,
             "provider": refusal.provider,
             "email": refusal.email,

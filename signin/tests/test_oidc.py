@@ -299,3 +299,8 @@ def test_a_password_sign_in_elsewhere_is_undone_for_those_roles(client, sso_only
     response = client.get(reverse("portal:home"))
     assert response["Location"] == reverse("login")
     assert SESSION_KEY not in client.session
+
+
+def test_the_refusal_page_s_language_toggle_leads_to_the_sign_in_page(client, sso):
+    response = client.get(reverse("oidc_callback") + "?state=made-up&code=x")
+    assert 'name="next" value="/fr/accounts/login/"' in response.content.decode()
