@@ -17,6 +17,7 @@ urlpatterns = [
         name="recovery_codes_renew",
     ),
     path("accounts/security/turn-off/", views.two_factor_turn_off, name="two_factor_turn_off"),
+    path("people/sign-in/", views.people_signin, name="people_signin"),
     path("people/<int:pk>/sign-in/", views.person_signin, name="person_signin"),
     path(
         "people/<int:pk>/sign-in/links/<int:link_pk>/remove/",

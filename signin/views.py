@@ -13,6 +13,8 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -345,7 +347,9 @@ def _security_context(person):
 
 
 def security(request):
-    return render(request, "signin/security.html", _security_context(request.user))
+    context = _security_context(request.user)
+    context["manage"] = can_manage_sign_in(request.user)
+    return render(request, "signin/security.html", context)
 
 
 @require_POST
@@ -380,6 +384,44 @@ def _person_for_secretariat(request, pk):
     if not can_manage_sign_in(request.user):
         raise PermissionDenied
     return get_object_or_404(get_user_model(), pk=pk)
+
+
+def people_signin(request):
+    """Everyone's sign-in at a glance: linked or not, second factor set up or not."""
+    if not can_manage_sign_in(request.user):
+        raise PermissionDenied
+    query = request.GET.get("q", "").strip()[:100]
+    people = get_user_model().objects.annotate(
+        has_totp=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)),
+        sso_provider=Subquery(
+            SingleSignOnLink.objects.filter(user=OuterRef("pk"))
+            .order_by("provider")
+            .values("provider")[:1]
+        ),
+    )
+    if query:
+        people = people.filter(
+            Q(first_name__icontains=query)
+            | Q(last_name__icontains=query)
+            | Q(username__icontains=query)
+            | Q(email__icontains=query)
+        )
+    paginator = Paginator(people.order_by("last_name", "first_name", "username"), 50)
+    page = paginator.get_page(request.GET.get("page"))
+    names = {p.key: p for p in providers()}
+    for person in page:
+        person.provider_config = names.get(person.sso_provider)
+    return render(
+        request,
+        "signin/people_signin.html",
+        {
+            "page_obj": page,
+            "paginator": paginator,
+            "is_paginated": page.has_other_pages(),
+            "page_range": paginator.get_elided_page_range(page.number),
+            "query": query,
+        },
+    )
 
 
 def person_signin(request, pk):

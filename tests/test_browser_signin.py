@@ -331,7 +331,7 @@ def test_sign_in_pages_pass_axe_in_both_languages(live_server, page, secretariat
     page.get_by_role("button", name="Verify and sign in").click()
     page.wait_for_load_state("networkidle")
     for language in ("en", "fr"):
-        for path in ("accounts/security/", f"people/{member.pk}/sign-in/"):
+        for path in ("accounts/security/", "people/sign-in/", f"people/{member.pk}/sign-in/"):
             page.goto(f"{live_server.url}/{language}/{path}")
             assert page.locator("html").get_attribute("lang") == language
             assert page.locator("h1").is_visible()

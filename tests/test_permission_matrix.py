@@ -65,6 +65,7 @@ MATRIX = {
         lambda w: reverse("signin:two_factor_turn_off"),
         POST_ONLY,
     ),
+    "signin:people_signin": ("get", lambda w: reverse("signin:people_signin"), SECRETARIAT_ONLY),
     "signin:person_signin": (
         "get",
         lambda w: reverse("signin:person_signin", args=[w["signin_person"].pk]),

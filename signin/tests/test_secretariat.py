@@ -102,3 +102,22 @@ def test_the_person_sees_their_link_but_cannot_remove_it(client, marc):
         in client.get("/fr/accounts/security/").content.decode()
     )
     assert "sign-in/links/" not in page
+
+
+def test_everyone_s_sign_in_lists_links_and_apps_in_constant_queries(client, staff, marc):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(staff)
+    url = reverse("signin:people_signin")
+    with CaptureQueriesContext(connection) as few:
+        page = client.get(url).content.decode()
+    assert "Marc Example" in page and "entra" in page and "Set up" in page
+    for n in range(30):
+        person = make_person(f"extra{n}")
+        services.totp_enrol(user=person, key=services.new_totp_key())
+    with CaptureQueriesContext(connection) as many:
+        client.get(url)
+    assert len(many) == len(few)
+    assert "Marc Example" in client.get(url + "?q=MARC").content.decode()
+    assert "Marc Example" not in client.get(url + "?q=nobody-like-that").content.decode()
