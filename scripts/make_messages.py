@@ -12,6 +12,7 @@ APPS = [
     "councils",
     "signin",
     "workinggroups",
+    "people",
     "funding",
     "strategy",
     "portal",

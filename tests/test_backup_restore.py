@@ -9,7 +9,11 @@ from django.core.management import call_command
 
 OUR_APPS = {
     "councils",
+    "signin",
+    "otp_totp",
+    "otp_static",
     "workinggroups",
+    "people",
     "funding",
     "strategy",
     "notifications",

@@ -5,7 +5,17 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-ORDER = ["core", "councils", "notifications", "workinggroups", "funding", "strategy", "portal"]
+ORDER = [
+    "core",
+    "councils",
+    "signin",
+    "notifications",
+    "workinggroups",
+    "people",
+    "funding",
+    "strategy",
+    "portal",
+]
 
 
 def imported_apps(path: Path):

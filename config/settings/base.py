@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "signin",
     "notifications",
     "workinggroups",
+    "people",
     "funding",
     "strategy",
     "portal",
@@ -227,6 +228,15 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # Sessions live in the database only. A cache in front (cached_db) saved one indexed query a
 # page, but with Redis down a sign-out could not delete the cached copy, which Redis would
 # serve again once back: a signed-out session revived. The database is the one truth.
+# People are invited, never sign themselves up (people/). An invitation link works once and
+# expires after this many days; "forgot my password" requests are throttled per address and
+# per client address over a sliding window (counted in the database, not only in Redis).
+PORTAL_INVITATION_DAYS = env_int("PORTAL_INVITATION_DAYS", 7, minimum=1)
+PORTAL_PASSWORD_RESET_WINDOW_MINUTES = env_int(
+    "PORTAL_PASSWORD_RESET_WINDOW_MINUTES", 60, minimum=1
+)
+PORTAL_PASSWORD_RESET_PER_ADDRESS = env_int("PORTAL_PASSWORD_RESET_PER_ADDRESS", 3, minimum=1)
+PORTAL_PASSWORD_RESET_PER_CLIENT = env_int("PORTAL_PASSWORD_RESET_PER_CLIENT", 20, minimum=1)
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600, minimum=60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -339,6 +349,7 @@ LOCALE_PATHS = [
             "signin",
             "notifications",
             "workinggroups",
+            "people",
             "funding",
             "strategy",
             "portal",
@@ -401,6 +412,7 @@ PORTAL_MAIN_MENU = [
     ("councils:council_list", _("Councils")),
     ("councils:priority_list", _("Priorities")),
     ("councils:jurisdiction_list", _("Jurisdictions")),
+    ("people:person_list", _("People"), "people.permissions.can_manage_people"),
     ("notifications:inbox", _("Inbox")),
 ]
 # "What waits on me" on the home page: each app may offer `home_section(user)` returning a dict
