@@ -121,3 +121,10 @@ def test_everyone_s_sign_in_lists_links_and_apps_in_constant_queries(client, sta
     assert len(many) == len(few)
     assert "Marc Example" in client.get(url + "?q=MARC").content.decode()
     assert "Marc Example" not in client.get(url + "?q=nobody-like-that").content.decode()
+
+
+def test_the_person_s_page_in_the_people_area_shows_how_they_sign_in(client, staff, marc):
+    client.force_login(staff)
+    page = client.get(reverse("people:person_detail", args=[marc.pk])).content.decode()
+    assert "Linked to entra on" in page and 'id="person-signin-summary"' in page
+    assert reverse("signin:person_signin", args=[marc.pk]) in page
