@@ -269,7 +269,7 @@ def test_secretariat_enrols_in_totp_then_signs_in_with_it_and_a_recovery_code_on
     wrong = "000000" if current_code(secret) != "000000" else "111111"
     page.get_by_label("Code from the app").fill(wrong)
     page.get_by_role("button", name="Confirm and continue").click()
-    assert page.get_by_text("That code is not right").is_visible()
+    assert page.get_by_text("That code is not right").first.is_visible()
     page.get_by_label("Code from the app").fill(current_code(secret))
     page.get_by_role("button", name="Confirm and continue").click()
     page.wait_for_load_state("networkidle")
@@ -306,7 +306,7 @@ def test_secretariat_enrols_in_totp_then_signs_in_with_it_and_a_recovery_code_on
     page.get_by_label("Code").fill(codes[0])
     page.get_by_role("button", name="Verify and sign in").click()
     page.wait_for_load_state("networkidle")
-    assert page.get_by_text("That code is not right, or was already used.").is_visible()
+    assert page.get_by_text("That code is not right, or was already used.").first.is_visible()
     assert page.get_by_role("heading", name="Two-step verification").is_visible()
     page.goto(f"{live_server.url}/en/")
     assert "/accounts/login/" in page.url
