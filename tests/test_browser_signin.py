@@ -336,3 +336,55 @@ def test_sign_in_pages_pass_axe_in_both_languages(live_server, page, secretariat
             assert page.locator("html").get_attribute("lang") == language
             assert page.locator("h1").is_visible()
             assert_clean(page)
+    # New recovery codes (shown once), from the French page.
+    page.goto(f"{live_server.url}/fr/accounts/security/")
+    page.get_by_role("button", name="Créer de nouveaux codes de récupération").click()
+    page.wait_for_load_state("networkidle")
+    assert page.get_by_role("heading", name="Vos codes de récupération").is_visible()
+    assert page.locator("#recovery-codes li").count() == 10
+    assert_clean(page)
+    # The second step of a sign-in, in French.
+    page.get_by_role("button", name="Se déconnecter").click()
+    sign_in(page, live_server.url, "sophie", language="fr")
+    assert "/fr/accounts/two-step/" in page.url
+    assert page.get_by_role("heading", name="Vérification en deux étapes").is_visible()
+    assert_clean(page)
+
+
+def test_a_refusal_in_french(live_server, page, sso):
+    person("uma", "unverified@dept.example", language="fr")
+    sso_sign_in(page, live_server.url, "unverified", language="fr")
+    assert page.get_by_role("heading", name="Authentification unique refusée").is_visible()
+    assert "n’a pas vérifié l’adresse" in page.locator("#sso-refusal").inner_text()
+    assert page.get_by_text("Aucune session n’est ouverte.").is_visible()
+    assert_clean(page)
+
+
+def test_sign_out_offers_a_link_when_the_provider_s_page_may_not_be_posted_to(
+    live_server, page, sso, settings
+):
+    """A provider whose sign-out page is on an origin the sign-out form may not lead to
+    (CSP form-action): the portal session ends, and a page offers the provider's sign-out."""
+    settings.PORTAL_CSP_FORM_ACTION = []
+    person("ines", "invited.person@dept.example")
+    for language in ("en", "fr"):
+        sso_sign_in(page, live_server.url, "invited", language=language)
+        page.goto(f"{live_server.url}/{language}/")
+        page.get_by_role(
+            "button", name={"en": "Sign out", "fr": "Se déconnecter"}[language]
+        ).click()
+        page.wait_for_load_state("networkidle")
+        heading = {"en": "Signed out of the portal", "fr": "Session du portail fermée"}[language]
+        assert page.get_by_role("heading", name=heading).is_visible()
+        assert_clean(page)
+        page.get_by_role(
+            "link",
+            name={
+                "en": "Sign out of your organisation’s account too",
+                "fr": "Fermer aussi la session du compte de votre organisation",
+            }[language],
+        ).click()
+        page.get_by_role("button", name="Yes, sign me out").click()
+        page.wait_for_load_state("networkidle")
+        assert "/accounts/login/" in page.url
+        assert_signed_out(page, live_server.url)
