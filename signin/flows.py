@@ -66,7 +66,7 @@ def pending_user(request):
     ):
         request.session.pop(PENDING_KEY, None)
         return None
-    user.backend = data.get("backend") or settings.AUTHENTICATION_BACKENDS[-1]
+    user.backend = data.get("backend") or "django.contrib.auth.backends.ModelBackend"
     return user
 
 

@@ -227,7 +227,10 @@ def second_factor(request):
         messages.info(request, _("Sign in again: the sign-in had expired."))
         return redirect(settings.LOGIN_URL)
     if not services.has_second_factor(user):
-        return redirect("signin:totp_enrol")
+        if second_factor_required(user):
+            return redirect("signin:totp_enrol")
+        # Reset meanwhile, and not required of this person: the password was enough.
+        return complete_login(request, user, backend=user.backend, next_url=pending_next(request))
     locked = _throttled(request, user)
     if locked is not None:
         return locked

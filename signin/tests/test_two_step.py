@@ -210,3 +210,12 @@ def test_the_enrolment_page_shows_the_key_that_the_qr_code_holds(client):
     page = client.get(reverse("signin:totp_enrol")).content.decode()
     key = bytes.fromhex(client.session["signin_enrol_key"]["key"])
     assert " ".join(base64.b32encode(key).decode()[i : i + 4] for i in range(0, 32, 4)) in page
+
+
+def test_a_second_factor_reset_meanwhile_lets_in_whom_it_is_not_required_of(client):
+    member = make_person("alex", role="member")
+    enrolled(member)
+    sign_in(client, "alex")
+    services.two_factor_reset(user=member, by=make_person("sophie", role="secretariat"))
+    response = client.get(reverse("signin:second_factor"))
+    assert response.status_code == 302 and signed_in(client)
