@@ -121,6 +121,16 @@ MATRIX = {
         lambda w: reverse("notifications:reminder_log"),
         SECRETARIAT_ONLY,
     ),
+    "notifications:failed_messages": (
+        "get",
+        lambda w: reverse("notifications:failed_messages"),
+        SECRETARIAT_ONLY,
+    ),
+    "notifications:resend": (
+        "get",
+        lambda w: reverse("notifications:resend", args=[w["failed_message"].pk]),
+        POST_ONLY,
+    ),
     # Funding: a draft is its group's business; a submitted request is also its reviewers'.
     "funding:request_list": ("get", lambda w: reverse("funding:request_list"), READERS),
     "funding:overview": ("get", lambda w: reverse("funding:overview"), READERS),
