@@ -16,7 +16,7 @@ from tests.world import build_world
 SKIP_ACTIONS = ("/i18n/setlang/", "/accounts/logout/", "/accounts/login/")
 # Anonymous too: the public forms (forgot my password, the invitee's first password).
 PERSONA_FOR_FORMS = ["group_cochair", "council_cochair", "secretariat", "member", "anonymous"]
-OUR_APPS = {"councils", "workinggroups", "people", "funding", "strategy", "notifications"}
+OUR_APPS = {"councils", "signin", "workinggroups", "people", "funding", "strategy", "notifications"}
 
 
 class FormParser(HTMLParser):

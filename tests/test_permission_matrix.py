@@ -44,6 +44,45 @@ MATRIX = {
     "password_change": ("get", lambda w: reverse("password_change"), EVERYONE_SIGNED_IN),
     "password_change_done": ("get", lambda w: reverse("password_change_done"), EVERYONE_SIGNED_IN),
     "portal:home": ("get", lambda w: reverse("portal:home"), EVERYONE_SIGNED_IN),
+    # Sign-in (signin/): the provider's return addresses answer everyone (a bare callback is
+    # refused, 400); the second step needs a password just typed, so a signed-in person is
+    # sent home and anyone else to the sign-in page; a person's sign-in is the secretariat's.
+    "oidc_callback": ("get", lambda w: reverse("oidc_callback"), everyone(400)),
+    "oidc_signed_out": ("get", lambda w: reverse("oidc_signed_out"), everyone(302)),
+    "signin:sso_start": (
+        "get",
+        lambda w: reverse("signin:sso_start", args=["not-configured"]),
+        {"anonymous": 404, **dict.fromkeys(PERSONAS[1:], 302)},
+    ),
+    "signin:second_factor": ("get", lambda w: reverse("signin:second_factor"), everyone(302)),
+    "signin:security": ("get", lambda w: reverse("signin:security"), EVERYONE_SIGNED_IN),
+    "signin:totp_enrol": ("get", lambda w: reverse("signin:totp_enrol"), EVERYONE_SIGNED_IN),
+    "signin:recovery_codes_renew": (
+        "get",
+        lambda w: reverse("signin:recovery_codes_renew"),
+        POST_ONLY,
+    ),
+    "signin:two_factor_turn_off": (
+        "get",
+        lambda w: reverse("signin:two_factor_turn_off"),
+        POST_ONLY,
+    ),
+    "signin:people_signin": ("get", lambda w: reverse("signin:people_signin"), SECRETARIAT_ONLY),
+    "signin:person_signin": (
+        "get",
+        lambda w: reverse("signin:person_signin", args=[w["signin_person"].pk]),
+        SECRETARIAT_ONLY,
+    ),
+    "signin:sso_link_remove": (
+        "get",
+        lambda w: reverse("signin:sso_link_remove", args=[w["signin_person"].pk, w["sso_link"].pk]),
+        POST_ONLY,
+    ),
+    "signin:second_factor_reset": (
+        "get",
+        lambda w: reverse("signin:second_factor_reset", args=[w["signin_person"].pk]),
+        POST_ONLY,
+    ),
     "councils:council_list": ("get", lambda w: reverse("councils:council_list"), READERS),
     "councils:council_detail": (
         "get",
