@@ -3,6 +3,8 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core import written
+
 from .models import (
     ActionItem,
     AgendaItem,
@@ -102,6 +104,14 @@ class AttendeeForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["user"].queryset = people()
+
+    def clean(self):
+        data = super().clean()
+        if "organization" in self.changed_data:
+            # Typed in one language: kept with the language of the page it was typed on.
+            typed = (data.get("organization") or "").strip()
+            self.instance.organization_lang = written.typed_language() if typed else ""
+        return data
 
 
 class DecisionForm(forms.ModelForm):

@@ -41,10 +41,14 @@ class MandateReviewForm(forms.ModelForm):
 class GroupLinkForm(forms.Form):
     other = forms.ModelChoiceField(label=_("Linked group"), queryset=Group.objects.none())
     note_en = forms.CharField(
-        label=_("Note (English)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Note (English)"),
+        required=False,
+        widget=forms.Textarea(attrs={"lang": "en", "rows": 3}),
     )
     note_fr = forms.CharField(
-        label=_("Note (French)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Note (French)"),
+        required=False,
+        widget=forms.Textarea(attrs={"lang": "fr", "rows": 3}),
     )
 
     def __init__(self, *args, group, **kwargs):
@@ -171,13 +175,13 @@ class ObjectiveUpdateForm(forms.Form):
         label=_("Progress note (English)"),
         required=False,
         max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=forms.Textarea(attrs={"lang": "en", "rows": 2}),
     )
     note_fr = forms.CharField(
         label=_("Progress note (French)"),
         required=False,
         max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=forms.Textarea(attrs={"lang": "fr", "rows": 2}),
     )
     evidence_url = forms.URLField(
         label=_("Evidence link"),
@@ -228,13 +232,13 @@ class ProgressReportForm(forms.Form):
         label=_("Narrative (English)"),
         required=False,
         max_length=20000,
-        widget=forms.Textarea(attrs={"rows": 6}),
+        widget=forms.Textarea(attrs={"lang": "en", "rows": 6}),
     )
     narrative_fr = forms.CharField(
         label=_("Narrative (French)"),
         required=False,
         max_length=20000,
-        widget=forms.Textarea(attrs={"rows": 6}),
+        widget=forms.Textarea(attrs={"lang": "fr", "rows": 6}),
     )
     confirmed = forms.TypedMultipleChoiceField(
         label=_("I confirm the status shown for each of these open objectives"),

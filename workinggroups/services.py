@@ -11,6 +11,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import written
 from councils.permissions import is_secretariat
 
 from .lifecycle import CARRIES_OUT, RESULT, STARTS, TRANSITIONS, To
@@ -121,6 +122,7 @@ def group_transition(*, group, to, by, reason, next_review_date=None, seen=None)
         new_kind=locked.kind,
         by=by,
         reason=reason,
+        reason_lang=written.typed_language(),
     )
     _carry_out_measures(group=locked, to=to, change=change)
     group.refresh_from_db()
@@ -353,6 +355,7 @@ def workplan_accept(*, workplan, by, comment=""):
     locked.reviewed_at = timezone.now()
     locked.reviewed_by = by
     locked.review_comment = (comment or "").strip()
+    locked.review_comment_lang = written.typed_language() if locked.review_comment else ""
     locked.full_clean()
     locked.save()
     workplan.refresh_from_db()
@@ -374,6 +377,7 @@ def workplan_return(*, workplan, by, comment):
     locked.reviewed_at = timezone.now()
     locked.reviewed_by = by
     locked.review_comment = comment
+    locked.review_comment_lang = written.typed_language()
     locked.full_clean()
     locked.save()
     workplan.refresh_from_db()
