@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core import written
+from core.forms import ModelForm
 
 from .models import (
     ActionItem,
@@ -42,7 +43,7 @@ class PersonChoiceField(forms.ModelChoiceField):
         return obj.get_full_name() or obj.get_username()
 
 
-class MeetingForm(forms.ModelForm):
+class MeetingForm(ModelForm):
     councils = forms.ModelMultipleChoiceField(
         label=_("Councils"),
         queryset=Council.objects.all(),
@@ -76,7 +77,7 @@ class MeetingForm(forms.ModelForm):
         }
 
 
-class AgendaItemForm(forms.ModelForm):
+class AgendaItemForm(ModelForm):
     class Meta:
         model = AgendaItem
         fields = [
@@ -94,7 +95,7 @@ class AgendaItemForm(forms.ModelForm):
         }
 
 
-class AttendeeForm(forms.ModelForm):
+class AttendeeForm(ModelForm):
     user = PersonChoiceField(label=_("Person"), queryset=people(), required=False)
 
     class Meta:
@@ -114,7 +115,7 @@ class AttendeeForm(forms.ModelForm):
         return data
 
 
-class DecisionForm(forms.ModelForm):
+class DecisionForm(ModelForm):
     class Meta:
         model = Decision
         fields = ["number", "agenda_item", "text_en", "text_fr"]
@@ -128,7 +129,7 @@ class DecisionForm(forms.ModelForm):
         self.fields["agenda_item"].queryset = meeting.agenda_items.all()
 
 
-class ActionItemForm(forms.ModelForm):
+class ActionItemForm(ModelForm):
     owner = PersonChoiceField(label=_("Owner"), queryset=people(), required=False)
 
     class Meta:
@@ -158,7 +159,7 @@ class ActionItemStatusForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=ActionItem.Status.choices)
 
 
-class ExternalBodyForm(forms.ModelForm):
+class ExternalBodyForm(ModelForm):
     liaison = PersonChoiceField(label=_("Liaison person"), queryset=people(), required=False)
     topics = forms.ModelMultipleChoiceField(
         label=_("Topics"),
@@ -195,7 +196,7 @@ class ExternalBodyForm(forms.ModelForm):
         self.fields["liaison"].queryset = people()
 
 
-class EngagementForm(forms.ModelForm):
+class EngagementForm(ModelForm):
     class Meta:
         model = Engagement
         fields = ["date", "meeting", "summary_en", "summary_fr"]

@@ -12,6 +12,7 @@ from django.utils.translation import pgettext_lazy
 
 from core.bilingual import current_language
 from core.fiscal import fiscal_year_label, fiscal_year_of, parse_fiscal_year
+from core.forms import ModelForm
 from core.money import HELP_TEXT as MONEY_HELP_TEXT
 from core.money import parse_money
 from councils.models import Meeting, Priority
@@ -99,7 +100,7 @@ class AttachmentsField(forms.FileField):
         return checked
 
 
-class FundingRequestForm(forms.ModelForm):
+class FundingRequestForm(ModelForm):
     group = forms.ModelChoiceField(
         label=_("Requesting group"), queryset=Group.objects.none(), empty_label=None
     )
@@ -161,6 +162,9 @@ class FundingRequestForm(forms.ModelForm):
         }
 
     CONTENT_FIELDS = Meta.fields[:-2]
+    # Typed as "2026-27", read by core.fiscal, then checked by the model like the rest (the
+    # model also validates the bilingual "one language at least" rule and the amounts).
+    parsed_fields = ("fiscal_year",)
 
     def __init__(self, *args, user, groups=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -200,17 +204,6 @@ class FundingRequestForm(forms.ModelForm):
 
     def clean_amount_requested(self):
         return clean_amount(self.cleaned_data.get("amount_requested"))
-
-    def _post_clean(self):
-        # The model validates the bilingual "one language at least" rule and the amounts.
-        if "fiscal_year" in self.cleaned_data:
-            self.instance.fiscal_year = self.cleaned_data["fiscal_year"]
-        super()._post_clean()
-
-    def _get_validation_exclusions(self):
-        exclusions = super()._get_validation_exclusions()
-        exclusions.discard("fiscal_year")
-        return exclusions
 
     def content(self):
         data = {name: self.cleaned_data[name] or "" for name in self.CONTENT_FIELDS}

@@ -16,6 +16,7 @@ from tests.world import build_world
 SKIP_ACTIONS = ("/i18n/setlang/", "/accounts/logout/", "/accounts/login/")
 PERSONA_FOR_FORMS = ["group_cochair", "council_cochair", "secretariat", "member"]
 OUR_APPS = {"councils", "workinggroups", "funding", "strategy", "notifications"}
+RAW_MODEL_MESSAGES = ("This field cannot be null.", "This field cannot be blank.")
 
 
 class FormParser(HTMLParser):
@@ -151,6 +152,11 @@ def test_generated_input_never_breaks_a_form(world, client_for):
         before = table_counts()
         response = client.post(action, payload)
         assert response.status_code < 500, (name, persona, action, payload)
+        # One clear message per problem: never the model's raw words about a value the form
+        # could not read.
+        page = response.content.decode(errors="replace")
+        for raw in RAW_MODEL_MESSAGES:
+            assert raw not in page, (name, persona, action, payload)
         # 302: saved and sent on; 201: saved and answered with a page (a secret shown once).
         if response.status_code not in (201, 302):
             assert table_counts() == before, f"half-saved on {action} with {payload}"

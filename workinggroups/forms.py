@@ -2,6 +2,7 @@ from django import forms
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import ModelForm
 from councils.forms import DateInput, PersonChoiceField, people
 from councils.models import Decision, Meeting, Priority
 
@@ -26,7 +27,7 @@ class TransitionForm(forms.Form):
     )
 
 
-class MandateReviewForm(forms.ModelForm):
+class MandateReviewForm(ModelForm):
     class Meta:
         model = MandateReview
         fields = ["kind", "review_date", "outcome", "notes_en", "notes_fr", "next_review_date"]
@@ -56,7 +57,7 @@ class GroupLinkForm(forms.Form):
         self.fields["other"].queryset = Group.objects.current().exclude(pk=group.pk)
 
 
-class MeasureForm(forms.ModelForm):
+class MeasureForm(ModelForm):
     groups = forms.ModelMultipleChoiceField(
         label=_("Groups concerned"),
         queryset=Group.objects.all(),
@@ -100,14 +101,14 @@ class MeasureStatusForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=Measure.Status.choices)
 
 
-class WorkplanStartForm(forms.ModelForm):
+class WorkplanStartForm(ModelForm):
     class Meta:
         model = Workplan
         fields = ["period_start", "period_end"]
         widgets = {"period_start": DateInput(), "period_end": DateInput()}
 
 
-class WorkplanForm(forms.ModelForm):
+class WorkplanForm(ModelForm):
     class Meta:
         model = Workplan
         fields = ["period_start", "period_end", "summary_en", "summary_fr"]
@@ -119,7 +120,7 @@ class WorkplanForm(forms.ModelForm):
         }
 
 
-class WorkplanItemForm(forms.ModelForm):
+class WorkplanItemForm(ModelForm):
     class Meta:
         model = WorkplanItem
         fields = ["kind", "title_en", "title_fr", "priority", "due_date", "objective"]

@@ -132,11 +132,27 @@ def test_bad_input_is_refused_on_the_field_and_nothing_is_saved(
     form = response.context["form"]
     errors = " ".join(str(e) for e in form.errors.get(field, []))
     assert message in errors, form.errors
+    # One clear message per problem: none from the model on top of the form's own.
+    assert sum(len(messages) for messages in form.errors.values()) == 1, form.errors
     assert "Nothing was saved" in response.content.decode()
     assert not FundingRequest.objects.exists()
     assert not Attachment.objects.exists()
     media = settings.MEDIA_ROOT
     assert not media.exists() or not any(media.rglob("*.pdf"))
+
+
+def test_a_bad_fiscal_year_in_french_gets_one_french_message_and_no_raw_django_one(
+    group_cochair, client_for, form_data
+):
+    form_data["fiscal_year"] = "2020-22"
+    client = client_for(group_cochair)
+    response = client.post("/fr/funding/new/", form_data)
+    assert response.status_code == 400
+    assert response.context["form"].errors["fiscal_year"] == [
+        "Un exercice financier va d’avril à mars\u00a0: 2020 est suivi de 2020-2021."
+    ]
+    page = response.content.decode()
+    assert "valeur nulle" not in page and "cannot be null" not in page
 
 
 def test_a_group_the_person_does_not_cochair_is_refused(
