@@ -6,9 +6,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.formats import number_format
+from django.utils.html import format_html
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import ngettext, pgettext_lazy
 
 from core.bilingual import current_language
 from core.fiscal import fiscal_year_label, fiscal_year_of, parse_fiscal_year
@@ -187,6 +188,26 @@ class FundingRequestForm(ModelForm):
                 )
         for name in self.CONTENT_FIELDS:
             self.fields[name].required = False
+        self._say_chosen_files_are_not_kept()
+
+    def _say_chosen_files_are_not_kept(self):
+        """A browser never fills a file box again: when this form is shown back (an error
+        somewhere), the files the person chose are gone. Say so next to the file box, in its
+        help text, which the box points to (aria-describedby)."""
+        chosen = [u.name for u in self.files.getlist("attachments") if u] if self.files else []
+        if not chosen:
+            return
+        note = ngettext(
+            "The form had an error, so the file you chose was not kept: %(names)s. "
+            "Choose it again.",
+            "The form had an error, so the files you chose were not kept: %(names)s. "
+            "Choose them again.",
+            len(chosen),
+        ) % {"names": ", ".join(chosen)}
+        field = self.fields["attachments"]
+        field.help_text = format_html(
+            '{} <strong class="d-block mt-1 dropped-files">{}</strong>', field.help_text, note
+        )
 
     def clean_fiscal_year(self):
         start = parse_fiscal_year(self.cleaned_data["fiscal_year"])
