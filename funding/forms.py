@@ -240,9 +240,10 @@ class SubmitForm(VersionedForm):
 class WithdrawForm(VersionedForm):
     reason = forms.CharField(
         label=_("Why are you withdrawing the request?"),
-        required=False,
         max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Kept in the request's history, with your name and the date."),
+        error_messages={"required": _("Say why you are withdrawing the request.")},
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
