@@ -6,8 +6,10 @@ from decimal import Decimal
 
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from core.bilingual import current_language
 from core.fiscal import fiscal_year_label
 from councils.models import Priority
 
@@ -17,11 +19,18 @@ TOKEN = re.compile(r"\s+|\w+|[^\w\s]", re.UNICODE)
 
 
 def _label(name):
+    """The field's name in the reader's language, as a heading ("Summary (French)")."""
     if name == "priorities":
         return _("Priorities")
     if name == "attachments":
         return _("Attachments")
-    return FundingRequest._meta.get_field(name).verbose_name
+    return capfirst(FundingRequest._meta.get_field(name).verbose_name)
+
+
+def _typed_in(name):
+    """The language of a bilingual field's text ("summary_fr" → "fr"), else ""."""
+    suffix = name.rsplit("_", 1)[-1]
+    return suffix if suffix in ("en", "fr") else ""
 
 
 # At most this many token pairs are compared by one SequenceMatcher (its cost grows with the
@@ -105,15 +114,38 @@ def _lines(tokens):
     return lines
 
 
-def inline_diff(old: str, new: str):
-    """Word-level diff as HTML: removed words in <del>, added words in <ins>; bounded work."""
-    out = []
+def marked(op, text, *, label_lang=""):
+    """`text` (escaped HTML) as removed or inserted: <del>/<ins>, struck through or underlined,
+    and said in words too ("removed:", "inserted:") for those who do not see the styling."""
+    label = _("removed:") if op == "del" else _("inserted:")
+    lang = f' lang="{label_lang}"' if label_lang else ""
+    return f'<{op}><span class="visually-hidden"{lang}>{escape(label)} </span>{text}</{op}>'
+
+
+def inline_diff(old: str, new: str, lang: str = ""):
+    """Word-level diff as HTML: removed words in <del>, added words in <ins>, each labelled;
+    bounded work. A replacement reads "removed old, inserted new" with a space between them.
+
+    `lang` is the language the text was typed in: on a page in the other language the text is
+    marked with it, and the labels with the page's own."""
+    page = current_language()
+    label_lang = page if lang and lang != page else ""
+    out, previous = [], None
     for op, tokens in _diff_tokens(old, new):
         if not tokens:
             continue
         text = escape("".join(tokens))
-        out.append(text if op == "equal" else f"<{op}>{text}</{op}>")
-    return mark_safe("".join(out).replace("\n", "<br>"))
+        if op == "equal":
+            out.append(text)
+        else:
+            if previous == "del" and op == "ins":
+                out.append(" ")  # "old new", never "oldnew"
+            out.append(marked(op, text, label_lang=label_lang))
+        previous = op
+    html = "".join(out).replace("\n", "<br>")
+    if label_lang:
+        html = f'<span lang="{lang}">{html}</span>'
+    return mark_safe(html)
 
 
 def revision_changes(previous: dict, current: dict):
@@ -147,7 +179,7 @@ def revision_changes(previous: dict, current: dict):
                 "label": _label(name),
                 "before": old,
                 "after": new,
-                "inline": inline_diff(old, new) if text else None,
+                "inline": inline_diff(old, new, _typed_in(name)) if text else None,
             }
         )
     return changes
