@@ -111,3 +111,22 @@ def test_a_checkbox_group_is_one_entry_of_the_error_summary(live_server, page, d
     fiscal = [e for e in entries if "Exercice" in e]
     assert len(fiscal) == 1 and "valeur nulle" not in fiscal[0], entries
     assert len(entries) == 2, entries
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_mark_as_read_stays_in_one_place_from_row_to_row(live_server, page, demo_world, width):
+    from django.contrib.auth import get_user_model
+
+    from notifications.models import Notification
+
+    user = get_user_model().objects.get(username="groupchair")
+    Notification.objects.filter(recipient=user).update(read_at=None)
+    for text in ("Short.", "A much longer notice " * 8):
+        Notification.objects.create(recipient=user, kind="deadline_7", text_en=text, text_fr=text)
+    page.set_viewport_size({"width": width, "height": 800})
+    sign_in(page, live_server.url, "groupchair", language="en")
+    page.goto(f"{live_server.url}/en/inbox/")
+    buttons = page.get_by_role("button", name="Mark as read")
+    assert buttons.count() >= 2
+    lefts = {round(buttons.nth(i).bounding_box()["x"]) for i in range(buttons.count())}
+    assert len(lefts) == 1, lefts

@@ -7,6 +7,7 @@ from councils.forms import DateInput, PersonChoiceField, people
 from councils.models import Decision, Meeting, Priority
 
 from .models import Group, MandateReview, Measure, Objective, Workplan, WorkplanItem
+from .services import community_names, still_named_a_working_group
 
 
 class TransitionForm(forms.Form):
@@ -25,6 +26,28 @@ class TransitionForm(forms.Form):
             "When to ask whether the community is still useful (a year from now if empty)."
         ),
     )
+
+    def __init__(self, *args, group=None, to=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.offers_new_name = bool(
+            group is not None and to == "cop" and still_named_a_working_group(group)
+        )
+        if self.offers_new_name:
+            # A community of practice still called "… Working Group": offer its new name.
+            suggested_en, suggested_fr = community_names(group)
+            for lang, label, suggested, current in (
+                ("en", _("New name (English)"), suggested_en, group.name_en),
+                ("fr", _("New name (French)"), suggested_fr, group.name_fr),
+            ):
+                self.fields[f"name_{lang}"] = forms.CharField(
+                    label=label,
+                    required=False,
+                    max_length=200,
+                    initial=suggested,
+                    widget=forms.TextInput(attrs={"lang": lang}),
+                    help_text=_("Now: “%(name)s”. Empty keeps the current name.")
+                    % {"name": current or "—"},
+                )
 
 
 class MandateReviewForm(ModelForm):
