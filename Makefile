@@ -17,10 +17,9 @@ $(STAMP): requirements.txt requirements-dev.txt
 install: $(STAMP)
 	$(BIN)/python manage.py compile_catalogues
 
+# scripts/run_local.py migrates and loads the demo itself, under a lock (var/run.lock): a
+# second `make run` from the same folder, or a port in use, stops with a message and status 1.
 run: install
-	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py load_demo
-	$(BIN)/python manage.py setup_schedules
 	$(BIN)/python scripts/run_local.py
 
 test: install

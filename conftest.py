@@ -202,3 +202,11 @@ def client_for(client):
         return c
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _broker_not_paused():
+    """A test that made the broker fail must not leave the next one without it."""
+    from notifications.services import broker_resume
+
+    broker_resume()

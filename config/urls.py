@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from people import views as people_views
 from portal import views as portal_views
 
 admin.site.site_header = _("Council governance portal — administration")
@@ -28,6 +29,29 @@ urlpatterns += i18n_patterns(
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    # Forgot your password: Django's views, throttled, e-mail in the person's language (people/).
+    path(
+        "accounts/password/reset/",
+        people_views.PasswordResetView.as_view(),
+        name="password_reset",
+    ),
+    path(
+        "accounts/password/reset/sent/",
+        people_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        people_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/reset/done/",
+        people_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+    # People (the secretariat's area) and the invitee's link; there is no sign-up page.
+    path("", include("people.urls")),
     path("councils/", include("councils.urls")),
     path("groups/", include("workinggroups.urls")),
     path("funding/", include("funding.urls")),

@@ -1,6 +1,8 @@
 """E-mails are a triple of templates, `emails/<name>-subject.txt`, `-body.txt` and
 `-body.html`, rendered in the recipient's language by this one helper."""
 
+import re
+
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template import Context
@@ -20,10 +22,21 @@ def render_plain(template_name: str, context: dict) -> str:
     return get_template(template_name).template.render(Context(context, autoescape=False))
 
 
+# Line breaks, tabs and runs of ordinary spaces: what a template's layout adds to a subject.
+# Not the no-break space (U+00A0, U+202F) French typography puts before ":" and inside « »,
+# which str.split() would have turned into an ordinary space.
+_LAYOUT_SPACE = re.compile(r"[ \t\r\n\f\v]+")
+
+
+def one_line(text: str) -> str:
+    """A subject or headline on one line, its no-break spaces kept."""
+    return _LAYOUT_SPACE.sub(" ", text).strip(" ")
+
+
 def render_email(name: str, context: dict, language: str) -> tuple[str, str, str]:
     with translation.override(language):
         ctx = {"base_url": settings.PORTAL_BASE_URL, "language": language, **context}
-        subject = " ".join(render_plain(f"emails/{name}-subject.txt", ctx).split())
+        subject = one_line(render_plain(f"emails/{name}-subject.txt", ctx))
         text = render_plain(f"emails/{name}-body.txt", ctx)
         html = render_to_string(f"emails/{name}-body.html", ctx)
     return subject, text, html

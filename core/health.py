@@ -2,12 +2,19 @@
 cache, which would hide a Redis outage), with short timeouts so a probe never hangs.
 
 PostgreSQL down is `unavailable` (503): nothing can be served. Redis or the broker down is
-`degraded` (200): pages, sign-in and writes still work, mail and cached parts wait.
+`degraded` (200): pages, sign-in and writes still work, mail and cached parts wait. So is a
+problem one of settings.PORTAL_HEALTH_CHECKS reports (no worker consuming, a sweep a day
+late: notifications.sweeps).
 """
+
+import logging
 
 from django.conf import settings
 from django.core.cache import caches
 from django.db import connection
+from django.utils.module_loading import import_string
+
+log = logging.getLogger(__name__)
 
 TIMEOUT = 1.0
 
@@ -56,4 +63,10 @@ def health() -> tuple[str, list[str]]:
     if database:
         return "unavailable", [database]
     reasons = [r for r in (check_cache(), check_broker()) if r]
+    for path in settings.PORTAL_HEALTH_CHECKS:
+        try:
+            reasons += import_string(path)()
+        except Exception as error:  # a check that fails is itself a reason, never a 500
+            log.exception("Health check %s failed.", path)
+            reasons.append(f"{path}: {error.__class__.__name__}: {error}")
     return ("degraded" if reasons else "ok"), reasons

@@ -5,19 +5,18 @@ read with the current one, so of two people acting at once exactly one wins; the
 `StaleRequest` and the view gives them back what they typed.
 """
 
-import logging
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import written
-from core.emails import send_email
 from councils.models import CouncilMembership, Meeting
 from councils.permissions import is_secretariat
+from notifications import services as outbox
 from workinggroups.models import GroupMembership
 
+from . import notices
 from .models import (
     DECIDED_AT_TEXT,
     EDITABLE,
@@ -39,7 +38,12 @@ from .models import (
 from .permissions import can_review_request, is_recused, is_requester, reviewing_councils
 from .review import review_state
 
-logger = logging.getLogger(__name__)
+# The review's outcomes, each with the notice the requesters get.
+REVIEW_OUTCOMES = {
+    Status.ENDORSED: notices.ENDORSED,
+    Status.RETURNED: notices.RETURNED,
+    Status.DECLINED: notices.DECLINED,
+}
 
 
 class WorkflowError(Exception):
@@ -257,18 +261,17 @@ def funding_request_submit(*, request, by, expected_version, reason=""):
     )
     state = review_state(locked)
     reviewers = [u for c in state.councils for u in c.reviewers]
-    _notify(
-        _unique(reviewers),
-        "funding-submitted",
-        {"funding_request": locked, "resubmission": resubmission},
-    )
+    _notify(_unique(reviewers), notices.SUBMITTED, locked, resubmission=resubmission)
+    _record_for_requesters(locked)
     return locked
 
 
 @transaction.atomic
 def funding_request_withdraw(*, request, by, expected_version, reason=""):
     locked = _lock(request, expected_version)
-    return _transition(locked, to=Status.WITHDRAWN, by=by, reason=reason)
+    _transition(locked, to=Status.WITHDRAWN, by=by, reason=reason)
+    _record_for_requesters(locked)
+    return locked
 
 
 @transaction.atomic
@@ -320,14 +323,7 @@ def recommendation_record(*, request, by, decision, comment, expected_version):
         reason=recommendation.comment,
         reason_lang=recommendation.comment_lang,
     )
-    email = {
-        Status.ENDORSED: "funding-endorsed",
-        Status.RETURNED: "funding-returned",
-        Status.DECLINED: "funding-declined",
-    }[outcome]
-    _notify(
-        requesters(locked), email, {"funding_request": locked, "recommendation": recommendation}
-    )
+    _notify(requesters(locked), REVIEW_OUTCOMES[outcome], locked, recommendation=recommendation)
     return locked, recommendation
 
 
@@ -351,9 +347,7 @@ def funding_request_schedule(*, request, by, meeting, expected_version, reason="
         key=SCHEDULED_TEXT,
         params={"meeting": _meeting_label(meeting)},
     )
-    _notify(
-        requesters(locked), "funding-scheduled", {"funding_request": locked, "meeting": meeting}
-    )
+    _notify(requesters(locked), notices.SCHEDULED, locked, meeting=meeting)
     return locked
 
 
@@ -405,9 +399,7 @@ def funding_request_record_decision(
         params={"meeting": _meeting_label(meeting)} if meeting is not None else None,
     )
     recipients = requesters(locked) + council_cochairs(locked)
-    _notify(
-        _unique(recipients), "funding-decision", {"funding_request": locked, "meeting": meeting}
-    )
+    _notify(_unique(recipients), notices.DECISION, locked, meeting=meeting)
     return locked
 
 
@@ -450,16 +442,22 @@ def council_cochairs(request):
     )
 
 
-def _notify(users, template, context):
-    """E-mail each person in their own language, once the transaction has committed."""
-    people = list(users)
+def _notify(users, kind, locked, **about):
+    """A notice to each person: a row in the outbox and an entry in their inbox, written in
+    this transaction (so a rolled-back change tells nobody, and a committed one cannot lose
+    its notices); the workers e-mail it after the commit. The web request never talks to the
+    mail server (notifications.services)."""
+    context = notices.context(locked, **about)
+    today = timezone.localdate()
+    outbox.remind(
+        outbox.due(user.pk, kind, locked, today, context, key_parts=("v", locked.version))
+        for user in users
+    )
 
-    def send_funding_notices():
-        # One refused address or a failing mail server must not stop the others' e-mails.
-        for user in people:
-            try:
-                send_email(template, to_user=user, context=context)
-            except Exception:
-                logger.exception("E-mail %s to user %s not sent", template, user.pk)
 
-    transaction.on_commit(send_funding_notices, robust=True)
+def _record_for_requesters(locked):
+    """The requesting group's co-chairs (the one who acted included) find the request's new
+    status in their inbox; no e-mail, as they made the change themselves or share the work."""
+    outbox.post_to_inbox(
+        [user.pk for user in requesters(locked)], notices.STATUS, notices.context(locked)
+    )

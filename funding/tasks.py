@@ -1,9 +1,9 @@
-from celery import shared_task
+from notifications.sweeps import sweep
 
 from . import reminders
 
 
-@shared_task
+@sweep("funding.tasks.sweep_reviews_waiting")
 def sweep_reviews_waiting() -> int:
     """Remind co-chairs of funding requests waiting on their review (exactly once each)."""
     return len(reminders.remind_reviews_waiting())

@@ -244,7 +244,7 @@ def request_submit(request, pk):
         form_class=SubmitForm,
         may=may_act_as_requester,
         perform=perform,
-        success=_("The request is submitted. The council co-chairs have been told."),
+        success=_("The request is submitted. The council co-chairs will be told."),
     )
 
 
@@ -294,6 +294,7 @@ def request_recommend(request, pk):
             expected_version=data["version"],
         )
         outcome["status"] = updated.get_status_display()
+        outcome["decided"] = updated.status in services.REVIEW_OUTCOMES
 
     response = _action(
         request,
@@ -304,7 +305,13 @@ def request_recommend(request, pk):
         perform=perform,
         success=_("Your recommendation is recorded."),
     )
-    if outcome:
+    if outcome.get("decided"):
+        messages.info(
+            request,
+            _("The request is now “%(status)s”. The requesters will be told.")
+            % {"status": outcome["status"]},
+        )
+    elif outcome:
         messages.info(
             request, _("The request is now “%(status)s”.") % {"status": outcome["status"]}
         )
@@ -325,7 +332,7 @@ def request_schedule(request, pk):
         form_class=ScheduleForm,
         may=may_act_as_secretariat,
         perform=perform,
-        success=_("The request is on the meeting's agenda."),
+        success=_("The request is on the meeting's agenda. The requesters will be told."),
         form_kwargs=lambda obj: {"request_obj": obj},
     )
 
@@ -352,7 +359,10 @@ def request_decide(request, pk):
         form_class=DecisionForm,
         may=may_act_as_secretariat,
         perform=perform,
-        success=_("The members' decision is recorded; the requesters and co-chairs are told."),
+        success=_(
+            "The members' decision is recorded. The requesters and the council co-chairs will "
+            "be told."
+        ),
         form_kwargs=lambda obj: {"request_obj": obj},
     )
 

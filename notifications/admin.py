@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Notification, Observation, Preference, Reminder
+from .models import Notification, Observation, Preference, Reminder, SweepRun, WorkerHeartbeat
 
 
 @admin.register(Reminder)
@@ -14,8 +14,14 @@ class ReminderAdmin(admin.ModelAdmin):
         "claimed_at",
         "sent_at",
         "attempts",
+        "failed_at",
     )
-    list_filter = ("kind", "delivery", ("sent_at", admin.EmptyFieldListFilter))
+    list_filter = (
+        "kind",
+        "delivery",
+        ("sent_at", admin.EmptyFieldListFilter),
+        ("failed_at", admin.EmptyFieldListFilter),
+    )
     search_fields = ("subject_key", "recipient__username", "recipient__email")
     list_select_related = ("recipient",)
     date_hierarchy = "claimed_at"
@@ -47,3 +53,23 @@ class PreferenceAdmin(admin.ModelAdmin):
 class ObservationAdmin(admin.ModelAdmin):
     list_display = ("kind", "subject_key", "first_seen", "last_seen")
     list_filter = ("kind",)
+
+
+@admin.register(SweepRun)
+class SweepRunAdmin(admin.ModelAdmin):
+    """When each periodic task last ran (written by the tasks themselves: read-only)."""
+
+    list_display = ("task", "requested_at", "started_at", "completed_at", "created_at")
+    readonly_fields = ("task", "requested_at", "started_at", "completed_at", "created_at")
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(WorkerHeartbeat)
+class WorkerHeartbeatAdmin(admin.ModelAdmin):
+    list_display = ("hostname", "seen_at")
+    readonly_fields = ("hostname", "seen_at")
+
+    def has_add_permission(self, request):
+        return False

@@ -22,3 +22,9 @@ class NotificationsConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(create_schedules, sender=self, dispatch_uid="portal-schedules")
+
+        from celery.signals import task_postrun
+
+        from .sweeps import worker_heartbeat
+
+        task_postrun.connect(worker_heartbeat, weak=False, dispatch_uid="portal-worker-heartbeat")

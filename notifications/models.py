@@ -17,12 +17,19 @@ class Delivery(models.TextChoices):
 
 
 class Reminder(models.Model):
-    """One reminder to one person, claimed before it is sent.
+    """One message to one person (a reminder or a funding notice): the outbox row, claimed
+    before it is sent.
 
     The row is the claim: it is INSERTed (ON CONFLICT DO NOTHING) under the unique constraint
     on (recipient, subject_key, kind, due_date), so a second beat tick or a second sweep finds
     it already there and sends nothing. `sent_at` is set only after the e-mail went out, by a
     sender that holds the row (SELECT ... FOR UPDATE SKIP LOCKED, WHERE sent_at IS NULL).
+
+    One retry policy (services.deliver): a failed send sets `next_attempt_at` (exponential
+    back-off from PORTAL_REMINDER_RETRY_SECONDS); after PORTAL_REMINDER_MAX_ATTEMPTS failures
+    `failed_at` is set and only the secretariat's "Send again" tries once more. `enqueued_at`
+    is when the row was last handed to the broker: the catch-up tick hands it again only when
+    that is old (the message was lost), so two chains of retries cannot run side by side.
     """
 
     recipient = models.ForeignKey(
@@ -52,6 +59,9 @@ class Reminder(models.Model):
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    enqueued_at = models.DateTimeField(_("handed to the workers"), null=True, blank=True)
+    failed_at = models.DateTimeField(_("failed for good"), null=True, blank=True)
     digest = models.ForeignKey(
         "self",
         verbose_name=_("sent in digest"),
@@ -73,6 +83,11 @@ class Reminder(models.Model):
         indexes = [
             models.Index(fields=["sent_at", "claimed_at"], name="reminder_unsent"),
             models.Index(fields=["content_type", "object_id", "kind"], name="reminder_subject"),
+            models.Index(
+                fields=["-failed_at", "-id"],
+                name="reminder_failed",
+                condition=models.Q(failed_at__isnull=False, sent_at__isnull=True),
+            ),
         ]
 
     def __str__(self):
@@ -170,3 +185,42 @@ class Observation(models.Model):
 
     def __str__(self):
         return f"{self.kind}: {self.subject_key} since {self.first_seen}"
+
+
+class SweepRun(models.Model):
+    """When a periodic task (a sweep, the digest, the snapshot) was last asked for, started and
+    completed, wherever it ran: beat's tick, the catch-up tick or `manage.py run_sweeps`.
+
+    The catch-up tick (notifications.sweeps) runs a task whose scheduled time has passed since
+    its last completion; /healthz and the secretariat's reminders page say how late each is.
+    """
+
+    task = models.CharField(_("task"), max_length=200, unique=True)
+    created_at = models.DateTimeField(_("known since"), auto_now_add=True)
+    requested_at = models.DateTimeField(_("last asked for"), null=True, blank=True)
+    started_at = models.DateTimeField(_("last started"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("last completed"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["task"]
+        verbose_name = _("periodic task run")
+        verbose_name_plural = _("periodic task runs")
+
+    def __str__(self):
+        return self.task
+
+
+class WorkerHeartbeat(models.Model):
+    """The last time a Celery worker process on this host finished a task (written at most
+    every half minute a process): how /healthz knows the workers consume."""
+
+    hostname = models.CharField(_("worker"), max_length=200, unique=True)
+    seen_at = models.DateTimeField(_("last task finished"))
+
+    class Meta:
+        ordering = ["-seen_at"]
+        verbose_name = _("worker heartbeat")
+        verbose_name_plural = _("worker heartbeats")
+
+    def __str__(self):
+        return self.hostname

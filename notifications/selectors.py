@@ -4,10 +4,11 @@ import datetime
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from .models import Notification, Reminder
+from .models import Delivery, Notification, Reminder
 
 
 def unread_count(user) -> int:
@@ -52,3 +53,20 @@ def upcoming(
     for r in rows:
         r["recipients"] = [people[pk] for pk in dict.fromkeys(r["recipient_ids"]) if pk in people]
     return sorted(rows, key=lambda r: (r["date"], r["kind"], r["subject_key"]))
+
+
+def failed_messages():
+    """Messages that failed for good, the latest first (the partial index reminder_failed)."""
+    return (
+        Reminder.objects.filter(failed_at__isnull=False, sent_at__isnull=True)
+        .select_related("recipient", "notification")
+        .order_by("-failed_at", "-pk")
+    )
+
+
+def outbox_counts() -> dict:
+    """How many messages failed for good, and how many wait for another attempt: one query."""
+    return Reminder.objects.filter(sent_at__isnull=True, delivery=Delivery.IMMEDIATE).aggregate(
+        failed=Count("pk", filter=Q(failed_at__isnull=False)),
+        retrying=Count("pk", filter=Q(failed_at__isnull=True, attempts__gt=0)),
+    )

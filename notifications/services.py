@@ -12,10 +12,16 @@ How a reminder travels:
 3. `deliver(reminder_id)` (called by the send task for each of its ids, each in its own
    transaction) takes the row with SELECT ... FOR UPDATE SKIP LOCKED WHERE sent_at IS NULL,
    sends the e-mail, and sets `sent_at` only after it went out. A second worker holding the
-   same id skips it; a redelivered task finds `sent_at` set. A reminder whose mail server
-   fails goes on alone, retried with exponential back-off (tasks.send_reminder).
-4. `resend_stale()` re-enqueues rows claimed a while ago and still unsent (a worker died
-   between the claim and the send, the broker lost the message, or every retry failed).
+   same id skips it; a redelivered task finds `sent_at` set. A failed send is written on the
+   row with the time of the next attempt (`retry_delay`); after PORTAL_REMINDER_MAX_ATTEMPTS
+   it has failed for good and waits for the secretariat's "Send again" (`reminder_resend`).
+4. `send_due()`, run by the catch-up tick every minute, hands the workers the rows whose next
+   attempt has come, and the ones the broker never carried (it was down when they were
+   claimed, or lost the message). It is the only retry: Celery retries nothing, so chains of
+   retries cannot stack up.
+
+Funding notices and any other message go the same way (`notify`): a row per recipient written
+in the transaction of the change, sent by the workers, never by a web request.
 
 The one window left: a worker that dies after the mail server accepted the message but before
 its transaction commits leaves the row unsent, and it is sent again. No design without a
@@ -26,6 +32,7 @@ import datetime
 import json
 import logging
 import smtplib
+import time
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
@@ -36,13 +43,14 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models, transaction
 from django.db.models import F, Q
+from django.template import Context
 from django.template.loader import get_template
 from django.urls import reverse, translate_url
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 
 from core.bilingual import LANGUAGES, pick
-from core.emails import language_of, send_email
+from core.emails import language_of, one_line, send_email
 
 from . import kinds
 from .models import Delivery, Notification, Observation, Preference, Reminder
@@ -116,6 +124,15 @@ def bilingual(obj, name) -> dict:
     return {lang: str(pick(values, lang)) for lang in LANGUAGES}
 
 
+def in_both_languages(text) -> dict:
+    """A translatable text (a lazy gettext, a choice's label) as {"en": ..., "fr": ...}."""
+    values = {}
+    for lang in LANGUAGES:
+        with translation.override(lang):
+            values[lang] = str(text)
+    return values
+
+
 def url_for(name, *args) -> str:
     """A portal path, stored in English and translated when shown or sent."""
     with translation.override("en"):
@@ -181,7 +198,9 @@ def _headline(kind_code: str, context: dict, language: str, templates=None) -> s
     if name not in templates:
         templates[name] = get_template(name)
     ctx = {"kind": kind, **localize(context, language, urls=False)}
-    return " ".join(templates[name].render(ctx).split())
+    # Plain text, like the e-mail's subject (core.emails.render_plain): no HTML escaping.
+    rendered = templates[name].template.render(Context(ctx, autoescape=False))
+    return one_line(rendered)
 
 
 # --- Claiming -------------------------------------------------------------------------------
@@ -246,6 +265,28 @@ def _claim_batch(batch: tuple[Due, ...]) -> list[int]:
     return [pk for pk, _key in claimed]
 
 
+def post_to_inbox(recipient_ids: Iterable[int], kind: str, context: dict) -> int:
+    """An inbox entry without an e-mail (e.g. a requester's own submission, for the record
+    and for the group's other co-chairs), written in the caller's transaction. Its text is
+    the kind's headline in both languages, as for a reminder."""
+    ids = list(dict.fromkeys(recipient_ids))
+    if not ids:
+        return 0
+    item = Due(0, kind, "", timezone.localdate(), context)
+    (text,) = render_headlines([item])
+    Notification.objects.bulk_create(
+        Notification(
+            recipient_id=pk,
+            kind=kind,
+            link=context.get("url", ""),
+            text_en=text["en"][:400],
+            text_fr=text["fr"][:400],
+        )
+        for pk in ids
+    )
+    return len(ids)
+
+
 # What the claim and the inbox entry write (the other columns get their constant or NULL).
 CLAIM_COLUMNS = (
     "recipient",
@@ -279,7 +320,13 @@ def _insert_claims(wanted: dict[tuple, tuple[Due, str]]) -> list[tuple[int, tupl
                 )
                 for i, delivery in wanted.values()
             ],
-            {"claim_token": token, "claimed_at": now, "attempts": 0, "last_error": ""},
+            {
+                "claim_token": token,
+                "claimed_at": now,
+                "enqueued_at": now,
+                "attempts": 0,
+                "last_error": "",
+            },
             on_conflict="ON CONFLICT DO NOTHING",
             returning=("id", "recipient", "subject_key", "kind", "due_date"),
         )
@@ -296,6 +343,7 @@ def _insert_claims(wanted: dict[tuple, tuple[Due, str]]) -> list[tuple[int, tupl
                 context=i.context,
                 delivery=delivery,
                 claim_token=token,
+                enqueued_at=now,
             )
             for i, delivery in wanted.values()
         ],
@@ -367,17 +415,62 @@ def _insert_unnest(model, names, rows, constants, *, on_conflict="", returning=(
         return cursor.fetchall() if returning else []
 
 
-def enqueue(reminder_ids: Iterable[int]) -> None:
-    """Hand claimed reminders to the workers, PORTAL_REMINDER_SEND_BATCH_SIZE ids a message.
+# After the broker refused a message, a process stops trying it for this many seconds: a sweep
+# of many batches, or every web request, does not wait on the broker's connection retries each
+# time. What it would have handed over waits for the catch-up tick (`send_due`).
+BROKER_PAUSE_SECONDS = 30.0
+_broker_paused_until = 0.0
+
+
+def broker_paused() -> bool:
+    """Whether this process found the broker unreachable in the last BROKER_PAUSE_SECONDS."""
+    return time.monotonic() < _broker_paused_until
+
+
+def broker_resume() -> None:
+    """Forget that the broker failed (tests; a process that knows it is back)."""
+    global _broker_paused_until
+    _broker_paused_until = 0.0
+
+
+def enqueue(reminder_ids: Iterable[int]) -> int:
+    """Hand claimed messages to the workers, PORTAL_REMINDER_SEND_BATCH_SIZE ids a message.
 
     Publishing is what a big sweep spends its time on with one message per reminder (about
     0.7 ms each on the file broker); each reminder of a batch is still sent on its own, see
     `tasks.send_reminders`.
+
+    Never raises: with the broker unreachable or refusing writes, the rows it could not hand
+    over are marked as not enqueued and the catch-up tick hands them over once it is back.
+    Returns how many were handed over.
     """
     from .tasks import send_reminders  # tasks import this module
 
-    for ids in batched(reminder_ids, settings.PORTAL_REMINDER_SEND_BATCH_SIZE):
-        send_reminders.delay(list(ids))
+    global _broker_paused_until
+    ids = list(reminder_ids)
+    handed = 0
+    if time.monotonic() >= _broker_paused_until:
+        try:
+            for batch in batched(ids, settings.PORTAL_REMINDER_SEND_BATCH_SIZE):
+                send_reminders.delay(list(batch))
+                handed += len(batch)
+        except Exception as error:  # kombu, redis, OSError: all mean "not handed over"
+            _broker_paused_until = time.monotonic() + BROKER_PAUSE_SECONDS
+            log.warning(
+                "Broker unreachable (%r): %d message(s) wait for the catch-up tick.",
+                error,
+                len(ids) - handed,
+            )
+    if handed < len(ids):
+        _not_enqueued(ids[handed:])
+    return handed
+
+
+def _not_enqueued(ids: list[int]) -> None:
+    try:
+        Reminder.objects.filter(pk__in=ids, sent_at__isnull=True).update(enqueued_at=None)
+    except Exception:  # the database too: the lease (PORTAL_REMINDER_STALE_MINUTES) covers it
+        log.exception("Could not mark %d message(s) as not enqueued.", len(ids))
 
 
 def observe(kind: str, keys: Iterable[str], day: datetime.date) -> dict[str, datetime.date]:
@@ -405,38 +498,82 @@ def observe(kind: str, keys: Iterable[str], day: datetime.date) -> dict[str, dat
 # --- Sending --------------------------------------------------------------------------------
 
 
+def _text(value) -> str:
+    return value.decode(errors="replace") if isinstance(value, bytes) else str(value)
+
+
+def describe_error(error: Exception) -> str:
+    """Why a send failed, as the secretariat reads it: the mail server's own answer (code and
+    text, per refused address) when there is one, else the error's name and message."""
+    name = type(error).__name__
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        answers = [
+            f"{code} {_text(text)} ({address})"
+            for address, (code, text) in error.recipients.items()
+        ]
+        return f"{name}: {'; '.join(answers)}"
+    if isinstance(error, smtplib.SMTPResponseException):
+        return f"{name}: {error.smtp_code} {_text(error.smtp_error)}"
+    return f"{name}: {error}"
+
+
+def retry_delay(attempts: int) -> datetime.timedelta:
+    """How long after its `attempts`-th failure a message is tried again: doubling from
+    PORTAL_REMINDER_RETRY_SECONDS, at most 60 times that (an hour with the default minute)."""
+    base = settings.PORTAL_REMINDER_RETRY_SECONDS
+    return datetime.timedelta(seconds=min(base * 2 ** max(attempts - 1, 0), base * 60))
+
+
+def sendable(now: datetime.datetime):
+    """The messages that may be tried now: unsent, not given up on, not held for the digest,
+    and past the time their last failure set for the next attempt."""
+    return Reminder.objects.filter(
+        sent_at__isnull=True, failed_at__isnull=True, delivery=Delivery.IMMEDIATE
+    ).filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+
+
 def deliver(reminder_id: int) -> bool:
-    """Send one claimed reminder if nobody has: True when this call sent it.
+    """Send one claimed message if nobody has and its time has come: True when this call
+    sent it.
 
     The row is held (FOR UPDATE SKIP LOCKED) while the e-mail goes out, so a second worker
     with the same id skips it, and `sent_at` is written only after the send succeeded. A
-    failure is recorded (attempts, last_error) and raised again for the task to retry.
+    failure is written on the row (attempts, last_error, the next attempt's time, or
+    `failed_at` after PORTAL_REMINDER_MAX_ATTEMPTS) and not raised: the catch-up tick is the
+    one retry (`send_due`), so a failure cannot start a second chain of retries.
     """
     error = None
     with transaction.atomic():
+        now = timezone.now()
         reminder = (
-            Reminder.objects.select_for_update(skip_locked=True, of=("self",))
+            sendable(now)
+            .select_for_update(skip_locked=True, of=("self",))
             .select_related("recipient")
-            .filter(pk=reminder_id, sent_at__isnull=True, delivery=Delivery.IMMEDIATE)
+            .filter(pk=reminder_id)
             .first()
         )
         if reminder is None:
-            return False  # sent already, held by another worker, or waiting for the digest
-        now = timezone.now()
+            return False  # sent, given up on, not yet due, held by another worker, or digest
         try:
             sent = _send(reminder)
         except Exception as exc:
             error = exc
+            attempts = reminder.attempts + 1
+            gave_up = attempts >= settings.PORTAL_REMINDER_MAX_ATTEMPTS
             Reminder.objects.filter(pk=reminder.pk).update(
-                attempts=F("attempts") + 1,
+                attempts=attempts,
                 last_attempt_at=now,
-                last_error=f"{type(exc).__name__}: {exc}"[:2000],
+                last_error=describe_error(exc)[:2000],
+                next_attempt_at=None if gave_up else now + retry_delay(attempts),
+                failed_at=now if gave_up else None,
+                enqueued_at=None,  # the message that carried it is used up
             )
         else:
             Reminder.objects.filter(pk=reminder.pk).update(
                 attempts=F("attempts") + 1,
                 last_attempt_at=now,
                 sent_at=timezone.now(),
+                next_attempt_at=None,
                 last_error="" if sent else "No e-mail address: delivered to the inbox only.",
             )
             held = reminder.context.get("held_ids") or []
@@ -445,8 +582,11 @@ def deliver(reminder_id: int) -> bool:
                     sent_at=timezone.now(), digest=reminder
                 )
     if error is not None:
-        log.warning("Reminder %s not sent: %s", reminder_id, error)
-        raise error
+        if isinstance(error, SEND_ERRORS):
+            log.warning("Message %s not sent: %r", reminder_id, error)
+        else:  # a bug, not the mail server: with its traceback
+            log.error("Message %s not sent.", reminder_id, exc_info=error)
+        return False
     return True
 
 
@@ -463,29 +603,62 @@ def _send(reminder: Reminder) -> int:
     return send_email(kinds.get(reminder.kind).template, to_user=recipient, context=context)
 
 
-def stale_reminder_ids(now: datetime.datetime | None = None) -> list[int]:
-    """Claimed, meant to be sent now, still unsent a while later, and not given up on."""
+def send_due(now: datetime.datetime | None = None) -> list[int]:
+    """For the catch-up tick: hand the workers every message whose time has come and that no
+    message in the broker carries (never enqueued because the broker was down, failed
+    earlier and due again, or enqueued more than PORTAL_REMINDER_STALE_MINUTES ago and not
+    consumed: the message was lost). Marks them enqueued in the same statement that picks
+    them (FOR UPDATE SKIP LOCKED), so two ticks never hand over the same row."""
     now = now or timezone.now()
-    cutoff = now - datetime.timedelta(minutes=settings.PORTAL_REMINDER_STALE_MINUTES)
-    return list(
-        Reminder.objects.filter(
-            sent_at__isnull=True,
-            delivery=Delivery.IMMEDIATE,
-            claimed_at__lt=cutoff,
-            attempts__lt=settings.PORTAL_REMINDER_MAX_ATTEMPTS,
+    lease = now - datetime.timedelta(minutes=settings.PORTAL_REMINDER_STALE_MINUTES)
+    with transaction.atomic():
+        ids = list(
+            sendable(now)
+            .filter(Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=lease))
+            .select_for_update(skip_locked=True)
+            .order_by("pk")
+            .values_list("pk", flat=True)[: settings.PORTAL_REMINDER_BATCH_SIZE]
         )
-        .filter(Q(last_attempt_at__isnull=True) | Q(last_attempt_at__lt=cutoff))
-        .order_by("pk")
-        .values_list("pk", flat=True)[: settings.PORTAL_REMINDER_BATCH_SIZE]
-    )
+        if not ids:
+            return []
+        Reminder.objects.filter(pk__in=ids).update(enqueued_at=now)
+
+        def enqueue_due():
+            enqueue(ids)
+
+        transaction.on_commit(enqueue_due, robust=True)
+    log.info("Handing %d unsent message(s) to the workers.", len(ids))
+    return ids
 
 
 def resend_stale(now: datetime.datetime | None = None) -> list[int]:
-    ids = stale_reminder_ids(now)
-    if ids:
-        log.info("Re-enqueueing %d unsent reminder(s).", len(ids))
-        enqueue(ids)
-    return ids
+    """The name of `send_due` before issue 16 (a schedule may still call it)."""
+    return send_due(now)
+
+
+@transaction.atomic
+def reminder_resend(*, reminder: Reminder, by) -> bool:
+    """The secretariat's "Send again" for a message that failed for good: its attempts start
+    over, and it is handed to the workers after commit. False if it is no longer failed (sent
+    or resent by someone else meanwhile)."""
+    updated = Reminder.objects.filter(
+        pk=reminder.pk, failed_at__isnull=False, sent_at__isnull=True
+    ).update(
+        failed_at=None,
+        attempts=0,
+        next_attempt_at=None,
+        enqueued_at=timezone.now(),
+    )
+    if not updated:
+        return False
+    log.info("Message %s sent again at the request of user %s.", reminder.pk, by.pk)
+    pk = reminder.pk
+
+    def enqueue_resent():
+        enqueue([pk])
+
+    transaction.on_commit(enqueue_resent, robust=True)
+    return True
 
 
 def week_of(day: datetime.date) -> datetime.date:

@@ -9,4 +9,6 @@ urlpatterns = [
     path("read-all/", views.mark_all_read, name="mark_all_read"),
     path("preferences/", views.preferences, name="preferences"),
     path("reminders/", views.reminder_log, name="reminder_log"),
+    path("reminders/failed/", views.failed_messages, name="failed_messages"),
+    path("reminders/failed/<int:pk>/resend/", views.resend, name="resend"),
 ]

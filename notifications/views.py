@@ -11,9 +11,9 @@ from django.views.decorators.http import require_POST
 
 from councils.permissions import is_secretariat
 
-from . import selectors, services
+from . import selectors, services, sweeps
 from .forms import PreferenceForm, ReminderLogFilter
-from .models import Notification
+from .models import Notification, Reminder
 
 
 def _page(request, items):
@@ -72,14 +72,51 @@ def preferences(request):
     return render(request, "notifications/preferences.html", {"form": form})
 
 
-def reminder_log(request):
-    """For the secretariat: reminders claimed and sent, and those the rules will send soon."""
-    if not is_secretariat(request.user):
+def _secretariat_only(user):
+    if not is_secretariat(user):
         raise PermissionDenied
+
+
+def reminder_log(request):
+    """For the secretariat: how messages are moving (the workers, the schedules: what /healthz
+    reads), reminders claimed and sent, and those the rules will send soon."""
+    _secretariat_only(request.user)
     form = ReminderLogFilter(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
     show = data.get("show") or "sent"
     kind = data.get("kind") or None
     items = selectors.upcoming(kind=kind) if show == "upcoming" else selectors.sent_reminders(kind)
-    ctx = {"form": form, "show": show, **_page(request, items)}
+    ctx = {
+        "form": form,
+        "show": show,
+        "facts": sweeps.facts(),
+        "outbox": selectors.outbox_counts(),
+        **_page(request, items),
+    }
     return render(request, "notifications/reminder_log.html", ctx)
+
+
+def failed_messages(request):
+    """For the secretariat: messages that failed for good, with the reason, to send again."""
+    _secretariat_only(request.user)
+    ctx = {
+        "outbox": selectors.outbox_counts(),
+        "max_attempts": settings.PORTAL_REMINDER_MAX_ATTEMPTS,
+        **_page(request, selectors.failed_messages()),
+    }
+    return render(request, "notifications/failed_messages.html", ctx)
+
+
+@require_POST
+def resend(request, pk):
+    _secretariat_only(request.user)
+    reminder = get_object_or_404(Reminder, pk=pk)
+    if services.reminder_resend(reminder=reminder, by=request.user):
+        messages.success(
+            request,
+            _("The message to %(name)s will be sent again in a moment.")
+            % {"name": reminder.recipient.get_full_name() or reminder.recipient.username},
+        )
+    else:
+        messages.info(request, _("This message is no longer waiting: it was sent meanwhile."))
+    return redirect("notifications:failed_messages")

@@ -93,6 +93,11 @@ class LoginView(auth_views.LoginView):
 
     redirect_authenticated_user = True
 
+    def get_initial(self):
+        """`?username=` fills the username in (after an invitee chose their password)."""
+        username = self.request.GET.get("username", "")
+        return {"username": username[:150]} if isinstance(username, str) else {}
+
     def get_redirect_url(self):
         """A `next` that leads back to this page is ignored (issue 14: signed in, it was a
         redirect loop that Django reports as a 500); the default landing page is used."""

@@ -6,7 +6,16 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ["core", "notifications", "councils", "workinggroups", "funding", "strategy", "portal"]
+APPS = [
+    "core",
+    "notifications",
+    "councils",
+    "workinggroups",
+    "people",
+    "funding",
+    "strategy",
+    "portal",
+]
 MANAGE = [sys.executable, str(ROOT / "manage.py")]
 
 

@@ -10,6 +10,8 @@ import logging
 
 from celery import shared_task
 
+from notifications.sweeps import sweep
+
 from .models import Status, StrategicPlan
 from .services import plan_snapshot
 
@@ -26,7 +28,7 @@ def snapshot_plan(plan_id):
     return plan_snapshot(plan=plan, kind="monthly").pk
 
 
-@shared_task(name="strategy.snapshot_adopted_plans")
+@sweep("strategy.snapshot_adopted_plans")
 def snapshot_adopted_plans():
     """The monthly entry point: one `snapshot_plan` task per adopted plan."""
     ids = list(StrategicPlan.objects.filter(status=Status.ADOPTED).values_list("pk", flat=True))

@@ -10,6 +10,7 @@ from django.core.management import call_command
 OUR_APPS = {
     "councils",
     "workinggroups",
+    "people",
     "funding",
     "strategy",
     "notifications",

@@ -9,7 +9,7 @@ import pytest
 from django import forms
 from django.urls import reverse
 
-APPS = ["councils", "workinggroups", "funding", "strategy", "notifications", "portal"]
+APPS = ["councils", "workinggroups", "people", "funding", "strategy", "notifications", "portal"]
 
 
 def _form_classes():

@@ -14,8 +14,9 @@ from tests.world import build_world
 
 # Forms that change the session rather than data, and are tested elsewhere.
 SKIP_ACTIONS = ("/i18n/setlang/", "/accounts/logout/", "/accounts/login/")
-PERSONA_FOR_FORMS = ["group_cochair", "council_cochair", "secretariat", "member"]
-OUR_APPS = {"councils", "workinggroups", "funding", "strategy", "notifications"}
+# Anonymous too: the public forms (forgot my password, the invitee's first password).
+PERSONA_FOR_FORMS = ["group_cochair", "council_cochair", "secretariat", "member", "anonymous"]
+OUR_APPS = {"councils", "workinggroups", "people", "funding", "strategy", "notifications"}
 RAW_MODEL_MESSAGES = ("This field cannot be null.", "This field cannot be blank.")
 
 

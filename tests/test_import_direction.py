@@ -5,7 +5,16 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-ORDER = ["core", "councils", "notifications", "workinggroups", "funding", "strategy", "portal"]
+ORDER = [
+    "core",
+    "councils",
+    "notifications",
+    "workinggroups",
+    "people",
+    "funding",
+    "strategy",
+    "portal",
+]
 
 
 def imported_apps(path: Path):

@@ -82,6 +82,16 @@ MATRIX = {
         lambda w: reverse("notifications:reminder_log"),
         SECRETARIAT_ONLY,
     ),
+    "notifications:failed_messages": (
+        "get",
+        lambda w: reverse("notifications:failed_messages"),
+        SECRETARIAT_ONLY,
+    ),
+    "notifications:resend": (
+        "get",
+        lambda w: reverse("notifications:resend", args=[w["failed_message"].pk]),
+        POST_ONLY,
+    ),
     # Funding: a draft is its group's business; a submitted request is also its reviewers'.
     "funding:request_list": ("get", lambda w: reverse("funding:request_list"), READERS),
     "funding:overview": ("get", lambda w: reverse("funding:overview"), READERS),
@@ -830,6 +840,57 @@ MATRIX = {
             "council_cochair": 403,
             "secretariat": 200,
         },
+    ),
+    # People: the secretariat's area; the invitee's link and the password reset are public
+    # pages (a signed-in person opening someone's invitation is told to sign out first).
+    "people:person_list": ("get", lambda w: reverse("people:person_list"), SECRETARIAT_ONLY),
+    "people:person_invite": ("get", lambda w: reverse("people:person_invite"), SECRETARIAT_ONLY),
+    "people:person_detail": (
+        "get",
+        lambda w: reverse("people:person_detail", args=[w["invited_person"].pk]),
+        SECRETARIAT_ONLY,
+    ),
+    "people:person_edit": (
+        "get",
+        lambda w: reverse("people:person_edit", args=[w["invited_person"].pk]),
+        SECRETARIAT_ONLY,
+    ),
+    "people:invitation_resend": (
+        "get",
+        lambda w: reverse("people:invitation_resend", args=[w["invited_person"].pk]),
+        POST_ONLY,
+    ),
+    "people:person_deactivate": (
+        "get",
+        lambda w: reverse("people:person_deactivate", args=[w["leaving_person"].pk]),
+        SECRETARIAT_ONLY,
+    ),
+    "people:person_reactivate": (
+        "get",
+        lambda w: reverse("people:person_reactivate", args=[w["former_person"].pk]),
+        SECRETARIAT_ONLY,
+    ),
+    "people:invitation_accept": (
+        "get",
+        lambda w: reverse("people:invitation_accept", args=[w["invitation_token"]]),
+        everyone(200),
+    ),
+    "people:invitation_renew": (
+        "get",
+        lambda w: reverse("people:invitation_renew", args=[w["invitation_token"]]),
+        everyone(405),
+    ),
+    "password_reset": ("get", lambda w: reverse("password_reset"), everyone(200)),
+    "password_reset_done": ("get", lambda w: reverse("password_reset_done"), everyone(200)),
+    "password_reset_confirm": (
+        "get",
+        lambda w: reverse("password_reset_confirm", args=["MQ", "not-a-token"]),
+        everyone(200),
+    ),
+    "password_reset_complete": (
+        "get",
+        lambda w: reverse("password_reset_complete"),
+        everyone(200),
     ),
 }
 

@@ -91,7 +91,7 @@ def test_deadline_in_30_days_goes_to_the_cochairs_in_their_language(
     assert "/en/groups/digital-identity-wg/" in english.body
     (french,) = mail_for(people["chair_fr"])
     assert french.subject == (
-        "Échéance dans 30 jours : Projet pilote (Groupe de travail sur l'identité numérique)"
+        "Échéance dans 30 jours\u00a0: Projet pilote (Groupe de travail sur l'identité numérique)"
     )
     assert "23 décembre 2026" in french.body and "/fr/groups/digital-identity-wg/" in french.body
     assert "Projet pilote" in french.alternatives[0][0]
@@ -187,7 +187,7 @@ def test_workplan_not_submitted_goes_to_the_cochairs(
         "Workplan not submitted: Digital Identity Working Group"
     )
     assert mail_for(people["chair_fr"])[0].subject == (
-        "Plan de travail non soumis : Groupe de travail sur l'identité numérique"
+        "Plan de travail non soumis\u00a0: Groupe de travail sur l'identité numérique"
     )
     assert "April 1, 2026 to March 31, 2028" in mail_for(people["chair_en"])[0].body
 
@@ -209,7 +209,7 @@ def test_dissolution_review_goes_to_council_cochairs_and_secretariat(
     assert "All the objectives of Digital Identity Working Group are met." in english.body
     (french,) = mail_for(people["council_chair"])
     assert french.subject == (
-        "Examen de dissolution à faire : Groupe de travail sur l'identité numérique"
+        "Examen de dissolution à faire\u00a0: Groupe de travail sur l'identité numérique"
     )
     assert Reminder.objects.filter(due_date=TODAY - 3 * DAY).count() == 2
 

@@ -24,6 +24,7 @@ from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
 from conftest import need
 from councils.tests.factories import UserFactory
+from notifications.models import WorkerHeartbeat
 from workinggroups.tests.factories import GroupMembershipFactory, ObjectiveFactory
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -155,7 +156,7 @@ def check_each_mail_once(mails: Path, expected: int):
     assert len(messages) == expected, recipients_subjects
     assert len(set(recipients_subjects)) == expected
     french = [s for to, s in recipients_subjects if to.startswith("chair-fr")]
-    assert sorted(s.split(" :")[0] for s in french) == [
+    assert sorted(s.split("\u00a0:")[0] for s in french) == [
         "Échéance dans 7 jours",
         "Échéance dépassée",
     ]
@@ -180,6 +181,8 @@ def test_real_worker_and_beat_on_redis_send_each_email_once(redis_url, due_soon,
     finally:
         procs.stop()
     check_each_mail_once(tmp_path / "mail", due_soon)
+    # The worker said it consumes: what /healthz and the reminders page read.
+    assert WorkerHeartbeat.objects.filter(hostname__startswith="celery@").exists()
     # Beat read the schedule from the database (as edited in the admin) and fired it 3+ times.
     assert procs.log("beat").count(f"Sending due task test {SWEEP}") >= 3
 

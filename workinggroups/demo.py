@@ -230,6 +230,16 @@ OBJECTIVES = [
         OS.DONE,
     ),
     (
+        "privacy-sub-committee",
+        "objective",
+        "Privacy guidance for the digital-identity pilots",
+        "Orientation sur la protection des renseignements personnels pour les projets pilotes "
+        "d'identité numérique",
+        "digital-identity",
+        D(2027, 3, 31),
+        OS.ON_TRACK,
+    ),
+    (
         "gdpr-wg",
         "deliverable",
         "GDPR impact assessment for public services",

@@ -2,11 +2,12 @@
 
 Scheduled through django-celery-beat (settings.PORTAL_PERIODIC_TASKS, `manage.py
 setup_schedules`). A sweep may run any number of times a day: each reminder is claimed once.
+Each records its runs (notifications.sweeps), so the catch-up tick runs one that was missed.
 """
 
 import datetime
 
-from celery import shared_task
+from notifications.sweeps import sweep
 
 from . import reminders
 
@@ -15,31 +16,31 @@ def _day(day: str | None):
     return datetime.date.fromisoformat(day) if day else None
 
 
-@shared_task
+@sweep("workinggroups.tasks.sweep_deadlines")
 def sweep_deadlines(day: str | None = None) -> int:
     return len(reminders.remind_deadlines(_day(day)))
 
 
-@shared_task
+@sweep("workinggroups.tasks.sweep_workplans")
 def sweep_workplans(day: str | None = None) -> int:
     return len(reminders.remind_workplans(_day(day)))
 
 
-@shared_task
+@sweep("workinggroups.tasks.sweep_reviews")
 def sweep_reviews(day: str | None = None) -> int:
     return len(reminders.remind_reviews(_day(day)))
 
 
-@shared_task
+@sweep("workinggroups.tasks.sweep_liaison_gaps")
 def sweep_liaison_gaps(day: str | None = None) -> int:
     return len(reminders.remind_liaison_gaps(_day(day)))
 
 
-@shared_task
+@sweep("workinggroups.tasks.sweep_action_items")
 def sweep_action_items(day: str | None = None) -> int:
     return len(reminders.remind_action_items(_day(day)))
 
 
-@shared_task
+@sweep("workinggroups.tasks.sweep_progress_reports")
 def sweep_progress_reports(day: str | None = None) -> int:
     return len(reminders.remind_progress_reports(_day(day)))

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "councils",
     "notifications",
     "workinggroups",
+    "people",
     "funding",
     "strategy",
     "portal",
@@ -152,7 +153,13 @@ if REDIS_URL:
         "default": {"BACKEND": "core.cache_backends.DegradingRedisCache", "LOCATION": REDIS_URL}
     }
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # Short socket timeouts: a web request that hands a message over after its commit must not
+    # hang on a silent Redis (the message waits in the database for the catch-up tick).
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": 3600,
+        "socket_connect_timeout": 2,
+        "socket_timeout": 5,
+    }
 else:
     # Files, not process memory: the web server and the Celery worker share what is cached
     # (core.cache), so a change made by one is seen by the other.
@@ -188,6 +195,14 @@ CELERY_TIMEZONE = "America/Toronto"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Publishing retries once, briefly: what could not be published waits in the database.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
 
 # --- Auth -----------------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
@@ -219,6 +234,15 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # Sessions live in the database only. A cache in front (cached_db) saved one indexed query a
 # page, but with Redis down a sign-out could not delete the cached copy, which Redis would
 # serve again once back: a signed-out session revived. The database is the one truth.
+# People are invited, never sign themselves up (people/). An invitation link works once and
+# expires after this many days; "forgot my password" requests are throttled per address and
+# per client address over a sliding window (counted in the database, not only in Redis).
+PORTAL_INVITATION_DAYS = env_int("PORTAL_INVITATION_DAYS", 7, minimum=1)
+PORTAL_PASSWORD_RESET_WINDOW_MINUTES = env_int(
+    "PORTAL_PASSWORD_RESET_WINDOW_MINUTES", 60, minimum=1
+)
+PORTAL_PASSWORD_RESET_PER_ADDRESS = env_int("PORTAL_PASSWORD_RESET_PER_ADDRESS", 3, minimum=1)
+PORTAL_PASSWORD_RESET_PER_CLIENT = env_int("PORTAL_PASSWORD_RESET_PER_CLIENT", 20, minimum=1)
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600, minimum=60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -240,6 +264,7 @@ LOCALE_PATHS = [
             "councils",
             "notifications",
             "workinggroups",
+            "people",
             "funding",
             "strategy",
             "portal",
@@ -312,6 +337,7 @@ PORTAL_MAIN_MENU = [
     ("councils:council_list", _("Councils")),
     ("councils:priority_list", _("Priorities")),
     ("councils:jurisdiction_list", _("Jurisdictions")),
+    ("people:person_list", _("People"), "people.permissions.can_manage_people"),
     ("notifications:inbox", _("Inbox")),
 ]
 # "What waits on me" on the home page: each app may offer `home_section(user)` returning a dict
@@ -347,10 +373,22 @@ PORTAL_REMINDER_BATCH_SIZE = env_int("PORTAL_REMINDER_BATCH_SIZE", 500, minimum=
 # Small enough that a batch spreads over the workers and, at EMAIL_TIMEOUT a send, finishes
 # well within the broker's visibility timeout (an hour) even with the mail server hanging.
 PORTAL_REMINDER_SEND_BATCH_SIZE = env_int("PORTAL_REMINDER_SEND_BATCH_SIZE", 50, minimum=1)
-# A reminder claimed this long ago and still unsent is enqueued again (a worker died, the
-# broker lost the message, retries ran out); up to this many attempts in all.
-PORTAL_REMINDER_STALE_MINUTES = env_int("PORTAL_REMINDER_STALE_MINUTES", 10, minimum=1)
+# One retry policy for every outgoing message (notifications.services.deliver), applied by
+# the catch-up tick alone: after a failed send the next attempt waits this many seconds,
+# doubling each time up to 60 times it; after PORTAL_REMINDER_MAX_ATTEMPTS attempts in all the
+# message has failed for good and is listed for the secretariat, who can send it again.
+PORTAL_REMINDER_RETRY_SECONDS = env_int("PORTAL_REMINDER_RETRY_SECONDS", 60, minimum=1)
 PORTAL_REMINDER_MAX_ATTEMPTS = env_int("PORTAL_REMINDER_MAX_ATTEMPTS", 10, minimum=1)
+# A message handed to the broker this long ago and still not tried was lost (the broker
+# restarted empty, a worker died holding it): the tick hands it over again.
+PORTAL_REMINDER_STALE_MINUTES = env_int("PORTAL_REMINDER_STALE_MINUTES", 10, minimum=1)
+# /healthz answers "degraded" when no worker has finished a task, or the catch-up tick has not
+# completed, for this many minutes; or when a scheduled sweep is this many hours late.
+PORTAL_HEALTH_WORKER_MINUTES = env_int("PORTAL_HEALTH_WORKER_MINUTES", 15, minimum=2)
+PORTAL_HEALTH_SWEEP_LATE_HOURS = env_int("PORTAL_HEALTH_SWEEP_LATE_HOURS", 24, minimum=1)
+# Checks /healthz adds to its own (PostgreSQL, Redis, the broker): functions returning a list
+# of problems, each making the answer "degraded".
+PORTAL_HEALTH_CHECKS = ["notifications.sweeps.health_problems"]
 # Progress reports: one per group per period of this many months (a divisor of 12), aligned
 # with the April–March fiscal year; due this many days after the period ends, and reminded
 # PORTAL_PROGRESS_REPORT_NOTICE_DAYS before that.
@@ -370,51 +408,72 @@ PORTAL_DIGEST_PROVIDERS = [
 PORTAL_REMINDER_FORECASTS = ["workinggroups.reminders.forecast"]
 # The periodic schedules, created after every `migrate` (notifications.apps) and by
 # `manage.py setup_schedules` (--reset puts back the declared timing) as
-# django-celery-beat rows, then editable in the admin. Crontab fields: m h dom mon dow.
+# django-celery-beat rows, then editable in the admin. Crontab fields: m h dom mon dow. The
+# label is what the secretariat's reminders page calls it, in their language.
 PORTAL_PERIODIC_TASKS = {
     "Strategic plan: monthly progress snapshot": {
+        "label": _("Strategic plan: monthly progress snapshot"),
         "task": "strategy.snapshot_adopted_plans",
         "crontab": "30 6 1 * *",
     },
     "Reminders: action items due or overdue": {
+        "label": _("Reminders: action items due or overdue"),
         "task": "workinggroups.tasks.sweep_action_items",
         "crontab": "25 7 * * *",
     },
     "Reminders: funding requests waiting on review": {
+        "label": _("Reminders: funding requests waiting on review"),
         "task": "funding.tasks.sweep_reviews_waiting",
         "crontab": "20 7 * * *",
     },
-    "Reminders: deadlines": {"task": "workinggroups.tasks.sweep_deadlines", "crontab": "0 7 * * *"},
+    "Reminders: deadlines": {
+        "label": _("Reminders: deadlines"),
+        "task": "workinggroups.tasks.sweep_deadlines",
+        "crontab": "0 7 * * *",
+    },
     "Reminders: workplans not submitted": {
+        "label": _("Reminders: workplans not submitted"),
         "task": "workinggroups.tasks.sweep_workplans",
         "crontab": "5 7 * * *",
     },
     "Reminders: dissolution and usefulness reviews": {
+        "label": _("Reminders: dissolution and usefulness reviews"),
         "task": "workinggroups.tasks.sweep_reviews",
         "crontab": "10 7 * * *",
     },
     "Reminders: liaison gaps": {
+        "label": _("Reminders: liaison gaps"),
         "task": "workinggroups.tasks.sweep_liaison_gaps",
         "crontab": "15 7 * * *",
     },
     "Reminders: progress reports due or overdue": {
+        "label": _("Reminders: progress reports due or overdue"),
         "task": "workinggroups.tasks.sweep_progress_reports",
         "crontab": "20 7 * * *",
     },
     "Reminders: weekly digest": {
+        "label": _("Reminders: weekly digest"),
         "task": "notifications.tasks.weekly_digest",
         "crontab": "30 7 * * 1",
     },
-    "Reminders: send what is still unsent": {
-        "task": "notifications.tasks.resend_stale",
-        "crontab": "*/5 * * * *",
+    # Every minute: runs any task above whose time passed while it could not run (broker
+    # down, worker gone), and hands over the messages whose next attempt has come.
+    "Catch-up tick: missed sweeps and unsent messages": {
+        "label": _("Catch-up tick: missed sweeps and unsent messages"),
+        "task": "notifications.tasks.tick",
+        "crontab": "* * * * *",
     },
+}
+# Schedules an earlier version declared: setup_schedules removes them (the tick replaced it).
+PORTAL_RETIRED_SCHEDULES = {
+    "Reminders: send what is still unsent": "notifications.tasks.resend_stale",
 }
 TEMPLATES[0]["OPTIONS"]["context_processors"].append("notifications.context_processors.inbox")
 # One queue name per deployment (or per test run) when several share a Redis database.
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
-# A mail server that stops answering must not hold a reminder row (and a worker) for ever.
-EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30, minimum=1)
+# A mail server that stops answering must not hold a reminder row (and a worker) for ever:
+# seconds a connection or a reply may take before the send counts as failed (retried later).
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, minimum=1)
 # The embedded broker's folder can be moved (tests give each run its own).
 if not REDIS_URL and env.str("PORTAL_BROKER_DIR", default=""):
     BROKER_DIR = Path(env.str("PORTAL_BROKER_DIR"))

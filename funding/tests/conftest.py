@@ -66,8 +66,10 @@ def joint_cochair(joint_group):
 
 
 @pytest.fixture
-def run_on_commit(django_capture_on_commit_callbacks):
-    """`with run_on_commit(): ...` runs the e-mails a service queues for after commit."""
+def run_on_commit(django_capture_on_commit_callbacks, request):
+    """`with run_on_commit(): ...` commits as a request would: the notices the service wrote
+    are handed to a worker, here run at once in the test (eager Celery), which sends them."""
+    request.getfixturevalue("eager_celery")
 
     def make():
         return django_capture_on_commit_callbacks(execute=True)

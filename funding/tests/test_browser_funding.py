@@ -6,9 +6,15 @@ from django.core import mail
 from django.core.management import call_command
 
 from funding.models import FundingRequest, Status
+from notifications.tests.helpers import eager_celery  # noqa: F401
 from tests.browser import axe_violations, describe, sign_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    # The notices are sent by a worker after each commit: here, at once, in the test.
+    pytest.mark.usefixtures("eager_celery"),
+]
 
 TITLE = "Citizen panels on the client journey for life events"  # CCS WG reports to PSSDC only
 

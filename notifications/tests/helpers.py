@@ -88,3 +88,33 @@ def in_threads(*functions):
     if errors:
         raise errors[0]
     return results
+
+
+def _drop_broker_pools():
+    """New connections at the next publish, to whatever broker_url now says. (Closing the
+    pools instead would leave kombu's shared producer pool closed for the tests after.)"""
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+
+
+@contextmanager
+def broker_at(url: str, queue: str | None = None):
+    """Publish to the broker at `url` (not eagerly), on a queue of the test's own."""
+    conf = celery_app.conf
+    before = (conf.broker_url, conf.task_always_eager, conf.task_default_queue)
+    conf.broker_url, conf.task_always_eager = url, False
+    conf.task_default_queue = queue or conf.task_default_queue
+    _drop_broker_pools()
+    try:
+        yield celery_app
+    finally:
+        conf.broker_url, conf.task_always_eager, conf.task_default_queue = before
+        _drop_broker_pools()
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:  # a port nobody listens on (until someone binds it)
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]

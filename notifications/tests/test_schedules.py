@@ -53,3 +53,22 @@ def test_migrate_creates_the_schedules_and_keeps_admin_edits(settings):
     call_command("migrate", verbosity=0, stdout=io.StringIO())
     deadlines.refresh_from_db()
     assert deadlines.enabled is False
+
+
+@pytest.mark.django_db
+def test_the_tick_replaces_the_old_resend_schedule_and_each_task_is_watched(settings):
+    from notifications.models import SweepRun
+
+    old = CrontabSchedule.objects.create(minute="*/5")
+    PeriodicTask.objects.filter(name="Reminders: send what is still unsent").delete()
+    PeriodicTask.objects.create(
+        name="Reminders: send what is still unsent",
+        task="notifications.tasks.resend_stale",
+        crontab=old,
+    )
+    setup()
+    assert not PeriodicTask.objects.filter(task="notifications.tasks.resend_stale").exists()
+    tick = PeriodicTask.objects.get(task="notifications.tasks.tick")
+    assert (tick.crontab.minute, tick.crontab.hour) == ("*", "*")  # every minute
+    declared = {spec["task"] for spec in settings.PORTAL_PERIODIC_TASKS.values()}
+    assert set(SweepRun.objects.values_list("task", flat=True)) >= declared

@@ -1,11 +1,11 @@
-"""The notifications service: claim once, send once, retry failures, never lose a reminder."""
+"""The notifications service: claim once, send once, retry failures by one policy, never lose
+a message."""
 
 import datetime
 import smtplib
 from unittest import mock
 
 import pytest
-from celery.exceptions import Retry
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
 
@@ -85,11 +85,10 @@ def test_a_redelivered_task_does_not_send_again(person, django_capture_on_commit
     assert len(mail.outbox) == 1
 
 
-def test_a_failed_send_is_recorded_and_retried_until_it_goes_out(
-    person, django_capture_on_commit_callbacks
+def test_a_failed_send_is_recorded_and_retried_by_the_tick_until_it_goes_out(
+    person, django_capture_on_commit_callbacks, settings
 ):
-    remind(django_capture_on_commit_callbacks, [item(person)], execute=False)
-    pk = Reminder.objects.get().pk
+    settings.PORTAL_REMINDER_RETRY_SECONDS = 60
     real = EmailBackend.send_messages
     calls = []
 
@@ -99,59 +98,119 @@ def test_a_failed_send_is_recorded_and_retried_until_it_goes_out(
             raise smtplib.SMTPServerDisconnected("connection unexpectedly closed")
         return real(backend, messages)
 
-    with mock.patch.object(EmailBackend, "send_messages", flaky):
-        # Each failure asks Celery to run the task again later (what a worker then does).
-        for _ in range(2):
-            with pytest.raises(Retry) as retry:
-                send_reminder.apply(args=[pk])
-            assert isinstance(retry.value.exc, smtplib.SMTPServerDisconnected)
-            assert 0 <= retry.value.when <= 3600
-        assert send_reminder.apply(args=[pk]).get() is True
-        assert send_reminder.apply(args=[pk]).get() is False  # a late duplicate of the retry
-    reminder = Reminder.objects.get()
+    with frozen() as clock, mock.patch.object(EmailBackend, "send_messages", flaky):
+        remind(django_capture_on_commit_callbacks, [item(person)])  # the first attempt fails
+        reminder = Reminder.objects.get()
+        assert (reminder.attempts, reminder.sent_at, reminder.enqueued_at) == (1, None, None)
+        assert reminder.next_attempt_at == at(TODAY, minute=1)  # 60 s later
+        assert "SMTPServerDisconnected" in reminder.last_error
+        # Not before its time, however it is asked (a late duplicate, a second tick).
+        assert services.deliver(reminder.pk) is False
+        assert send_reminder.apply(args=[reminder.pk]).get() is False
+        with django_capture_on_commit_callbacks(execute=True):
+            assert services.send_due() == []
+        clock.shift(datetime.timedelta(seconds=60))
+        with django_capture_on_commit_callbacks(execute=True):
+            assert services.send_due() == [reminder.pk]  # the second attempt fails
+        reminder.refresh_from_db()
+        assert reminder.attempts == 2 and reminder.next_attempt_at == at(TODAY, minute=3)
+        clock.shift(datetime.timedelta(seconds=119))
+        with django_capture_on_commit_callbacks(execute=True):
+            assert services.send_due() == []  # one second early
+        clock.shift(datetime.timedelta(seconds=1))
+        with django_capture_on_commit_callbacks(execute=True):
+            assert services.send_due() == [reminder.pk]
+    reminder.refresh_from_db()
     assert reminder.attempts == 3 and reminder.sent_at is not None and reminder.last_error == ""
-    assert len(mail.outbox) == 1
+    assert len(calls) == 3 and len(mail.outbox) == 1
 
 
-def test_a_failure_is_kept_on_the_row(person, django_capture_on_commit_callbacks):
+def test_a_failure_is_kept_on_the_row_and_not_raised(person, django_capture_on_commit_callbacks):
     remind(django_capture_on_commit_callbacks, [item(person)], execute=False)
     pk = Reminder.objects.get().pk
-    with (
-        mock.patch.object(EmailBackend, "send_messages", side_effect=ConnectionRefusedError(111)),
-        pytest.raises(ConnectionRefusedError),
-    ):
-        services.deliver(pk)
+    with mock.patch.object(EmailBackend, "send_messages", side_effect=ConnectionRefusedError(111)):
+        assert services.deliver(pk) is False
     reminder = Reminder.objects.get()
     assert reminder.sent_at is None and reminder.attempts == 1
     assert "ConnectionRefusedError" in reminder.last_error
 
 
-def test_send_task_retries_mail_errors_with_exponential_back_off():
-    assert send_reminder.acks_late is True
-    assert smtplib.SMTPException in send_reminder.autoretry_for
-    assert OSError in send_reminder.autoretry_for
-    assert send_reminder.retry_backoff and send_reminder.max_retries >= 5
+def test_the_retry_delay_doubles_up_to_sixty_times_the_base(settings):
+    settings.PORTAL_REMINDER_RETRY_SECONDS = 60
+    delays = [services.retry_delay(n).total_seconds() for n in range(1, 10)]
+    assert delays == [60, 120, 240, 480, 960, 1920, 3600, 3600, 3600]
 
 
-def test_a_crash_between_claim_and_send_is_caught_by_the_stale_sweep(
+def test_the_attempts_limit_holds_however_many_ticks_and_duplicates_ask(
+    person, django_capture_on_commit_callbacks, settings
+):
+    """One retry policy: the tick every minute, a second tick, late duplicates of the send
+    task and the per-message back-off together never try a message more than
+    PORTAL_REMINDER_MAX_ATTEMPTS times; then it waits for the secretariat."""
+    settings.PORTAL_REMINDER_MAX_ATTEMPTS = 4
+    settings.PORTAL_REMINDER_RETRY_SECONDS = 30
+    attempts = []
+
+    def refuse(backend, messages):
+        attempts.append(1)
+        raise smtplib.SMTPDataError(451, "try again later")
+
+    with frozen() as clock, mock.patch.object(EmailBackend, "send_messages", refuse):
+        remind(django_capture_on_commit_callbacks, [item(person)])
+        pk = Reminder.objects.get().pk
+        for _minute in range(180):
+            with django_capture_on_commit_callbacks(execute=True):
+                services.send_due()
+                services.send_due()  # a second beat by mistake
+            send_reminders.apply(args=[[pk]])  # a late duplicate of an old message
+            clock.shift(datetime.timedelta(minutes=1))
+    reminder = Reminder.objects.get()
+    assert len(attempts) == reminder.attempts == 4
+    assert reminder.failed_at is not None and reminder.sent_at is None
+    assert "451" in reminder.last_error
+    assert services.send_due() == [] and services.deliver(pk) is False
+
+    # The secretariat sends it again: its attempts start over, and it goes out once.
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.reminder_resend(reminder=reminder, by=person) is True
+    reminder.refresh_from_db()
+    assert reminder.sent_at is not None and reminder.failed_at is None
+    assert reminder.attempts == 1 and len(mail.outbox) == 1
+    assert services.reminder_resend(reminder=reminder, by=person) is False  # sent: nothing
+
+
+def test_a_crash_between_claim_and_send_is_caught_by_the_tick(
     person, django_capture_on_commit_callbacks
 ):
     with frozen() as clock:
         # The sweep claimed, then the worker died before the send task was published.
         remind(django_capture_on_commit_callbacks, [item(person)], execute=False)
-        assert services.resend_stale() == []  # too fresh: its send task may still be coming
+        with django_capture_on_commit_callbacks(execute=True):
+            assert services.send_due() == []  # too fresh: its send task may still be coming
         clock.shift(datetime.timedelta(minutes=11))
-        assert len(services.resend_stale()) == 1
-        assert services.resend_stale() == []
+        with django_capture_on_commit_callbacks(execute=True):
+            assert len(services.send_due()) == 1
+        with django_capture_on_commit_callbacks(execute=True):
+            assert services.send_due() == []
     assert len(mail.outbox) == 1
     assert Reminder.objects.get().sent_at is not None
 
 
-def test_the_stale_sweep_gives_up_after_the_maximum_attempts(person, settings):
-    services.remind([item(person)])
-    Reminder.objects.update(attempts=settings.PORTAL_REMINDER_MAX_ATTEMPTS)
-    with frozen(TODAY + datetime.timedelta(days=1)):
-        assert services.resend_stale() == []
+def test_rows_the_broker_never_carried_go_at_the_next_tick(
+    person, django_capture_on_commit_callbacks
+):
+    with (
+        frozen(),
+        mock.patch.object(send_reminders, "delay", side_effect=ConnectionError("refused")),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        services.remind([item(person)])
+    reminder = Reminder.objects.get()
+    assert reminder.enqueued_at is None and reminder.sent_at is None
+    services.broker_resume()
+    with frozen(), django_capture_on_commit_callbacks(execute=True):
+        assert services.send_due() == [reminder.pk]  # no need to wait for the lease
+    assert len(mail.outbox) == 1
 
 
 def test_no_email_address_goes_to_the_inbox_only(db, django_capture_on_commit_callbacks):
@@ -198,7 +257,7 @@ def test_digest_readers_get_the_inbox_entry_now_and_the_email_weekly(
     assert "Send the minutes" in mail.outbox[1].body
     held.refresh_from_db()
     assert held.sent_at is not None and held.digest == digest
-    assert services.resend_stale() == []
+    assert services.send_due() == []
 
 
 def test_observe_keeps_the_first_day_and_forgets_what_ended(db):
@@ -230,9 +289,10 @@ def test_a_batch_sends_each_reminder_once_even_when_delivered_twice(
     assert not Reminder.objects.filter(sent_at__isnull=True).exists()
 
 
-def test_a_mail_error_in_a_batch_retries_that_reminder_alone_with_back_off(
-    db, django_capture_on_commit_callbacks
+def test_a_mail_error_in_a_batch_waits_for_its_own_next_attempt(
+    db, django_capture_on_commit_callbacks, settings
 ):
+    settings.PORTAL_REMINDER_RETRY_SECONDS = 60
     people = [make_user(f"p{i}") for i in range(3)]
     claimed = remind(django_capture_on_commit_callbacks, [item(p) for p in people], execute=False)
     real = EmailBackend.send_messages
@@ -242,19 +302,16 @@ def test_a_mail_error_in_a_batch_retries_that_reminder_alone_with_back_off(
             raise smtplib.SMTPServerDisconnected("connection unexpectedly closed")
         return real(backend, messages)
 
-    with (
-        mock.patch.object(EmailBackend, "send_messages", refuse_p1),
-        mock.patch.object(send_reminder, "apply_async") as retry_alone,
-    ):
-        assert send_reminders.apply(args=[claimed]).get() == 2
-    failed = Reminder.objects.get(recipient=people[1])
-    assert failed.sent_at is None and failed.attempts == 1
-    assert "SMTPServerDisconnected" in failed.last_error
-    # Handed on as send_reminder's first retry: its back-off, its count of attempts.
-    (call,) = retry_alone.call_args_list
-    assert call.args == ((failed.pk,),)
-    assert call.kwargs["retries"] == 1 and 0 <= call.kwargs["countdown"] <= 30
-    assert send_reminder.apply(args=[failed.pk], retries=1).get() is True
+    with frozen() as clock:
+        with mock.patch.object(EmailBackend, "send_messages", refuse_p1):
+            assert send_reminders.apply(args=[claimed]).get() == 2
+        failed = Reminder.objects.get(recipient=people[1])
+        assert failed.sent_at is None and failed.attempts == 1
+        assert "SMTPServerDisconnected" in failed.last_error
+        assert failed.next_attempt_at == at(TODAY, minute=1)
+        clock.shift(datetime.timedelta(minutes=1))
+        with django_capture_on_commit_callbacks(execute=True):
+            assert services.send_due() == [failed.pk]
     failed.refresh_from_db()
     assert failed.sent_at is not None and failed.attempts == 2
     assert sorted(m.to[0] for m in mail.outbox) == [p.email for p in people]
@@ -272,11 +329,12 @@ def test_a_broken_reminder_does_not_hold_up_the_rest_of_its_batch(
             raise ValueError("a bug in a template")
         return real(reminder)
 
-    with mock.patch.object(services, "_send", broken_p0), pytest.raises(ValueError):
-        send_reminders.apply(args=[claimed]).get()
+    with mock.patch.object(services, "_send", broken_p0):
+        assert send_reminders.apply(args=[claimed]).get() == 2
     assert sorted(m.to[0] for m in mail.outbox) == [people[1].email, people[2].email]
     broken = Reminder.objects.get(recipient=people[0])
     assert broken.sent_at is None and "ValueError" in broken.last_error
+    assert broken.next_attempt_at is not None  # tried again later, like a mail error
 
 
 def test_a_batch_claims_only_the_rows_it_inserted(db, django_capture_on_commit_callbacks):

@@ -171,3 +171,97 @@ def test_home_section(reader):
     entry(reader, "Something")
     section = selectors.home_section(reader)
     assert section["unread"] == 1 and section["latest"][0].text == "Something"
+
+
+# --- Messages not delivered, and how they move -----------------------------------------------
+
+
+def failed_message(user, *, error="SMTPRecipientsRefused: 550 No such mailbox"):
+    from django.utils import timezone
+
+    from notifications import kinds, services
+
+    due = services.Due(
+        user.pk,
+        kinds.ACTION_ITEM,
+        f"tests.failed:{user.pk}",
+        timezone.localdate(),
+        {"headline": {"en": "Send the minutes", "fr": "Envoyer le procès-verbal"}, "url": "/"},
+    )
+    (pk,) = services.remind([due])
+    Reminder.objects.filter(pk=pk).update(  # sent or not (a test that commits sends it)
+        attempts=10, failed_at=timezone.now(), last_error=error, sent_at=None
+    )
+    return Reminder.objects.get(pk=pk)
+
+
+def test_the_secretariat_sees_messages_that_failed_for_good_with_the_reason(
+    secretariat, client_for, settings
+):
+    settings.PORTAL_PAGE_SIZE = 5
+    people = [make_user(f"p{i}") for i in range(7)]
+    for person in people:
+        failed_message(person, error=f"SMTPRecipientsRefused: 550 no mailbox for {person}")
+    page = client_for(secretariat).get(reverse("notifications:failed_messages"))
+    assert page.status_code == 200
+    assert "550 no mailbox for p6" in page.text and "Send the minutes" in page.text
+    assert page.text.count("Send again") == 5  # paginated
+    second = client_for(secretariat).get(reverse("notifications:failed_messages"), {"page": 2})
+    assert second.text.count("Send again") == 2
+    french = client_for(secretariat).get("/fr/inbox/reminders/failed/")
+    assert "Envoyer le procès-verbal" in french.text and "Renvoyer" in french.text
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [
+        ("anonymous", 302),
+        ("outsider", 403),
+        ("member", 403),
+        ("group_cochair", 403),
+        ("council_cochair", 403),
+        ("secretariat", 302),
+    ],
+)
+def test_only_the_secretariat_sends_a_message_again(
+    personas, client_for, persona, status, django_capture_on_commit_callbacks
+):
+    message = failed_message(make_user("ana"))
+    with django_capture_on_commit_callbacks(execute=False):
+        response = client_for(personas[persona]).post(
+            reverse("notifications:resend", args=[message.pk])
+        )
+    assert response.status_code == status
+    message.refresh_from_db()
+    if persona == "secretariat":
+        assert response["Location"] == reverse("notifications:failed_messages")
+        assert message.failed_at is None and message.attempts == 0
+    else:
+        assert message.failed_at is not None and message.attempts == 10
+
+
+def test_sending_again_a_message_already_sent_changes_nothing(secretariat, client_for):
+    from django.utils import timezone
+
+    message = failed_message(make_user("ana"))
+    Reminder.objects.filter(pk=message.pk).update(failed_at=None, sent_at=timezone.now())
+    client = client_for(secretariat)
+    response = client.post(reverse("notifications:resend", args=[message.pk]))
+    assert response.status_code == 302
+    message.refresh_from_db()
+    assert message.attempts == 10  # untouched
+    page = client.get(response["Location"])
+    assert "no longer waiting" in page.text
+
+
+def test_the_reminders_page_shows_how_messages_are_moving(secretariat, client_for):
+    from django.core.management import call_command
+
+    call_command("setup_schedules", verbosity=0)
+    failed_message(make_user("ana"))
+    page = client_for(secretariat).get(reverse("notifications:reminder_log"))
+    assert page.status_code == 200
+    facts = page.context["facts"]
+    assert {s.task for s in facts.sweeps} >= {"workinggroups.tasks.sweep_deadlines"}
+    assert "Reminders: deadlines" in page.text and "Messages: 1 failed for good." in page.text
+    assert "Workers (which send the e-mails): no task finished yet." in page.text

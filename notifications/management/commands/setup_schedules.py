@@ -3,6 +3,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django_celery_beat.models import CrontabSchedule, PeriodicTask
 
+from notifications.models import SweepRun
+
 
 class Command(BaseCommand):
     help = (
@@ -45,4 +47,14 @@ class Command(BaseCommand):
                 )
                 task.save()
                 updated += 1
-        self.stdout.write(f"Schedules: {created} created, {updated} reset.")
+        # A schedule an earlier version declared and this one replaced (same name and task:
+        # an admin's own schedule of that name is left alone).
+        retired = 0
+        for name, task in settings.PORTAL_RETIRED_SCHEDULES.items():
+            retired += PeriodicTask.objects.filter(name=name, task=task).delete()[0]
+        # Each task's lateness counts from now until it first completes (notifications.sweeps).
+        tasks = {spec["task"] for spec in settings.PORTAL_PERIODIC_TASKS.values()}
+        SweepRun.objects.bulk_create(
+            [SweepRun(task=task) for task in sorted(tasks)], ignore_conflicts=True
+        )
+        self.stdout.write(f"Schedules: {created} created, {updated} reset, {retired} retired.")

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 # Each app that has demo data provides `<app>/demo.py` with `load(ctx)`; lower apps first.
-DEMO_APPS = ["councils", "workinggroups", "funding", "strategy", "notifications"]
+DEMO_APPS = ["councils", "workinggroups", "people", "funding", "strategy", "notifications"]
 
 
 class Command(BaseCommand):

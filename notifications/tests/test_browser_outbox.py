@@ -1,0 +1,48 @@
+"""In Chromium: the secretariat reads how messages are moving (the reminders page) and the
+messages not delivered, in English and in French, axe-clean, and sends one again."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from notifications.models import Reminder
+from notifications.tests.helpers import eager_celery, make_user  # noqa: F401
+from notifications.tests.test_views import failed_message
+from tests.browser import axe_violations, describe, sign_in
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("eager_celery"),
+]
+PASSWORD = "correct-horse-battery"  # the test factories' password
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_the_secretariat_reads_the_outbox_and_sends_a_message_again(
+    live_server, page, secretariat, language
+):
+    call_command("setup_schedules", stdout=io.StringIO())
+    message = failed_message(make_user("ana"))
+    sign_in(page, live_server.url, secretariat.username, PASSWORD, language=language)
+    page.goto(f"{live_server.url}/{language}/inbox/reminders/")
+    violations = axe_violations(page)
+    assert not violations, describe(violations)
+    link = "Messages not delivered" if language == "en" else "Messages non remis"
+    page.get_by_role("link", name=link).click()
+    page.wait_for_load_state("networkidle")
+    violations = axe_violations(page)
+    assert not violations, describe(violations)
+    button = "Send again" if language == "en" else "Renvoyer"
+    page.get_by_role("button", name=button).click()
+    page.wait_for_load_state("networkidle")
+    message.refresh_from_db()
+    assert message.sent_at is not None and message.failed_at is None
+    empty = (
+        "No message has failed for good."
+        if language == "en"
+        else "Aucun message n’est en échec définitif."
+    )
+    assert page.get_by_text(empty).is_visible()
+    assert Reminder.objects.filter(sent_at__isnull=True).count() == 0

@@ -1,0 +1,71 @@
+"""Reads about people: the searchable list and one person's page, each in a fixed number of
+queries whatever the number of people, memberships or events."""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
+from django.db.models import Q
+
+from councils.models import CouncilMembership
+from workinggroups.models import GroupMembership
+
+from .models import Invitation, PersonEvent
+
+User = get_user_model()
+
+
+def people_queryset(*, q="", status=""):
+    people = User.objects.select_related("profile", "profile__jurisdiction").only(
+        "username",
+        "first_name",
+        "last_name",
+        "email",
+        "is_active",
+        "password",
+        "profile__title_en",
+        "profile__title_fr",
+        "profile__preferred_language",
+        "profile__jurisdiction__name_en",
+        "profile__jurisdiction__name_fr",
+        "profile__jurisdiction__code",
+        "profile__jurisdiction__kind",
+    )
+    for word in q.split()[:6]:
+        people = people.filter(
+            Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(email__icontains=word)
+        )
+    invited = Q(password__startswith=UNUSABLE_PASSWORD_PREFIX)
+    if status == "active":
+        people = people.filter(is_active=True).exclude(invited)
+    elif status == "invited":
+        people = people.filter(invited, is_active=True)
+    elif status == "inactive":
+        people = people.filter(is_active=False)
+    return people.order_by("last_name", "first_name", "pk")
+
+
+def person_status(person) -> str:
+    if not person.is_active:
+        return "inactive"
+    return "active" if person.has_usable_password() else "invited"
+
+
+def person_page(person):
+    """Everything the person's page shows, in five queries."""
+    council_rows = (
+        CouncilMembership.objects.filter(user=person)
+        .select_related("council", "jurisdiction")
+        .order_by("-start_date", "-pk")
+    )
+    group_rows = (
+        GroupMembership.objects.filter(user=person)
+        .select_related("group", "council")
+        .order_by("-start_date", "-pk")
+    )
+    events = PersonEvent.objects.filter(person=person).select_related("by")[:50]
+    invitations = Invitation.objects.filter(person=person).select_related("created_by")[:20]
+    return {
+        "council_memberships": list(council_rows),
+        "group_memberships": list(group_rows),
+        "events": list(events),
+        "invitations": list(invitations),
+    }

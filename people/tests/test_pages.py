@@ -1,0 +1,168 @@
+"""The People area: a paginated list searchable by name with jurisdiction, title and status;
+a person page; the menu entry for the secretariat only; a constant number of queries."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from councils.tests.factories import CouncilMembershipFactory, UserFactory
+from people import services
+from workinggroups.tests.factories import GroupMembershipFactory
+
+User = get_user_model()
+
+
+def make_people(n, jurisdiction, council, group):
+    for i in range(n):
+        person = UserFactory(username=f"bulk{i}", first_name=f"Bulk{i}", last_name=f"Person{i:04d}")
+        person.profile.jurisdiction = jurisdiction
+        person.profile.title_en = f"Director {i}"
+        person.profile.save()
+        CouncilMembershipFactory(user=person, council=council, role="member")
+        GroupMembershipFactory(user=person, group=group, role="member")
+
+
+def test_the_list_shows_jurisdiction_title_language_and_status(
+    client_for, secretariat, invite, jurisdiction, council
+):
+    invited, _token = invite()
+    former = UserFactory(username="former", first_name="Fran", last_name="Former")
+    services.person_deactivate(person=former, by=secretariat, last_day=former.date_joined.date())
+    page = client_for(secretariat).get(reverse("people:person_list"))
+    assert page.status_code == 200
+    rows = {p.pk: p for p in page.context["people"]}
+    assert rows[invited.pk].status == "invited"
+    assert rows[former.pk].status == "inactive"
+    assert rows[secretariat.pk].status == "active"
+    body = page.content.decode()
+    assert "New Brunswick" in body and "Chief digital officer" in body and "French" in body
+
+
+def test_the_list_in_french_shows_french_names(client_for, secretariat, invite):
+    invite()
+    body = client_for(secretariat).get("/fr/people/").content.decode()
+    assert "Nouveau-Brunswick" in body and "Dirigeante principale du numérique" in body
+
+
+def test_search_by_name_and_filter_by_status(client_for, secretariat, invite):
+    invited, _token = invite()
+    client = client_for(secretariat)
+    url = reverse("people:person_list")
+    found = client.get(url, {"q": "chloé o'brien"}).context["people"]
+    assert [p.pk for p in found] == [invited.pk]
+    assert [p.pk for p in client.get(url, {"status": "invited"}).context["people"]] == [invited.pk]
+    assert invited.pk not in [p.pk for p in client.get(url, {"status": "active"}).context["people"]]
+    none = client.get(url, {"q": "zzz-nobody"})
+    assert "No person matches this search." in none.content.decode()
+
+
+def test_odd_search_parameters_are_not_errors(client_for, secretariat):
+    client = client_for(secretariat)
+    for params in ({"status": "nonsense"}, {"page": "٣"}, {"page": "99999"}, {"q": "x" * 500}):
+        assert client.get(reverse("people:person_list"), params).status_code == 200
+
+
+def test_the_list_is_paginated(client_for, secretariat, jurisdiction, council, group, settings):
+    make_people(30, jurisdiction, council, group)
+    client = client_for(secretariat)
+    first = client.get(reverse("people:person_list"))
+    assert len(first.context["people"]) == settings.PORTAL_PAGE_SIZE
+    assert first.context["paginator"].count == User.objects.count()
+    second = client.get(reverse("people:person_list"), {"page": 2})
+    assert second.context["people"][0].pk not in {p.pk for p in first.context["people"]}
+
+
+def count_queries(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.parametrize("name", ["list", "detail"])
+def test_queries_do_not_grow_with_the_data(
+    client_for, secretariat, jurisdiction, council, group, name
+):
+    """The list (one page of people) and a person page (their memberships): the same number
+    of queries with 3 or 40 people, and with 1 or 20 memberships."""
+    target = UserFactory(username="target")
+    GroupMembershipFactory(user=target, group=group, role="member")
+    url = (
+        reverse("people:person_list")
+        if name == "list"
+        else reverse("people:person_detail", args=[target.pk])
+    )
+    client = client_for(secretariat)
+    client.get(url)  # warm the session
+    small = count_queries(client, url)
+    make_people(40, jurisdiction, council, group)
+    for _ in range(19):
+        CouncilMembershipFactory(user=target, council=council, role="guest")
+    large = count_queries(client, url)
+    assert small == large, (small, large)
+    assert large <= 15
+
+
+def test_the_menu_offers_people_to_the_secretariat_only(client_for, personas):
+    url = reverse("people:person_list")
+    for name, person in personas.items():
+        if person is None:
+            continue
+        body = client_for(person).get(reverse("portal:home")).content.decode()
+        assert (f'href="{url}"' in body) == (name == "secretariat"), name
+
+
+def all_routes(resolver=None, prefix=""):
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            yield from all_routes(entry, prefix + str(entry.pattern))
+        elif isinstance(entry, URLPattern):
+            yield prefix + str(entry.pattern)
+
+
+def test_there_is_no_sign_up_anywhere():
+    routes = [r.lower() for r in all_routes()]
+    assert not [r for r in routes if any(w in r for w in ("signup", "sign-up", "register"))]
+
+
+def test_the_secretariat_edits_a_persons_details(client_for, secretariat, invite, member):
+    person, _token = invite()
+    url = reverse("people:person_edit", args=[person.pk])
+    client = client_for(secretariat)
+    form = client.get(url).context["form"]
+    assert form.initial["language"] == "fr" and form.initial["email"] == person.email
+    data = {
+        "first_name": "Chloé",
+        "last_name": "Obrien",
+        "email": "chloe.new@example.gc.ca",
+        "language": "en",
+        "title_en": "Director",
+        "title_fr": "Directrice",
+        "jurisdiction": "",
+    }
+    assert client.post(url, data).status_code == 302
+    person.refresh_from_db()
+    assert (person.last_name, person.email, person.profile.preferred_language) == (
+        "Obrien",
+        "chloe.new@example.gc.ca",
+        "en",
+    )
+    assert person.profile.jurisdiction is None
+    assert person.username == "chloe.obrien@example.gc.ca"  # the username stays
+    refused = client.post(url, {**data, "email": member.email.upper()})
+    assert refused.status_code == 400
+    assert "already has this address" in refused.context["form"].errors["email"][0]
+    person.refresh_from_db()
+    assert person.email == "chloe.new@example.gc.ca"
+
+
+def test_the_admin_shows_invitations_read_only(client_for, secretariat, invite):
+    invite()
+    secretariat.is_staff = secretariat.is_superuser = True
+    secretariat.save()
+    client = client_for(secretariat)
+    assert client.get(reverse("admin:people_invitation_changelist")).status_code == 200
+    assert client.get(reverse("admin:people_invitation_add")).status_code == 403
