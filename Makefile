@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint messages benchmark clean oidc-provider
+.PHONY: run test install lint messages benchmark screenshots clean oidc-provider
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -46,6 +46,10 @@ messages: install
 # Scale 1, 10, 100 on PostgreSQL; writes docs/benchmarks.md (takes several minutes).
 benchmark: install
 	$(BIN)/python scripts/benchmark.py
+
+# The README's phone screenshots, in French, at 375 px (a scratch SQLite demo; needs Chromium).
+screenshots: install
+	$(BIN)/python scripts/screenshots.py
 
 clean:
 	rm -rf $(VENV) var staticfiles tests/oidc/node_modules

@@ -59,6 +59,38 @@ class _Translated:
         return pick({lang: getattr(obj, f"{self.name}_{lang}") for lang in LANGUAGES}, language)
 
 
+_LANGUAGE_AWARE: dict = {}
+
+
+def _language_aware(field_class):
+    """`field_class`, whose form fields carry `lang` on their widget: what a person types in
+    the English box is English even on a French page (WCAG 3.1.2), while the box's label stays
+    in the page's language. Migrations see the plain class (same `deconstruct()` path)."""
+    if field_class in _LANGUAGE_AWARE:
+        return _LANGUAGE_AWARE[field_class]
+    module = field_class.__module__
+    if module.startswith("django.db.models.fields"):
+        module = "django.db.models"
+    path = f"{module}.{field_class.__qualname__}"
+
+    class LanguageAware(field_class):
+        content_language = ""
+
+        def formfield(self, **kwargs):
+            formfield = super().formfield(**kwargs)
+            if formfield is not None and self.content_language:
+                formfield.widget.attrs.setdefault("lang", self.content_language)
+            return formfield
+
+        def deconstruct(self):
+            name, _path, args, kwargs = super().deconstruct()
+            return name, path, args, kwargs
+
+    LanguageAware.__name__ = LanguageAware.__qualname__ = f"LanguageAware{field_class.__name__}"
+    _LANGUAGE_AWARE[field_class] = LanguageAware
+    return LanguageAware
+
+
 class BilingualField:
     """Declares an English and a French column for one piece of content.
 
@@ -77,7 +109,8 @@ class BilingualField:
     def contribute_to_class(self, cls, name):
         for lang in LANGUAGES:
             label = format_lazy("{} ({})", self.verbose_name, LANGUAGE_LABELS[lang])
-            field = self.field_class(label, blank=True, **self.kwargs)
+            field = _language_aware(self.field_class)(label, blank=True, **self.kwargs)
+            field.content_language = lang
             cls.add_to_class(f"{name}_{lang}", field)
         setattr(cls, name, _Translated(name))
         registry = dict(getattr(cls, "_bilingual_fields", {}))

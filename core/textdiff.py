@@ -6,6 +6,9 @@ import re
 
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from core.bilingual import current_language
 
 TOKEN = re.compile(r"\s+|\w+|[^\w\s]", re.UNICODE)
 
@@ -91,12 +94,35 @@ def _lines(tokens):
     return lines
 
 
-def inline_diff(old: str, new: str):
-    """Word-level diff as HTML: removed words in <del>, added words in <ins>; bounded work."""
-    out = []
+def marked(op, text, *, label_lang=""):
+    """`text` (escaped HTML) as removed or inserted: <del>/<ins>, struck through or underlined,
+    and said in words too ("removed:", "inserted:") for those who do not see the styling."""
+    label = _("removed:") if op == "del" else _("inserted:")
+    lang = f' lang="{label_lang}"' if label_lang else ""
+    return f'<{op}><span class="visually-hidden"{lang}>{escape(label)} </span>{text}</{op}>'
+
+
+def inline_diff(old: str, new: str, lang: str = ""):
+    """Word-level diff as HTML: removed words in <del>, added words in <ins>, each labelled;
+    bounded work. A replacement reads "removed old, inserted new" with a space between them.
+
+    `lang` is the language the text was typed in: on a page in the other language the text is
+    marked with it, and the labels with the page's own."""
+    page = current_language()
+    label_lang = page if lang and lang != page else ""
+    out, previous = [], None
     for op, tokens in _diff_tokens(old, new):
         if not tokens:
             continue
         text = escape("".join(tokens))
-        out.append(text if op == "equal" else f"<{op}>{text}</{op}>")
-    return mark_safe("".join(out).replace("\n", "<br>"))
+        if op == "equal":
+            out.append(text)
+        else:
+            if previous == "del" and op == "ins":
+                out.append(" ")  # "old new", never "oldnew"
+            out.append(marked(op, text, label_lang=label_lang))
+        previous = op
+    html = "".join(out).replace("\n", "<br>")
+    if label_lang:
+        html = f'<span lang="{lang}">{html}</span>'
+    return mark_safe(html)

@@ -240,6 +240,7 @@ def load(ctx):
                 "role": role,
                 "attendance": Attendee.Attendance.PRESENT,
                 "organization": ("Chief digital officer" if username == "cdo.guest" else ""),
+                "organization_lang": "en" if username == "cdo.guest" else "",
             },
         )
     for _key, owner, due, status, en, fr in NEXT_STEPS:

@@ -4,6 +4,8 @@ from django.forms.utils import ErrorDict
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
+from core import written
+from core.forms import ModelForm
 from core.params import ODD_CHARACTERS, parse_id
 
 from .models import (
@@ -134,7 +136,7 @@ class PersonSearchMixin:
         return searching
 
 
-class MeetingForm(forms.ModelForm):
+class MeetingForm(ModelForm):
     councils = forms.ModelMultipleChoiceField(
         label=_("Councils"),
         queryset=Council.objects.all(),
@@ -168,7 +170,7 @@ class MeetingForm(forms.ModelForm):
         }
 
 
-class AgendaItemForm(forms.ModelForm):
+class AgendaItemForm(ModelForm):
     class Meta:
         model = AgendaItem
         fields = [
@@ -186,7 +188,7 @@ class AgendaItemForm(forms.ModelForm):
         }
 
 
-class AttendeeForm(PersonSearchMixin, forms.ModelForm):
+class AttendeeForm(PersonSearchMixin, ModelForm):
     user = PersonField(label=_("Person"), required=False)
 
     class Meta:
@@ -196,8 +198,16 @@ class AttendeeForm(PersonSearchMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
 
+    def clean(self):
+        data = super().clean()
+        if "organization" in self.changed_data:
+            # Typed in one language: kept with the language of the page it was typed on.
+            typed = (data.get("organization") or "").strip()
+            self.instance.organization_lang = written.typed_language() if typed else ""
+        return data
 
-class DecisionForm(forms.ModelForm):
+
+class DecisionForm(ModelForm):
     class Meta:
         model = Decision
         fields = ["number", "agenda_item", "text_en", "text_fr"]
@@ -211,7 +221,7 @@ class DecisionForm(forms.ModelForm):
         self.fields["agenda_item"].queryset = meeting.agenda_items.all()
 
 
-class ActionItemForm(PersonSearchMixin, forms.ModelForm):
+class ActionItemForm(PersonSearchMixin, ModelForm):
     owner = PersonField(label=_("Owner"), required=False)
 
     class Meta:
@@ -240,7 +250,7 @@ class ActionItemStatusForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=ActionItem.Status.choices)
 
 
-class ExternalBodyForm(PersonSearchMixin, forms.ModelForm):
+class ExternalBodyForm(PersonSearchMixin, ModelForm):
     liaison = PersonField(label=_("Liaison person"), required=False)
     topics = forms.ModelMultipleChoiceField(
         label=_("Topics"),
@@ -276,7 +286,7 @@ class ExternalBodyForm(PersonSearchMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
 
 
-class EngagementForm(forms.ModelForm):
+class EngagementForm(ModelForm):
     class Meta:
         model = Engagement
         fields = ["date", "meeting", "summary_en", "summary_fr"]
@@ -310,7 +320,7 @@ class ChangeReasonMixin(forms.Form):
     )
 
 
-class CouncilMembershipForm(PersonSearchMixin, ChangeReasonMixin, forms.ModelForm):
+class CouncilMembershipForm(PersonSearchMixin, ChangeReasonMixin, ModelForm):
     """Add a person to a council (`editing=False`) or change a term: role, jurisdiction
     represented, dates. The person of a term does not change: a new person is a new term."""
 

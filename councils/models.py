@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from core import written
 from core.bilingual import BilingualField, BilingualModel
 from core.models import stamp_completion
 
@@ -336,6 +337,7 @@ class Attendee(models.Model):
         _("name"), max_length=200, blank=True, help_text=_("For a guest without an account.")
     )
     organization = models.CharField(_("organization or title"), max_length=200, blank=True)
+    organization_lang = written.language_field()
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.MEMBER)
     attendance = models.CharField(
         _("attendance"), max_length=20, choices=Attendance.choices, default=Attendance.INVITED

@@ -10,10 +10,21 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from core import written
 from core.upsert import upsert
 from councils.models import Meeting
 
-from .models import FundingRequest, Recommendation, Revision, Status, StatusChange
+from .models import (
+    DECIDED_AT_TEXT,
+    FIRST_RECOMMENDATION_TEXT,
+    SCHEDULED_TEXT,
+    SUBMITTED_TEXT,
+    FundingRequest,
+    Recommendation,
+    Revision,
+    Status,
+    StatusChange,
+)
 
 S = Status
 E = Recommendation.Decision
@@ -287,10 +298,13 @@ def load(ctx):
                 {
                     "decision": decision,
                     "comment": comment,
+                    # Each co-chair writes in their own language.
+                    "comment_lang": users[username].profile.preferred_language,
                     "created_at": submitted + datetime.timedelta(days=3 + offset),
                 },
             )
         for step, (old, new, username) in enumerate(trail):
+            key, params = _said_by_workflow(new, meetings.get(spec.get("meeting")))
             upsert(
                 StatusChange,
                 {"request": request, "old_status": old, "new_status": new},
@@ -299,8 +313,25 @@ def load(ctx):
                     "at": submitted + datetime.timedelta(days=3 * step),
                     "revision": 1,
                     "reason": "",
+                    "reason_lang": "",
+                    "reason_key": key,
+                    "reason_params": params,
                 },
             )
         requests[spec["title_en"]] = request
     ctx["funding_requests"] = requests
     return ctx
+
+
+def _said_by_workflow(new, meeting):
+    """What the services would have written for this step (core.written keys)."""
+    label = {"meeting": written.in_both_languages(lambda: str(meeting))} if meeting else {}
+    if new == S.SUBMITTED:
+        return SUBMITTED_TEXT, {}
+    if new == S.IN_REVIEW:
+        return FIRST_RECOMMENDATION_TEXT, {}
+    if new == S.SCHEDULED and meeting:
+        return SCHEDULED_TEXT, label
+    if new in (S.APPROVED, S.NOT_APPROVED, S.DEFERRED) and meeting:
+        return DECIDED_AT_TEXT, label
+    return "", {}

@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from core.fiscal import fiscal_year_label
@@ -12,11 +13,18 @@ from .models import FundingRequest
 
 
 def _label(name):
+    """The field's name in the reader's language, as a heading ("Summary (French)")."""
     if name == "priorities":
         return _("Priorities")
     if name == "attachments":
         return _("Attachments")
-    return FundingRequest._meta.get_field(name).verbose_name
+    return capfirst(FundingRequest._meta.get_field(name).verbose_name)
+
+
+def _typed_in(name):
+    """The language of a bilingual field's text ("summary_fr" → "fr"), else ""."""
+    suffix = name.rsplit("_", 1)[-1]
+    return suffix if suffix in ("en", "fr") else ""
 
 
 def revision_changes(previous: dict, current: dict):
@@ -50,7 +58,7 @@ def revision_changes(previous: dict, current: dict):
                 "label": _label(name),
                 "before": old,
                 "after": new,
-                "inline": inline_diff(old, new) if text else None,
+                "inline": inline_diff(old, new, _typed_in(name)) if text else None,
             }
         )
     return changes

@@ -6,12 +6,14 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.formats import number_format
+from django.utils.html import format_html
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import ngettext, pgettext_lazy
 
 from core.bilingual import current_language
 from core.fiscal import fiscal_year_label, fiscal_year_of, parse_fiscal_year
+from core.forms import ModelForm
 from core.money import HELP_TEXT as MONEY_HELP_TEXT
 from core.money import parse_money
 from councils.models import Meeting, Priority
@@ -99,7 +101,7 @@ class AttachmentsField(forms.FileField):
         return checked
 
 
-class FundingRequestForm(forms.ModelForm):
+class FundingRequestForm(ModelForm):
     group = forms.ModelChoiceField(
         label=_("Requesting group"), queryset=Group.objects.none(), empty_label=None
     )
@@ -161,6 +163,9 @@ class FundingRequestForm(forms.ModelForm):
         }
 
     CONTENT_FIELDS = Meta.fields[:-2]
+    # Typed as "2026-27", read by core.fiscal, then checked by the model like the rest (the
+    # model also validates the bilingual "one language at least" rule and the amounts).
+    parsed_fields = ("fiscal_year",)
 
     def __init__(self, *args, user, groups=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -183,6 +188,26 @@ class FundingRequestForm(forms.ModelForm):
                 )
         for name in self.CONTENT_FIELDS:
             self.fields[name].required = False
+        self._say_chosen_files_are_not_kept()
+
+    def _say_chosen_files_are_not_kept(self):
+        """A browser never fills a file box again: when this form is shown back (an error
+        somewhere), the files the person chose are gone. Say so next to the file box, in its
+        help text, which the box points to (aria-describedby)."""
+        chosen = [u.name for u in self.files.getlist("attachments") if u] if self.files else []
+        if not chosen:
+            return
+        note = ngettext(
+            "The form had an error, so the file you chose was not kept: %(names)s. "
+            "Choose it again.",
+            "The form had an error, so the files you chose were not kept: %(names)s. "
+            "Choose them again.",
+            len(chosen),
+        ) % {"names": ", ".join(chosen)}
+        field = self.fields["attachments"]
+        field.help_text = format_html(
+            '{} <strong class="d-block mt-1 dropped-files">{}</strong>', field.help_text, note
+        )
 
     def clean_fiscal_year(self):
         start = parse_fiscal_year(self.cleaned_data["fiscal_year"])
@@ -201,17 +226,6 @@ class FundingRequestForm(forms.ModelForm):
     def clean_amount_requested(self):
         return clean_amount(self.cleaned_data.get("amount_requested"))
 
-    def _post_clean(self):
-        # The model validates the bilingual "one language at least" rule and the amounts.
-        if "fiscal_year" in self.cleaned_data:
-            self.instance.fiscal_year = self.cleaned_data["fiscal_year"]
-        super()._post_clean()
-
-    def _get_validation_exclusions(self):
-        exclusions = super()._get_validation_exclusions()
-        exclusions.discard("fiscal_year")
-        return exclusions
-
     def content(self):
         data = {name: self.cleaned_data[name] or "" for name in self.CONTENT_FIELDS}
         data["amount_requested"] = self.cleaned_data["amount_requested"]
@@ -226,9 +240,10 @@ class SubmitForm(VersionedForm):
 class WithdrawForm(VersionedForm):
     reason = forms.CharField(
         label=_("Why are you withdrawing the request?"),
-        required=False,
         max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Kept in the request's history, with your name and the date."),
+        error_messages={"required": _("Say why you are withdrawing the request.")},
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 

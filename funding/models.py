@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from core import written
 from core.bilingual import BilingualField, BilingualModel
 from core.fiscal import fiscal_year_label
 from core.models import TimeStampedModel
@@ -32,6 +33,16 @@ MIN_AMOUNT = Decimal("0.01")
 MAX_AMOUNT = Decimal("5000000.00")
 FIRST_FISCAL_YEAR = 2015
 MAX_ATTACHMENTS = 10
+
+# What the workflow writes into a status change on a person's behalf: stored as these keys,
+# shown in the reader's language (core.written).
+SUBMITTED_TEXT = written.register("funding.submitted", _("Submitted."))
+RESUBMITTED_TEXT = written.register("funding.resubmitted", _("Resubmitted as revision %(number)s."))
+FIRST_RECOMMENDATION_TEXT = written.register(
+    "funding.first_recommendation", _("The first recommendation was recorded.")
+)
+SCHEDULED_TEXT = written.register("funding.scheduled", _("Placed on the agenda of %(meeting)s."))
+DECIDED_AT_TEXT = written.register("funding.decided_at", _("At %(meeting)s."))
 
 
 class Status(models.TextChoices):
@@ -176,6 +187,7 @@ class FundingRequest(BilingualModel, TimeStampedModel):
     votes_against = models.PositiveIntegerField(_("votes against"), null=True, blank=True)
     votes_abstaining = models.PositiveIntegerField(_("abstentions"), null=True, blank=True)
     decision_note = models.TextField(_("decision note"), blank=True)
+    decision_note_lang = written.language_field()
     history = HistoricalRecords(m2m_fields=[priorities])
 
     class Meta:
@@ -297,7 +309,11 @@ class StatusChange(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
     )
     at = models.DateTimeField(_("at"), default=timezone.now)
+    # The typed reason (in reason_lang) and, before it, what the workflow said (a key).
     reason = models.TextField(_("reason"), blank=True)
+    reason_lang = written.language_field()
+    reason_key = models.CharField(_("system text"), max_length=60, blank=True, default="")
+    reason_params = models.JSONField(_("system text values"), default=dict, blank=True)
     revision = models.PositiveIntegerField(_("revision"), default=0)
 
     class Meta:
@@ -332,6 +348,7 @@ class Recommendation(models.Model):
     )
     decision = models.CharField(_("recommendation"), max_length=10, choices=Decision.choices)
     comment = models.TextField(_("comment"), blank=True)
+    comment_lang = written.language_field()
     created_at = models.DateTimeField(
         pgettext_lazy("recommendation", "recorded"), default=timezone.now
     )

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import written
 from councils.models import CouncilMembership, Meeting
 from councils.permissions import is_secretariat
 from notifications import services as outbox
@@ -17,8 +18,13 @@ from workinggroups.models import GroupMembership
 
 from . import notices
 from .models import (
+    DECIDED_AT_TEXT,
     EDITABLE,
+    FIRST_RECOMMENDATION_TEXT,
     MAX_ATTACHMENTS,
+    RESUBMITTED_TEXT,
+    SCHEDULED_TEXT,
+    SUBMITTED_TEXT,
     TRANSITIONS,
     UNDER_REVIEW,
     Actor,
@@ -93,8 +99,11 @@ def _check_allowed(locked, *, to, by):
         )
 
 
-def _transition(locked, *, to, by, reason=""):
-    """Apply one row of TRANSITIONS to a locked request; the caller saves nothing else."""
+def _transition(locked, *, to, by, reason="", reason_lang=None, key="", params=None):
+    """Apply one row of TRANSITIONS to a locked request; the caller saves nothing else.
+
+    `reason` is what the person typed (in `reason_lang`, by default the page's language);
+    `key`/`params` are what the workflow says itself, stored as a key (core.written)."""
     _check_allowed(locked, to=to, by=by)
     old = locked.status
     locked.status = to
@@ -108,6 +117,9 @@ def _transition(locked, *, to, by, reason=""):
         by=by,
         at=timezone.now(),
         reason=reason,
+        reason_lang=(reason_lang or written.typed_language()) if reason else "",
+        reason_key=key,
+        reason_params=params or {},
         revision=locked.revision,
     )
     return locked
@@ -235,11 +247,11 @@ def funding_request_submit(*, request, by, expected_version, reason=""):
     locked.revision += 1
     locked.submitted_by = by
     locked.submitted_at = timezone.now()
-    if not reason:
-        reason = (_("Resubmitted as revision %(number)s.") if resubmission else _("Submitted.")) % {
-            "number": locked.revision
-        }
-    _transition(locked, to=Status.SUBMITTED, by=by, reason=reason)
+    if resubmission:
+        key, params = RESUBMITTED_TEXT, {"number": locked.revision}
+    else:
+        key, params = SUBMITTED_TEXT, {}
+    _transition(locked, to=Status.SUBMITTED, by=by, reason=reason, key=key, params=params)
     Revision.objects.create(
         request=locked,
         number=locked.revision,
@@ -292,20 +304,25 @@ def recommendation_record(*, request, by, decision, comment, expected_version):
         reviewer=by,
         decision=decision,
         comment=(comment or "").strip(),
+        comment_lang=written.typed_language() if (comment or "").strip() else "",
         created_at=timezone.now(),
     )
     recommendation.full_clean()
     recommendation.save()
     if locked.status == Status.SUBMITTED:
-        _transition(
-            locked, to=Status.IN_REVIEW, by=by, reason=_("The first recommendation was recorded.")
-        )
+        _transition(locked, to=Status.IN_REVIEW, by=by, key=FIRST_RECOMMENDATION_TEXT)
     outcome = review_state(locked).outcome
     if outcome is None:
         locked.version += 1  # the next person to act must have seen this recommendation
         locked.save(update_fields=["version", "updated_at"])
         return locked, recommendation
-    _transition(locked, to=outcome, by=by, reason=recommendation.comment)
+    _transition(
+        locked,
+        to=outcome,
+        by=by,
+        reason=recommendation.comment,
+        reason_lang=recommendation.comment_lang,
+    )
     _notify(requesters(locked), REVIEW_OUTCOMES[outcome], locked, recommendation=recommendation)
     return locked, recommendation
 
@@ -326,7 +343,9 @@ def funding_request_schedule(*, request, by, meeting, expected_version, reason="
         locked,
         to=Status.SCHEDULED,
         by=by,
-        reason=reason or _("Placed on the agenda of %(meeting)s.") % {"meeting": meeting},
+        reason=reason,
+        key=SCHEDULED_TEXT,
+        params={"meeting": _meeting_label(meeting)},
     )
     _notify(requesters(locked), notices.SCHEDULED, locked, meeting=meeting)
     return locked
@@ -366,17 +385,27 @@ def funding_request_record_decision(
     locked.votes_for, locked.votes_against = votes_for, votes_against
     locked.votes_abstaining = votes_abstaining
     locked.decision_note = note or ""
+    locked.decision_note_lang = written.typed_language() if locked.decision_note else ""
     if outcome == Status.DEFERRED:
         locked.meeting = None  # to be scheduled again; the status change keeps the meeting
     else:
         locked.decided_at = timezone.now()
-    reason = note or ""
-    if meeting is not None:
-        reason = (_("At %(meeting)s.") % {"meeting": meeting} + " " + reason).strip()
-    _transition(locked, to=outcome, by=by, reason=reason)
+    _transition(
+        locked,
+        to=outcome,
+        by=by,
+        reason=locked.decision_note,
+        key=DECIDED_AT_TEXT if meeting is not None else "",
+        params={"meeting": _meeting_label(meeting)} if meeting is not None else None,
+    )
     recipients = requesters(locked) + council_cochairs(locked)
     _notify(_unique(recipients), notices.DECISION, locked, meeting=meeting)
     return locked
+
+
+def _meeting_label(meeting):
+    """The meeting as a status change names it, in both languages (core.written)."""
+    return written.in_both_languages(lambda: str(meeting))
 
 
 # --- Who hears about it ------------------------------------------------------------------------

@@ -151,7 +151,6 @@ def _detail_context(request, obj, forms):
     forms = {
         "recommend": RecommendationForm(initial=version),
         "submit": SubmitForm(initial=version),
-        "withdraw": WithdrawForm(initial=version),
         "schedule": ScheduleForm(initial=version, request_obj=obj),
         "decide": DecisionForm(initial=version, request_obj=obj),
         **forms,
@@ -249,22 +248,37 @@ def request_submit(request, pk):
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def request_withdraw(request, pk):
-    def perform(obj, data):
-        services.funding_request_withdraw(
-            request=obj, by=request.user, expected_version=data["version"], reason=data["reason"]
-        )
-
-    return _action(
-        request,
-        pk,
-        key="withdraw",
-        form_class=WithdrawForm,
-        may=may_act_as_requester,
-        perform=perform,
-        success=_("The request is withdrawn."),
-    )
+    """Withdrawing is final: a page that names the request, says it cannot be undone and asks
+    why (GET), then the withdrawal itself (POST)."""
+    obj = _load(request, pk, can_change=may_act_as_requester)
+    form = WithdrawForm(request.POST or None, initial={"version": obj.version})
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                services.funding_request_withdraw(
+                    request=obj,
+                    by=request.user,
+                    expected_version=form.cleaned_data["version"],
+                    reason=form.cleaned_data["reason"],
+                )
+            except services.WorkflowError as exc:
+                # Changed under them, or no longer theirs to withdraw: say so, keep the reason.
+                obj = _load(request, pk)
+                data = request.POST.copy()
+                data["version"] = str(obj.version)
+                form = WithdrawForm(data)
+                form.is_valid()
+                messages.error(request, exc.message)
+                status = 409
+            else:
+                messages.success(request, _("The request is withdrawn."))
+                return redirect("funding:request_detail", pk=pk)
+    context = {"req": obj, "form": form, "may_withdraw": can_withdraw_request(request.user, obj)}
+    return render(request, "funding/withdraw_confirm.html", context, status=status)
 
 
 @require_POST

@@ -52,8 +52,19 @@ class PersonFieldsMixin(forms.Form):
     jurisdiction = JurisdictionChoiceField(
         label=_("Jurisdiction"), queryset=Jurisdiction.objects.none(), required=False
     )
-    title_en = forms.CharField(label=_("Title (English)"), max_length=200, required=False)
-    title_fr = forms.CharField(label=_("Title (French)"), max_length=200, required=False)
+    # The boxes say the language typed in them (WCAG 3.1.2); the labels stay the page's.
+    title_en = forms.CharField(
+        label=_("Title (English)"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"lang": "en"}),
+    )
+    title_fr = forms.CharField(
+        label=_("Title (French)"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"lang": "fr"}),
+    )
     language = forms.ChoiceField(
         label=_("Language"),
         choices=Profile.Language.choices,

@@ -57,6 +57,7 @@ def home(request):
             "deadlines": deadlines,
             "today": today,
             "persona": persona(user),
+            "secretariat_email": settings.PORTAL_SECRETARIAT_EMAIL,
         },
     )
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from workinggroups.models import Objective, Workplan, WorkplanItem
 
-from .models import PlanSnapshot, Status, StrategicPlan
+from .models import ADOPTED_BY_COUNCILS_TEXT, PlanSnapshot, Status, StrategicPlan
 from .selectors import month_starts
 from .services import plan_create, plan_item_set_weight, plan_snapshot, plan_transition
 
@@ -79,7 +79,7 @@ def load(ctx):
             plan=plan,
             by=secretariat,
             to=Status.ADOPTED,
-            reason="Adopted by the joint councils.",
+            key=ADOPTED_BY_COUNCILS_TEXT,
         )
     if plan.status != Status.ARCHIVED:
         # The months before adoption, as the completion dates of the objectives tell them.

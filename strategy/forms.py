@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.fiscal import fiscal_year_label, fiscal_year_of
+from core.forms import ModelForm
 
 from .models import MAX_WEIGHT, REASON_REQUIRED, StrategicPlan
 
@@ -36,7 +37,7 @@ class DashboardFilterForm(forms.Form):
         ]
 
 
-class PlanCreateForm(forms.ModelForm):
+class PlanCreateForm(ModelForm):
     """A new draft. The span rule (two or three fiscal years) is the model's, shown on the
     last-year field."""
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core import written
 from core.bilingual import BilingualField, BilingualModel
 from core.fiscal import fiscal_year_bounds, fiscal_year_label
 from core.models import TimeStampedModel
@@ -167,6 +168,12 @@ class StrategicPlan(BilingualModel, TimeStampedModel):
         return self.council_id is None
 
 
+# The reason the demo's plan carries: written by the loader, so stored as a key.
+ADOPTED_BY_COUNCILS_TEXT = written.register(
+    "strategy.adopted_by_councils", _("Adopted by the joint councils.")
+)
+
+
 class PlanStatusChange(models.Model):
     """One row per status change: who moved the plan from what to what, when and why."""
 
@@ -177,7 +184,11 @@ class PlanStatusChange(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
     )
     at = models.DateTimeField(_("at"), auto_now_add=True)
+    # What the person typed (in reason_lang), after what the code said (a key, core.written).
     reason = models.TextField(_("reason"), blank=True)
+    reason_lang = written.language_field()
+    reason_key = models.CharField(_("system text"), max_length=60, blank=True, default="")
+    reason_params = models.JSONField(_("system text values"), default=dict, blank=True)
 
     class Meta:
         ordering = ["-at", "-pk"]

@@ -16,6 +16,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import written
 from workinggroups.models import Group, Workplan, WorkplanItem
 
 from .models import (
@@ -265,7 +266,7 @@ def _actors(user):
 
 
 @transaction.atomic
-def plan_transition(*, plan, by, to, reason="", note=""):
+def plan_transition(*, plan, by, to, reason="", note="", key=""):
     """Move `plan` to status `to`, or refuse with a message that says why.
 
     The row is locked first, so two people adopting or archiving at once cannot both win: the
@@ -284,7 +285,7 @@ def plan_transition(*, plan, by, to, reason="", note=""):
     if targets[to] not in _actors(by):
         raise PermissionDenied(_("Only the secretariat can change the status of a plan."))
     reason = (reason or "").strip()
-    if (old, to) in REASON_REQUIRED and not reason:
+    if (old, to) in REASON_REQUIRED and not (reason or key):
         raise TransitionRefused(_("Say why in the reason field."), code="reason_required")
     now = timezone.now()
     if to == Status.ADOPTED:
@@ -293,7 +294,15 @@ def plan_transition(*, plan, by, to, reason="", note=""):
     plan.status = to
     plan.full_clean()
     plan.save()
-    PlanStatusChange.objects.create(plan=plan, old_status=old, new_status=to, by=by, reason=reason)
+    PlanStatusChange.objects.create(
+        plan=plan,
+        old_status=old,
+        new_status=to,
+        by=by,
+        reason=reason,
+        reason_lang=written.typed_language() if reason else "",
+        reason_key=key,
+    )
     if to == Status.ADOPTED:
         _freeze_version(plan, by=by, at=now, note=note or reason)
         plan_snapshot(plan=plan, kind=PlanSnapshot.Kind.ADOPTION)

@@ -17,6 +17,7 @@ SKIP_ACTIONS = ("/i18n/setlang/", "/accounts/logout/", "/accounts/login/")
 # Anonymous too: the public forms (forgot my password, the invitee's first password).
 PERSONA_FOR_FORMS = ["group_cochair", "council_cochair", "secretariat", "member", "anonymous"]
 OUR_APPS = {"councils", "signin", "workinggroups", "people", "funding", "strategy", "notifications"}
+RAW_MODEL_MESSAGES = ("This field cannot be null.", "This field cannot be blank.")
 
 
 class FormParser(HTMLParser):
@@ -152,6 +153,11 @@ def test_generated_input_never_breaks_a_form(world, client_for):
         before = table_counts()
         response = client.post(action, payload)
         assert response.status_code < 500, (name, persona, action, payload)
+        # One clear message per problem: never the model's raw words about a value the form
+        # could not read.
+        page = response.content.decode(errors="replace")
+        for raw in RAW_MODEL_MESSAGES:
+            assert raw not in page, (name, persona, action, payload)
         # 302: saved and sent on; 201: saved and answered with a page (a secret shown once).
         if response.status_code not in (201, 302):
             assert table_counts() == before, f"half-saved on {action} with {payload}"

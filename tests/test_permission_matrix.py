@@ -170,8 +170,14 @@ MATRIX = {
             lambda w, a=action: reverse(f"funding:request_{a}", args=[w["funding_request"].pk]),
             POST_ONLY,
         )
-        for action in ("submit", "withdraw", "recommend", "schedule", "decide")
+        for action in ("submit", "recommend", "schedule", "decide")
     },
+    # Withdrawing is final, so its GET is a confirmation page: the requesters' only.
+    "funding:request_withdraw": (
+        "get",
+        lambda w: reverse("funding:request_withdraw", args=[w["funding_request"].pk]),
+        {**READERS, "outsider": 404, "member": 404, "council_cochair": 403, "secretariat": 403},
+    ),
     # Meetings, action items, external bodies (councils); groups' lifecycle, measures,
     # workplans and calendar (workinggroups). Rows reviewed one by one: readers see, the
     # secretariat manages, a workplan draft is its group's business, the feed needs its secret.

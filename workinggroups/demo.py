@@ -817,6 +817,7 @@ def load_progress(ctx):
                     old_due_date=original,
                     new_due_date=moved.due_date,
                     due_date_reason=REBASELINE_REASON,
+                    due_date_reason_lang="en",
                 )
     _load_reports(ctx, progress, chairs, secretariat)
 

@@ -4,6 +4,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from core.bilingual import translated_order
+from core.forms import ModelForm
 from councils.forms import (
     ChangeReasonMixin,
     DateInput,
@@ -21,6 +22,7 @@ from .models import (
     Workplan,
     WorkplanItem,
 )
+from .services import community_names, still_named_a_working_group
 
 
 class TransitionForm(forms.Form):
@@ -40,8 +42,30 @@ class TransitionForm(forms.Form):
         ),
     )
 
+    def __init__(self, *args, group=None, to=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.offers_new_name = bool(
+            group is not None and to == "cop" and still_named_a_working_group(group)
+        )
+        if self.offers_new_name:
+            # A community of practice still called "… Working Group": offer its new name.
+            suggested_en, suggested_fr = community_names(group)
+            for lang, label, suggested, current in (
+                ("en", _("New name (English)"), suggested_en, group.name_en),
+                ("fr", _("New name (French)"), suggested_fr, group.name_fr),
+            ):
+                self.fields[f"name_{lang}"] = forms.CharField(
+                    label=label,
+                    required=False,
+                    max_length=200,
+                    initial=suggested,
+                    widget=forms.TextInput(attrs={"lang": lang}),
+                    help_text=_("Now: “%(name)s”. Empty keeps the current name.")
+                    % {"name": current or "—"},
+                )
 
-class MandateReviewForm(forms.ModelForm):
+
+class MandateReviewForm(ModelForm):
     # The number of the mandate version the page showed: the review records it, and a newer
     # version since is refused.
     mandate_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
@@ -60,10 +84,14 @@ class MandateReviewForm(forms.ModelForm):
 class GroupLinkForm(forms.Form):
     other = forms.ModelChoiceField(label=_("Linked group"), queryset=Group.objects.none())
     note_en = forms.CharField(
-        label=_("Note (English)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Note (English)"),
+        required=False,
+        widget=forms.Textarea(attrs={"lang": "en", "rows": 3}),
     )
     note_fr = forms.CharField(
-        label=_("Note (French)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Note (French)"),
+        required=False,
+        widget=forms.Textarea(attrs={"lang": "fr", "rows": 3}),
     )
 
     def __init__(self, *args, group, **kwargs):
@@ -71,7 +99,7 @@ class GroupLinkForm(forms.Form):
         self.fields["other"].queryset = Group.objects.current().exclude(pk=group.pk)
 
 
-class MeasureForm(PersonSearchMixin, forms.ModelForm):
+class MeasureForm(PersonSearchMixin, ModelForm):
     groups = forms.ModelMultipleChoiceField(
         label=_("Groups concerned"),
         queryset=Group.objects.all(),
@@ -114,14 +142,14 @@ class MeasureStatusForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=Measure.Status.choices)
 
 
-class WorkplanStartForm(forms.ModelForm):
+class WorkplanStartForm(ModelForm):
     class Meta:
         model = Workplan
         fields = ["period_start", "period_end"]
         widgets = {"period_start": DateInput(), "period_end": DateInput()}
 
 
-class WorkplanForm(forms.ModelForm):
+class WorkplanForm(ModelForm):
     class Meta:
         model = Workplan
         fields = ["period_start", "period_end", "summary_en", "summary_fr"]
@@ -133,7 +161,7 @@ class WorkplanForm(forms.ModelForm):
         }
 
 
-class WorkplanItemForm(forms.ModelForm):
+class WorkplanItemForm(ModelForm):
     class Meta:
         model = WorkplanItem
         fields = ["kind", "title_en", "title_fr", "priority", "due_date", "objective"]
@@ -189,13 +217,13 @@ class ObjectiveUpdateForm(forms.Form):
         label=_("Progress note (English)"),
         required=False,
         max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=forms.Textarea(attrs={"lang": "en", "rows": 2}),
     )
     note_fr = forms.CharField(
         label=_("Progress note (French)"),
         required=False,
         max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=forms.Textarea(attrs={"lang": "fr", "rows": 2}),
     )
     evidence_url = forms.URLField(
         label=_("Evidence link"),
@@ -246,13 +274,13 @@ class ProgressReportForm(forms.Form):
         label=_("Narrative (English)"),
         required=False,
         max_length=20000,
-        widget=forms.Textarea(attrs={"rows": 6}),
+        widget=forms.Textarea(attrs={"lang": "en", "rows": 6}),
     )
     narrative_fr = forms.CharField(
         label=_("Narrative (French)"),
         required=False,
         max_length=20000,
-        widget=forms.Textarea(attrs={"rows": 6}),
+        widget=forms.Textarea(attrs={"lang": "fr", "rows": 6}),
     )
     confirmed = forms.TypedMultipleChoiceField(
         label=_("I confirm the status shown for each of these open objectives"),
@@ -285,7 +313,7 @@ class ProgressReportForm(forms.Form):
 # --- Groups and memberships (secretariat) ---------------------------------------------------
 
 
-class GroupForm(forms.ModelForm):
+class GroupForm(ModelForm):
     """A group as the secretariat creates it (`creating=True`) or edits it. Its short name is
     set once (links keep working); its kind changes here only while it is proposed."""
 
@@ -385,7 +413,7 @@ class GroupForm(forms.ModelForm):
         return slug
 
 
-class GroupMembershipForm(PersonSearchMixin, ChangeReasonMixin, forms.ModelForm):
+class GroupMembershipForm(PersonSearchMixin, ChangeReasonMixin, ModelForm):
     """Add a person to a group (`editing=False`) or change a term: role, the council a
     representative sits on, dates. A new person is a new term."""
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from core import written
 from core.bilingual import BilingualField, BilingualModel
 from core.models import stamp_completion
 from councils.models import (
@@ -319,6 +320,7 @@ class ObjectiveUpdate(BilingualModel):
     old_due_date = models.DateField(_("old deadline"), null=True, blank=True)
     new_due_date = models.DateField(_("deadline"), null=True, blank=True)
     due_date_reason = models.TextField(_("reason for the new deadline"), blank=True)
+    due_date_reason_lang = written.language_field()
     note = BilingualField(_("progress note"), field_class=models.TextField, required=False)
     evidence_url = models.URLField(_("evidence link"), max_length=500, blank=True)
 
@@ -391,6 +393,7 @@ class ProgressReport(BilingualModel):
         related_name="+",
     )
     review_comment = models.TextField(_("secretariat's comment"), blank=True)
+    review_comment_lang = written.language_field()
     history = HistoricalRecords()
 
     class Meta:
@@ -436,6 +439,7 @@ class ProgressReportStatusChange(models.Model):
     )
     at = models.DateTimeField(_("at"), default=timezone.now)
     comment = models.TextField(_("comment"), blank=True)
+    comment_lang = written.language_field()
 
     class Meta:
         ordering = ["at", "pk"]
@@ -494,6 +498,7 @@ class Workplan(BilingualModel):
         related_name="+",
     )
     review_comment = models.TextField(_("review comments"), blank=True)
+    review_comment_lang = written.language_field()
     history = HistoricalRecords()
 
     class Meta:
@@ -575,6 +580,7 @@ class GroupStatusChange(models.Model):
     )
     at = models.DateTimeField(_("at"), default=timezone.now)
     reason = models.TextField(_("reason"))
+    reason_lang = written.language_field()
 
     class Meta:
         ordering = ["-at", "-pk"]

@@ -15,7 +15,7 @@ from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core import workflow
+from core import workflow, written
 from core.fiscal import reporting_period
 from councils.permissions import is_secretariat
 
@@ -197,6 +197,7 @@ def objective_update(
         old_due_date=old[2],
         new_due_date=new[2],
         due_date_reason=due_date_reason if moved else "",
+        due_date_reason_lang=written.typed_language() if moved and due_date_reason else "",
         note_en=note_en,
         note_fr=note_fr,
         evidence_url=evidence_url or "",
@@ -285,7 +286,12 @@ def snapshot_of(group, confirmed):
 
 def _record(locked, old, by, comment=""):
     ProgressReportStatusChange.objects.create(
-        report=locked, old_status=old, new_status=locked.status, by=by, comment=comment
+        report=locked,
+        old_status=old,
+        new_status=locked.status,
+        by=by,
+        comment=comment,
+        comment_lang=written.typed_language() if comment else "",
     )
 
 
@@ -346,6 +352,7 @@ def _review(report, by, to, comment):
     locked.reviewed_at = timezone.now()
     locked.reviewed_by = by
     locked.review_comment = comment
+    locked.review_comment_lang = written.typed_language() if comment else ""
     locked.revision += 1
     locked.full_clean()
     locked.save()

@@ -1,8 +1,8 @@
 """Writes for groups: lifecycle transitions, reviews, links, measures, workplans and the
 calendar address. Keyword-only, atomic, validated; views and the demo loader call these."""
 
-import datetime
 import hashlib
+import re
 import secrets
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,6 +11,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import written
 from councils.permissions import is_secretariat
 
 from .lifecycle import CARRIES_OUT, RESULT, STARTS, TRANSITIONS, To
@@ -26,8 +27,6 @@ from .models import (
     WorkplanItem,
 )
 from .permissions import can_draft_workplan
-
-USEFULNESS_REVIEW_INTERVAL = datetime.timedelta(days=365)
 
 
 class TransitionRefused(ValidationError):
@@ -64,8 +63,33 @@ def transition_refusal(group, to):
     return None
 
 
+def a_year_after(day):
+    """The same date next year (28 February for a 29 February)."""
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:
+        return day.replace(year=day.year + 1, day=28)
+
+
+def still_named_a_working_group(group):
+    """True when a name still says "working group" (in either language)."""
+    return (
+        "working group" in (group.name_en or "").lower()
+        or "groupe de travail" in (group.name_fr or "").lower()
+    )
+
+
+def community_names(group):
+    """Suggested names for a working group becoming a community of practice."""
+    en = re.sub(r"(?i)\bworking group\b", "Community of Practice", group.name_en or "")
+    fr = re.sub(r"(?i)\bgroupe de travail\b", "Communauté de pratique", group.name_fr or "")
+    return en, fr
+
+
 @transaction.atomic
-def group_transition(*, group, to, by, reason, next_review_date=None, seen=None):
+def group_transition(
+    *, group, to, by, reason, next_review_date=None, seen=None, name_en=None, name_fr=None
+):
     """Take the group to `to` (a `lifecycle.To`), record who, when and why, and carry out the
     measures this transition completes. Returns the GroupStatusChange row.
 
@@ -103,12 +127,17 @@ def group_transition(*, group, to, by, reason, next_review_date=None, seen=None)
     if to == To.ACTIVE and not locked.start_date:
         locked.start_date = today
     if to == To.COP:
-        # A community of practice has no end date; it is reviewed for usefulness instead.
+        # A community of practice has no end date; it is reviewed for usefulness instead:
+        # on the date chosen, or a year from today (what the form promises when left empty).
+        if next_review_date and next_review_date <= today:
+            raise TransitionRefused(
+                {"next_review_date": _("Choose a date after today for the first review.")}
+            )
         locked.end_date = None
-        if next_review_date:
-            locked.next_review_date = next_review_date
-        elif not locked.next_review_date or locked.next_review_date <= today:
-            locked.next_review_date = today + USEFULNESS_REVIEW_INTERVAL
+        locked.next_review_date = next_review_date or a_year_after(today)
+        # Renamed as it converts, when the person gave a new name (empty keeps the old one).
+        locked.name_en = (name_en or "").strip() or locked.name_en
+        locked.name_fr = (name_fr or "").strip() or locked.name_fr
     if to == To.DISSOLVED and (not locked.end_date or locked.end_date > today):
         locked.end_date = max(today, locked.start_date) if locked.start_date else today
     locked.full_clean()
@@ -121,6 +150,7 @@ def group_transition(*, group, to, by, reason, next_review_date=None, seen=None)
         new_kind=locked.kind,
         by=by,
         reason=reason,
+        reason_lang=written.typed_language(),
     )
     _carry_out_measures(group=locked, to=to, change=change)
     group.refresh_from_db()
@@ -366,6 +396,7 @@ def workplan_accept(*, workplan, by, comment=""):
     locked.reviewed_at = timezone.now()
     locked.reviewed_by = by
     locked.review_comment = (comment or "").strip()
+    locked.review_comment_lang = written.typed_language() if locked.review_comment else ""
     locked.full_clean()
     locked.save()
     workplan.refresh_from_db()
@@ -387,6 +418,7 @@ def workplan_return(*, workplan, by, comment):
     locked.reviewed_at = timezone.now()
     locked.reviewed_by = by
     locked.review_comment = comment
+    locked.review_comment_lang = written.typed_language()
     locked.full_clean()
     locked.save()
     workplan.refresh_from_db()

@@ -211,7 +211,12 @@ def group_transition_view(request, slug, to):
         can_change=can_transition_group,
         slug=slug,
     )
-    form = TransitionForm(request.POST or None, initial={"seen": f"{group.kind}:{group.status}"})
+    form = TransitionForm(
+        request.POST or None,
+        initial={"seen": f"{group.kind}:{group.status}"},
+        group=group,
+        to=to,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             group_transition(
@@ -221,10 +226,16 @@ def group_transition_view(request, slug, to):
                 reason=form.cleaned_data["reason"],
                 next_review_date=form.cleaned_data.get("next_review_date"),
                 seen=form.cleaned_data["seen"] or None,
+                name_en=form.cleaned_data.get("name_en"),
+                name_fr=form.cleaned_data.get("name_fr"),
             )
         except TransitionRefused as exc:
-            for message in _messages_from(exc):
-                form.add_error(None, message)
+            if hasattr(exc, "error_dict"):  # on the field it is about, when the form has it
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                for message in _messages_from(exc):
+                    form.add_error(None, message)
         else:
             messages.success(
                 request,

@@ -7,7 +7,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import environ
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -403,6 +404,14 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="secretariat@councils.example")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where people write to the secretariat: shown to those with no role yet (the outsider page).
+PORTAL_SECRETARIAT_EMAIL = env.str("PORTAL_SECRETARIAT_EMAIL", default=DEFAULT_FROM_EMAIL)
+try:
+    validate_email(PORTAL_SECRETARIAT_EMAIL)
+except ValidationError as exc:
+    raise ImproperlyConfigured(
+        f"PORTAL_SECRETARIAT_EMAIL is not an e-mail address: {PORTAL_SECRETARIAT_EMAIL!r}"
+    ) from exc
 # Links in e-mails and calendars. Unset, it follows PORTAL_HOST (the address `make run` serves
 # on), so `make run` on another port writes links that work.
 PORTAL_HOST = env.str("PORTAL_HOST", default="127.0.0.1:8000")
@@ -426,6 +435,8 @@ PORTAL_MAIN_MENU = [
     ("workinggroups:health", _("Group health"), "workinggroups.permissions.can_view_health"),
     ("funding:request_list", _("Funding")),
     ("councils:meeting_list", _("Meetings")),
+    ("workinggroups:measure_list", _("Measures")),
+    ("councils:external_body_list", _("External bodies")),
     ("councils:council_list", _("Councils")),
     ("councils:priority_list", _("Priorities")),
     ("councils:jurisdiction_list", _("Jurisdictions")),

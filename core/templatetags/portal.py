@@ -5,7 +5,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from django import template
 from django.template.defaultfilters import linebreaks_filter as linebreaks
 from django.utils.formats import number_format
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
@@ -40,6 +40,34 @@ def bi(value, mode="inline"):
         body=body,
         note=note,
     )
+
+
+@register.filter
+def written_in(value, lang):
+    """Text a person typed in one language, marked with `lang` on a page in the other
+    (`{{ change.reason|written_in:change.reason_lang }}`). Already-safe HTML (the output of
+    `linebreaksbr`) is kept; paragraphs get a `div`, anything else a `span`."""
+    body = conditional_escape(value or "")
+    if not body or not lang or lang == current_language():
+        return body
+    tag = "div" if "<p>" in body else "span"
+    return format_html('<{tag} lang="{lang}">{body}</{tag}>', tag=tag, lang=lang, body=body)
+
+
+@register.simple_tag
+def reason(change, field="reason"):
+    """A status change's "why": the system text stored as a key, in the reader's language,
+    then what the person typed, marked with its language (see core.written)."""
+    from core.written import system_text
+
+    parts = []
+    key = getattr(change, f"{field}_key", "")
+    if key:
+        parts.append(conditional_escape(system_text(key, getattr(change, f"{field}_params", {}))))
+    typed = getattr(change, field, "")
+    if typed:
+        parts.append(written_in(typed, getattr(change, f"{field}_lang", "")))
+    return mark_safe(" ".join(p for p in parts if p))
 
 
 def _decimal(value):

@@ -25,3 +25,25 @@ def status_class(status):
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key) if mapping else None
+
+
+@register.filter
+def removed(value):
+    """`{{ old|removed }}`: a value shown struck through and said to be removed."""
+    from django.utils.html import conditional_escape
+    from django.utils.safestring import mark_safe
+
+    from core.textdiff import marked
+
+    return mark_safe(marked("del", conditional_escape(value)))
+
+
+@register.filter
+def inserted(value):
+    """`{{ new|inserted }}`: a value shown underlined and said to be inserted."""
+    from django.utils.html import conditional_escape
+    from django.utils.safestring import mark_safe
+
+    from core.textdiff import marked
+
+    return mark_safe(marked("ins", conditional_escape(value)))

@@ -132,11 +132,53 @@ def test_bad_input_is_refused_on_the_field_and_nothing_is_saved(
     form = response.context["form"]
     errors = " ".join(str(e) for e in form.errors.get(field, []))
     assert message in errors, form.errors
+    # One clear message per problem: none from the model on top of the form's own.
+    assert sum(len(messages) for messages in form.errors.values()) == 1, form.errors
     assert "Nothing was saved" in response.content.decode()
     assert not FundingRequest.objects.exists()
     assert not Attachment.objects.exists()
     media = settings.MEDIA_ROOT
     assert not media.exists() or not any(media.rglob("*.pdf"))
+
+
+def test_a_bad_fiscal_year_in_french_gets_one_french_message_and_no_raw_django_one(
+    group_cochair, client_for, form_data
+):
+    form_data["fiscal_year"] = "2020-22"
+    client = client_for(group_cochair)
+    response = client.post("/fr/funding/new/", form_data)
+    assert response.status_code == 400
+    assert response.context["form"].errors["fiscal_year"] == [
+        "Un exercice financier va d’avril à mars\u00a0: 2020 est suivi de 2020-2021."
+    ]
+    page = response.content.decode()
+    assert "valeur nulle" not in page and "cannot be null" not in page
+
+
+@pytest.mark.parametrize(
+    ("language", "one", "two"),
+    [
+        ("en", "the file you chose was not kept: plan.pdf", "files you chose were not kept"),
+        ("fr", "le fichier choisi n’a pas été conservé", "les fichiers choisis n’ont pas"),
+    ],
+)
+def test_chosen_files_dropped_because_of_an_error_are_said_so_beside_the_file_box(
+    group_cochair, client_for, form_data, language, one, two
+):
+    form_data["amount_requested"] = "lots"
+    client = client_for(group_cochair)
+    url = f"/{language}/funding/new/"
+    page = client.post(url, {**form_data, "attachments": [upload("plan.pdf", pdf_bytes())]})
+    html = page.content.decode()
+    assert page.status_code == 400 and one in html
+    box = html[html.index('name="attachments"') :].split(">", 1)[0]
+    note = html[html.index('id="id_attachments_helptext"') :].split("</div>", 1)[0]
+    assert "id_attachments_helptext" in box and "plan.pdf" in note  # the box points to it
+    files = [upload("plan.pdf", pdf_bytes()), upload("budget.docx", docx_bytes())]
+    html = client.post(url, {**form_data, "attachments": files}).content.decode()
+    assert two in html and "plan.pdf, budget.docx" in html
+    form_data["amount_requested"] = "12"
+    assert "not kept" not in client.post(url, form_data).content.decode()  # no file, no note
 
 
 def test_a_group_the_person_does_not_cochair_is_refused(

@@ -82,8 +82,16 @@ def test_review_page_shows_other_recommendations_and_the_changes_since_the_last_
         .content.decode()
     )
     assert "What changed since revision 1" in page
-    assert "<ins> in two provinces</ins>" in page
-    assert "$25,000.00" in page and "$20,000.00" in page
+    assert '<ins><span class="visually-hidden">inserted: </span> in two provinces</ins>' in page
+    assert '<th scope="row">Summary (English)</th>' in page
+    assert "removed: </span>$25,000.00</del> → <ins>" in page and "$20,000.00" in page
+    french = client_for(council_cochair).get(f"/fr/funding/{obj.pk}/").content.decode()
+    assert '<th scope="row">Résumé (anglais)</th>' in french  # field names: the reader's
+    # The English text is marked English; the labels keep the page's language.
+    assert (
+        '<span lang="en">Pilot verifiable credentials<ins><span class="visually-hidden" '
+        'lang="fr">insertion\u00a0: </span> in two provinces</ins>.</span>'
+    ) in french
     assert "On earlier versions" in page and "Budget?" in page and "Fine by me." in page
 
 
@@ -300,6 +308,25 @@ def test_the_bounded_diff_still_shows_exactly_both_texts(old, new):
     from core.textdiff import inline_diff
 
     html = str(inline_diff(old, new)).replace("<br>", "\n")
+    html = re.sub(r'<span class="visually-hidden">[^<]*</span>', "", html)  # the labels
+    html = html.replace("</del> <ins>", "</del><ins>")  # the space between a replacement
     before = re.sub(r"<ins>.*?</ins>|</?del>", "", html, flags=re.S)
     after = re.sub(r"<del>.*?</del>|</?ins>", "", html, flags=re.S)
     assert before == old and after == new
+
+
+@pytest.mark.parametrize(
+    ("language", "removed", "inserted"),
+    [("en", "removed: ", "inserted: "), ("fr", "suppression\u00a0: ", "insertion\u00a0: ")],
+)
+def test_changed_words_are_labelled_and_keep_a_space_between_them(language, removed, inserted):
+    from django.utils import translation
+
+    from core.textdiff import inline_diff
+
+    with translation.override(language):
+        html = str(inline_diff("The budget is 10 dollars.", "The budget is 12 dollars."))
+    assert html == (
+        f'The budget is <del><span class="visually-hidden">{removed}</span>10</del> '
+        f'<ins><span class="visually-hidden">{inserted}</span>12</ins> dollars.'
+    )

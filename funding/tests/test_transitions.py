@@ -259,7 +259,8 @@ def test_secretariat_schedules_an_endorsed_request(scheduled, meeting, secretari
     scheduled.refresh_from_db()
     assert scheduled.status == S.SCHEDULED and scheduled.meeting == meeting
     change = scheduled.status_changes.last()
-    assert change.by == secretariat and str(meeting) in change.reason
+    assert change.by == secretariat and change.reason_key == "funding.scheduled"
+    assert change.reason_params["meeting"]["en"] == str(meeting)
 
 
 def test_scheduling_before_endorsement_is_refused(submitted, secretariat, meeting):

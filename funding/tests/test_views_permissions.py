@@ -164,6 +164,24 @@ def test_withdraw(submitted, personas, client_for, who, code):
     [
         ("anonymous", "login"),
         ("outsider", 404),
+        ("member", 404),
+        ("council_cochair", 403),
+        ("secretariat", 403),
+        ("group_cochair", 200),
+    ],
+)
+def test_the_withdrawal_confirmation_page_is_the_requesters_only(
+    submitted, personas, client_for, who, code
+):
+    url = reverse("funding:request_withdraw", args=[submitted.pk])
+    expect(client_for(personas[who]).get(url), code)
+
+
+@pytest.mark.parametrize(
+    ("who", "code"),
+    [
+        ("anonymous", "login"),
+        ("outsider", 404),
         ("member", 403),
         ("group_cochair", 403),
         ("council_cochair", 403),
@@ -205,7 +223,6 @@ def test_record_decision(scheduled, personas, client_for, who, code, run_on_comm
     "name",
     [
         "request_submit",
-        "request_withdraw",
         "request_recommend",
         "request_schedule",
         "request_decide",

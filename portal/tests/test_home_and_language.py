@@ -29,10 +29,35 @@ def test_home_lists_deadlines_of_the_groups_i_cochair(client_for, group_cochair,
     assert "Digital Identity Working Group" in body  # my groups
 
 
-def test_outsider_home_says_why_it_is_empty(client_for, outsider):
+def test_outsider_home_says_why_it_is_empty_and_how_to_reach_the_secretariat(
+    client_for, outsider, settings
+):
+    settings.PORTAL_SECRETARIAT_EMAIL = "secretariat@councils.example.ca"
     body = client_for(outsider).get(reverse("portal:home")).content.decode()
     assert "You do not have a current role" in body
     assert reverse("workinggroups:group_list") not in body  # no menu to pages they cannot see
+    assert (
+        'write to the secretariat at <a href="mailto:secretariat@councils.example.ca">'
+        "secretariat@councils.example.ca</a>"
+    ) in body
+    french = client_for(outsider).get("/fr/").content.decode()
+    assert 'href="mailto:secretariat@councils.example.ca"' in french and "secrétariat" in french
+
+
+def test_the_deadlines_table_has_a_visible_heading(client_for, group_cochair, group):
+    import datetime
+
+    ObjectiveFactory(group=group, title_en="Pilot report", due_date=datetime.date.today())
+    body = client_for(group_cochair).get(reverse("portal:home")).content.decode()
+    heading = body.index('<h3 class="h5" id="deadlines-heading">Deadlines of the groups I co-chair')
+    assert heading < body.index("Pilot report")
+
+
+def test_measures_and_external_bodies_are_in_the_menu(client_for, member):
+    body = client_for(member).get(reverse("portal:home")).content.decode()
+    menu = body.split('id="portal-menu"', 1)[1].split("</nav>", 1)[0]
+    assert f'href="{reverse("workinggroups:measure_list")}"' in menu
+    assert f'href="{reverse("councils:external_body_list")}"' in menu
 
 
 def test_language_switch_saves_the_preference(client_for, member):

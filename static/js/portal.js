@@ -51,10 +51,15 @@
   var seen = {};
   invalid.forEach(function (field) {
     var id = field.id;
-    if (!id || seen[id]) return;
-    seen[id] = true;
-    var label = document.querySelector('label[for="' + id + '"]');
-    var group = field.closest(".mb-3, fieldset, .form-group") || field.parentNode;
+    // A radio or checkbox group is one problem: one entry, named by its legend, that
+    // links to its first box.
+    var boxes = (field.type === "radio" || field.type === "checkbox") && field.closest("fieldset");
+    var key = boxes ? "group:" + field.name : id;
+    if (!id || seen[key]) return;
+    seen[key] = true;
+    var label = boxes ? boxes.querySelector("legend") :
+      document.querySelector('label[for="' + id + '"]');
+    var group = boxes || field.closest(".mb-3, fieldset, .form-group") || field.parentNode;
     var message = group.querySelector(".invalid-feedback, .invalid-feedback strong");
     var text = (label ? label.textContent.replace(/\*\s*$/, "").trim() : id) +
       (message ? " — " + message.textContent.trim() : "");

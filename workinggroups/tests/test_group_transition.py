@@ -116,6 +116,72 @@ def test_conversion_takes_the_first_usefulness_review_date_given(secretariat):
     assert group.next_review_date == review
 
 
+def test_conversion_with_no_date_reviews_a_year_from_today_whatever_the_old_date(secretariat):
+    """The form promises "a year from now if empty": a review date left over from the working
+    group's life (here, in two months) does not stand in for it."""
+    group = make(next_review_date=datetime.date(2027, 1, 31))
+    group_transition(group=group, to=To.COP, by=secretariat, reason="Measure 3")
+    group.refresh_from_db()
+    assert group.next_review_date == datetime.date(2027, 11, 23)
+
+
+@pytest.mark.parametrize("day", [datetime.date(2026, 11, 23), datetime.date(2026, 1, 1)])
+def test_a_first_review_today_or_in_the_past_is_refused_on_its_field(secretariat, day):
+    group = make()
+    with pytest.raises(TransitionRefused) as refused:
+        group_transition(
+            group=group, to=To.COP, by=secretariat, reason="Measure 3", next_review_date=day
+        )
+    assert "next_review_date" in refused.value.message_dict
+    group.refresh_from_db()
+    assert group.kind == K.WORKING_GROUP
+
+
+def test_the_conversion_page_offers_to_rename_a_group_still_called_working_group(
+    secretariat, client_for
+):
+    group = make(
+        slug="digital-identity-wg",
+        name_en="Digital Identity Working Group",
+        name_fr="Groupe de travail sur l'identité numérique",
+    )
+    client = client_for(secretariat)
+    url = f"/en/groups/{group.slug}/lifecycle/cop/"
+    page = client.get(url).content.decode()
+    assert 'value="Digital Identity Community of Practice"' in page
+    assert 'value="Communauté de pratique sur l&#x27;identité numérique"' in page
+    response = client.post(
+        url,
+        {
+            "seen": "wg:active",
+            "reason": "Measure 3",
+            "name_en": "Digital Identity Community of Practice",
+            "name_fr": "Communauté de pratique sur l'identité numérique",
+        },
+    )
+    assert response.status_code == 302
+    group.refresh_from_db()
+    assert (group.kind, group.name_en, group.name_fr) == (
+        K.COMMUNITY_OF_PRACTICE,
+        "Digital Identity Community of Practice",
+        "Communauté de pratique sur l'identité numérique",
+    )
+    assert group.next_review_date == datetime.date(2027, 11, 23)
+
+
+def test_emptied_names_keep_the_current_ones_and_other_names_get_no_offer(secretariat, client_for):
+    group = make(name_en="Open Government Working Group", name_fr="")
+    client = client_for(secretariat)
+    url = f"/en/groups/{group.slug}/lifecycle/cop/"
+    data = {"seen": "wg:active", "reason": "Measure 3", "name_en": "", "name_fr": ""}
+    assert client.post(url, data).status_code == 302
+    group.refresh_from_db()
+    assert group.name_en == "Open Government Working Group"
+    plain = make(name_en="Service Design Forum", name_fr="Forum sur la conception")
+    page = client.get(f"/en/groups/{plain.slug}/lifecycle/cop/").content.decode()
+    assert 'name="name_en"' not in page
+
+
 def test_a_working_group_with_open_deliverables_cannot_be_dissolved_outright(secretariat):
     group = make()
     ObjectiveFactory(group=group, kind="deliverable", status="on_track")
