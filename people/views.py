@@ -123,7 +123,10 @@ def person_invite(request):
         else:
             messages.success(
                 request,
-                _("%(name)s is invited: the link to choose a password was sent to %(email)s.")
+                _(
+                    "%(name)s is invited: the e-mail with the link to choose a password is on "
+                    "its way to %(email)s."
+                )
                 % {"name": person.get_full_name(), "email": person.email},
             )
             return redirect("people:person_detail", person.pk)
@@ -178,7 +181,7 @@ def invitation_resend(request, pk):
     else:
         messages.success(
             request,
-            _("A new link was sent to %(email)s; earlier links no longer work.")
+            _("A new link is on its way to %(email)s; earlier links no longer work.")
             % {"email": person.email},
         )
     return redirect("people:person_detail", person.pk)
