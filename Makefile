@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint messages benchmark clean
+.PHONY: run test install lint messages benchmark clean oidc-provider
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,7 +22,17 @@ install: $(STAMP)
 run: install
 	$(BIN)/python scripts/run_local.py
 
-test: install
+# The single sign-on tests start a real OpenID provider (Node's oidc-provider, tests/oidc/):
+# installed when npm is there. Without it those tests skip on a laptop and fail in CI.
+OIDC_STAMP := tests/oidc/node_modules/.installed
+
+$(OIDC_STAMP): tests/oidc/package.json tests/oidc/package-lock.json
+	cd tests/oidc && npm ci --no-audit --no-fund --loglevel=error
+	touch $(OIDC_STAMP)
+
+oidc-provider: $(OIDC_STAMP)
+
+test: install $(if $(shell command -v npm),$(OIDC_STAMP))
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install
@@ -38,4 +48,4 @@ benchmark: install
 	$(BIN)/python scripts/benchmark.py
 
 clean:
-	rm -rf $(VENV) var staticfiles
+	rm -rf $(VENV) var staticfiles tests/oidc/node_modules

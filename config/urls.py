@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from people import views as people_views
 from portal import views as portal_views
+from signin import views as signin_views
 
 admin.site.site_header = _("Council governance portal — administration")
 admin.site.site_title = _("Council portal administration")
@@ -13,12 +14,15 @@ admin.site.site_title = _("Council portal administration")
 urlpatterns = [
     path("i18n/setlang/", portal_views.set_language, name="set_language"),
     path("healthz", portal_views.healthz, name="healthz"),
+    # Single sign-on return addresses, registered with each provider (docs/operations.md).
+    path("oidc/callback/", signin_views.oidc_callback, name="oidc_callback"),
+    path("oidc/signed-out/", signin_views.oidc_signed_out, name="oidc_signed_out"),
 ]
 
 urlpatterns += i18n_patterns(
     path("", include("portal.urls")),
     path("accounts/login/", portal_views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/logout/", signin_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password/",
         portal_views.PasswordChangeView.as_view(),
@@ -52,6 +56,7 @@ urlpatterns += i18n_patterns(
     ),
     # People (the secretariat's area) and the invitee's link; there is no sign-up page.
     path("", include("people.urls")),
+    path("", include("signin.urls")),
     path("councils/", include("councils.urls")),
     path("groups/", include("workinggroups.urls")),
     path("funding/", include("funding.urls")),

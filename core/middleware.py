@@ -1,3 +1,6 @@
+from django.conf import settings
+
+
 class ContentSecurityPolicyMiddleware:
     """A strict CSP: no inline scripts anywhere, no third-party origins (closed networks).
 
@@ -8,7 +11,7 @@ class ContentSecurityPolicyMiddleware:
     POLICY = (
         "default-src 'self'; script-src 'self'; style-src 'self'{style_extra}; "
         "img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; "
-        "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+        "base-uri 'self'; form-action 'self'{form_extra}; frame-ancestors 'none'"
     )
 
     def __init__(self, get_response):
@@ -18,7 +21,11 @@ class ContentSecurityPolicyMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         in_admin = self.admin_prefix in request.path
-        policy = self.POLICY.format(style_extra=" 'unsafe-inline'" if in_admin else "")
+        # Sign-out may continue to a single sign-on provider (settings.PORTAL_CSP_FORM_ACTION).
+        form_extra = "".join(f" {origin}" for origin in settings.PORTAL_CSP_FORM_ACTION)
+        policy = self.POLICY.format(
+            style_extra=" 'unsafe-inline'" if in_admin else "", form_extra=form_extra
+        )
         response.headers.setdefault("Content-Security-Policy", policy)
         response.headers.setdefault(
             "Permissions-Policy", "camera=(), microphone=(), geolocation=()"

@@ -52,3 +52,13 @@ def check_step(locked, to, *, table, by, may):
     if not may(by, locked, allowed[to]):
         raise PermissionDenied
     return allowed[to]
+
+
+class NeedsConfirmation(StepRefused):
+    """A step that is allowed only once the person has seen its consequences and confirmed
+    them with a reason (e.g. a change of membership that opens a liaison gap). `items` name
+    the consequences; `token` of each is what the confirmation page sends back."""
+
+    def __init__(self, message, *, items, code="needs_confirmation"):
+        super().__init__(message, code=code)
+        self.items = items

@@ -1,6 +1,7 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
-from core.admin import GovernanceAdmin, GovernanceInline
+from core.admin import GovernanceAdmin, GovernanceInline, person, translated
 
 from .models import (
     ActionItem,
@@ -22,14 +23,14 @@ from .models import (
 
 @admin.register(Jurisdiction)
 class JurisdictionAdmin(GovernanceAdmin):
-    list_display = ("code", "name_en", "name_fr", "kind")
+    list_display = ("code", translated("name", _("name")), "kind")
     list_filter = ("kind",)
     search_fields = ("code", "name_en", "name_fr")
 
 
 @admin.register(Profile)
 class ProfileAdmin(GovernanceAdmin):
-    list_display = ("user", "jurisdiction", "preferred_language")
+    list_display = (person("user", _("person")), "jurisdiction", "preferred_language")
     list_filter = ("preferred_language", "jurisdiction")
     search_fields = ("user__username", "user__first_name", "user__last_name")
     list_select_related = ("user", "jurisdiction")
@@ -38,15 +39,22 @@ class ProfileAdmin(GovernanceAdmin):
 
 @admin.register(Council)
 class CouncilAdmin(GovernanceAdmin):
-    list_display = ("code", "acronym_en", "acronym_fr", "name_en")
+    list_display = ("code", "acronym_en", "acronym_fr", translated("name", _("name")))
     search_fields = ("code", "name_en", "name_fr")
 
 
 @admin.register(CouncilMembership)
 class CouncilMembershipAdmin(GovernanceAdmin):
-    list_display = ("user", "council", "role", "jurisdiction", "start_date", "end_date")
+    list_display = (
+        person("user", _("person")),
+        "council",
+        "role",
+        "jurisdiction",
+        "start_date",
+        "end_date",
+    )
     list_filter = ("council", "role")
-    search_fields = ("user__username", "user__last_name")
+    search_fields = ("user__username", "user__first_name", "user__last_name")
     list_select_related = ("user", "council", "jurisdiction")
     autocomplete_fields = ("user",)
 
@@ -96,7 +104,7 @@ class DecisionInline(GovernanceInline):
 
 @admin.register(Meeting)
 class MeetingAdmin(GovernanceAdmin):
-    list_display = ("title_en", "starts_at", "status")
+    list_display = (translated("title", _("title")), "starts_at", "status")
     list_filter = ("status", "councils")
     search_fields = ("title_en", "title_fr")
     inlines = [AgendaItemInline, AttendeeInline, DecisionInline]
@@ -104,7 +112,13 @@ class MeetingAdmin(GovernanceAdmin):
 
 @admin.register(ActionItem)
 class ActionItemAdmin(GovernanceAdmin):
-    list_display = ("title_en", "owner", "due_date", "status", "meeting")
+    list_display = (
+        translated("title", _("title")),
+        person("owner", _("owner")),
+        "due_date",
+        "status",
+        "meeting",
+    )
     list_filter = ("status",)
     search_fields = ("title_en", "title_fr")
     list_select_related = ("owner", "meeting")
@@ -119,7 +133,11 @@ class EngagementInline(GovernanceInline):
 
 @admin.register(ExternalBody)
 class ExternalBodyAdmin(GovernanceAdmin):
-    list_display = ("name_en", "relationship", "liaison")
+    list_display = (
+        translated("name", _("name")),
+        "relationship",
+        person("liaison", _("liaison person")),
+    )
     list_filter = ("relationship", "topics")
     search_fields = ("slug", "name_en", "name_fr")
     prepopulated_fields = {"slug": ("name_en",)}

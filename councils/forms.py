@@ -1,19 +1,25 @@
 from django import forms
-from django.contrib.auth import get_user_model
 from django.db.models import Q
+from django.forms.utils import ErrorDict
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
+
+from core.params import ODD_CHARACTERS, parse_id
 
 from .models import (
     ActionItem,
     AgendaItem,
     Attendee,
     Council,
+    CouncilMembership,
     Decision,
     Engagement,
     ExternalBody,
+    Jurisdiction,
     Meeting,
     Priority,
 )
+from .selectors import PERSON_SEARCH_LIMIT, people, person_label, search_people
 
 
 class DateInput(forms.DateInput):
@@ -30,14 +36,102 @@ class DateTimeInput(forms.DateTimeInput):
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
-def people():
-    """Active people, by name, for owner and liaison choices."""
-    return get_user_model().objects.filter(is_active=True).order_by("last_name", "first_name")
+class PersonSearchWidget(forms.Widget):
+    """A person chosen by name among thousands: a search box and the matches as radio
+    buttons, never a <select> of everyone.
+
+    Without JavaScript the search box is sent with the form: the view sees a search
+    (`PersonSearchMixin.person_search`) and shows the form again with the matches to choose
+    from. With JavaScript (static/js/person-search.js) the matches come from the search
+    address as one types, and the radio buttons are the same."""
+
+    template_name = "councils/widgets/person_search.html"
+    use_fieldset = True
+
+    class Media:
+        js = ["js/person-search.js"]
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.query, self.results, self.more, self.searched = "", [], False, False
+
+    def search(self, query):
+        """Find the people matching `query`, to show them as choices (one query)."""
+        self.query, self.searched = query, True
+        found = list(search_people(query)[: PERSON_SEARCH_LIMIT + 1])
+        self.results, self.more = found[:PERSON_SEARCH_LIMIT], len(found) > PERSON_SEARCH_LIMIT
+
+    def value_from_datadict(self, data, files, name):
+        return data.get(name)
+
+    def value_omitted_from_data(self, data, files, name):
+        return name not in data and f"{name}_q" not in data
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        pk = parse_id(str(value)) if value not in (None, "") else None
+        chosen = next((u for u in self.results if u.pk == pk), None)
+        if pk and chosen is None:
+            chosen = search_people_by_id(pk)
+        choices = [chosen] if chosen else []
+        choices += [u for u in self.results if chosen is None or u.pk != chosen.pk]
+        css = context["widget"]["attrs"].get("class", "")
+        rows = [(u.pk, person_label(u), chosen is not None and u.pk == pk) for u in choices]
+        if not self.is_required and rows:
+            rows.insert(0, ("", _("Nobody"), chosen is None))
+        context["widget"].update(
+            {
+                "query": self.query,
+                "choices": rows,
+                "searched": self.searched,
+                "more": self.more,
+                "invalid": "is-invalid" in css,
+                "search_url": reverse_lazy("councils:person_search"),
+            }
+        )
+        return context
 
 
-class PersonChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return obj.get_full_name() or obj.get_username()
+def search_people_by_id(pk):
+    return people().select_related("profile", "profile__jurisdiction").filter(pk=pk).first()
+
+
+class PersonField(forms.ModelChoiceField):
+    """An active person, chosen through `PersonSearchWidget`."""
+
+    widget = PersonSearchWidget
+    default_error_messages = {
+        "required": _("Search for the person by name, then choose them in the list."),
+        "invalid_choice": _("Choose a person in the list of matches."),
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("queryset", people())
+        kwargs.setdefault("empty_label", None)
+        super().__init__(**kwargs)
+
+
+class PersonSearchMixin:
+    """For a form with PersonFields: `person_search()` says whether this POST asked to find a
+    person rather than to save (the Search button, or a name typed and nobody chosen), and
+    then readies the form to be shown again with the matches and without error messages."""
+
+    def person_search(self) -> bool:
+        if not self.is_bound:
+            return False
+        searching = False
+        for name, field in self.fields.items():
+            if not isinstance(field, PersonField):
+                continue
+            key = self.add_prefix(name)
+            query = ODD_CHARACTERS.sub("", self.data.get(f"{key}_q") or "").strip()[:100]
+            field.widget.query = query
+            if self.data.get("_search") == key or (query and not self.data.get(key)):
+                field.widget.search(query)
+                searching = True
+        if searching:
+            self._errors, self.cleaned_data = ErrorDict(), {}
+        return searching
 
 
 class MeetingForm(forms.ModelForm):
@@ -92,8 +186,8 @@ class AgendaItemForm(forms.ModelForm):
         }
 
 
-class AttendeeForm(forms.ModelForm):
-    user = PersonChoiceField(label=_("Person"), queryset=people(), required=False)
+class AttendeeForm(PersonSearchMixin, forms.ModelForm):
+    user = PersonField(label=_("Person"), required=False)
 
     class Meta:
         model = Attendee
@@ -101,7 +195,6 @@ class AttendeeForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = people()
 
 
 class DecisionForm(forms.ModelForm):
@@ -118,8 +211,8 @@ class DecisionForm(forms.ModelForm):
         self.fields["agenda_item"].queryset = meeting.agenda_items.all()
 
 
-class ActionItemForm(forms.ModelForm):
-    owner = PersonChoiceField(label=_("Owner"), queryset=people(), required=False)
+class ActionItemForm(PersonSearchMixin, forms.ModelForm):
+    owner = PersonField(label=_("Owner"), required=False)
 
     class Meta:
         model = ActionItem
@@ -141,15 +234,14 @@ class ActionItemForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = people()
 
 
 class ActionItemStatusForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=ActionItem.Status.choices)
 
 
-class ExternalBodyForm(forms.ModelForm):
-    liaison = PersonChoiceField(label=_("Liaison person"), queryset=people(), required=False)
+class ExternalBodyForm(PersonSearchMixin, forms.ModelForm):
+    liaison = PersonField(label=_("Liaison person"), required=False)
     topics = forms.ModelMultipleChoiceField(
         label=_("Topics"),
         queryset=Priority.objects.filter(is_active=True),
@@ -182,7 +274,6 @@ class ExternalBodyForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["liaison"].queryset = people()
 
 
 class EngagementForm(forms.ModelForm):
@@ -198,3 +289,72 @@ class EngagementForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["meeting"].queryset = Meeting.objects.filter(~Q(status="cancelled"))
+
+
+# --- Memberships (shared by council and group memberships) ----------------------------------
+
+
+class ChangeReasonMixin(forms.Form):
+    """The hidden revision the page showed, and the reason for the change."""
+
+    revision = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    reason = forms.CharField(
+        label=_("Reason for the change"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Kept in the history with your name and the date. Required when the change leaves "
+            "a group with nobody on a council it reports to."
+        ),
+    )
+
+
+class CouncilMembershipForm(PersonSearchMixin, ChangeReasonMixin, forms.ModelForm):
+    """Add a person to a council (`editing=False`) or change a term: role, jurisdiction
+    represented, dates. The person of a term does not change: a new person is a new term."""
+
+    user = PersonField(label=_("Person"))
+
+    class Meta:
+        model = CouncilMembership
+        fields = ["user", "role", "jurisdiction", "start_date", "end_date"]
+        widgets = {"start_date": DateInput(), "end_date": DateInput()}
+        help_texts = {
+            "jurisdiction": _(
+                "For a member: the jurisdiction they represent (theirs, if left empty)."
+            ),
+            "end_date": _("The last day of the term; empty while it has no set end."),
+        }
+
+    def __init__(self, *args, editing=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if editing:
+            del self.fields["user"]
+            self.initial.setdefault("revision", self.instance.revision)
+        self.fields["jurisdiction"].queryset = Jurisdiction.objects.order_by("kind", "name_en")
+
+    def clean(self):
+        data = super().clean()
+        user = data.get("user") or (self.instance.user if self.instance.user_id else None)
+        if (
+            data.get("role") == CouncilMembership.Role.MEMBER
+            and not data.get("jurisdiction")
+            and user is not None
+        ):
+            profile = getattr(user, "profile", None)
+            if profile is not None and profile.jurisdiction_id:
+                data["jurisdiction"] = profile.jurisdiction
+                self.instance.jurisdiction = profile.jurisdiction
+        return data
+
+
+class EndTermForm(ChangeReasonMixin):
+    """End a term: its last day (today unless said otherwise), and why."""
+
+    end_date = forms.DateField(
+        label=_("Last day of the term"),
+        widget=DateInput(),
+        help_text=_("Today, a day past (the person already left) or a day to come."),
+    )
+    field_order = ["revision", "end_date", "reason"]

@@ -21,9 +21,23 @@ def active_on(day: datetime.date | None = None, prefix: str = "") -> Q:
     )
 
 
+def person_name(user):
+    """A person as people know them: their full name, else their username."""
+    return user.get_full_name() or user.get_username()
+
+
 class DatedMembershipQuerySet(models.QuerySet):
     def active(self, day=None):
         return self.filter(active_on(day))
+
+    def filter_by_days(self, days):
+        """Rows in office on at least one day between the first and the last of `days`."""
+        first, last = min(days), max(days)
+        return self.filter(Q(end_date__isnull=True) | Q(end_date__gte=first), start_date__lte=last)
+
+    def ending_between(self, first, last):
+        """Terms whose last day falls between `first` and `last` (both included)."""
+        return self.filter(end_date__gte=first, end_date__lte=last)
 
 
 class Jurisdiction(BilingualModel):
@@ -76,7 +90,7 @@ class Profile(BilingualModel):
         verbose_name_plural = _("profiles")
 
     def __str__(self):
-        return self.user.get_full_name() or self.user.get_username()
+        return person_name(self.user)
 
 
 class Council(BilingualModel):
@@ -122,6 +136,12 @@ class CouncilMembership(models.Model):
     )
     start_date = models.DateField(_("start date"), default=timezone.localdate)
     end_date = models.DateField(_("end date"), null=True, blank=True)
+    # Counts the changes made in the portal (edit, end): a change made from a page that showed
+    # an older revision is refused.
+    revision = models.PositiveIntegerField(_("revision"), default=0, editable=False)
+    # Why the latest change was made (required when it opened a liaison gap); each historical
+    # row keeps the reason of its own change, with who and when.
+    change_reason = models.TextField(_("reason for the change"), blank=True)
     history = HistoricalRecords()
 
     objects = DatedMembershipQuerySet.as_manager()
@@ -130,6 +150,7 @@ class CouncilMembership(models.Model):
         ordering = ["council", "role", "user__last_name"]
         verbose_name = _("council membership")
         verbose_name_plural = _("council memberships")
+        indexes = [models.Index(fields=["end_date"])]
         constraints = [
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
@@ -138,7 +159,7 @@ class CouncilMembership(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.user} — {self.get_role_display()} ({self.council})"
+        return f"{person_name(self.user)} — {self.get_role_display()} ({self.council})"
 
     def clean(self):
         if self.end_date and self.start_date and self.end_date < self.start_date:

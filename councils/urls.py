@@ -6,6 +6,7 @@ app_name = "councils"
 urlpatterns = [
     path("", views.CouncilListView.as_view(), name="council_list"),
     path("jurisdictions/", views.JurisdictionListView.as_view(), name="jurisdiction_list"),
+    path("people/search/", views.person_search, name="person_search"),
     path("priorities/", views.PriorityListView.as_view(), name="priority_list"),
     path("priorities/<slug:code>/", views.PriorityDetailView.as_view(), name="priority_detail"),
     path("meetings/", views.MeetingListView.as_view(), name="meeting_list"),
@@ -41,5 +42,21 @@ urlpatterns = [
         views.engagement_add,
         name="engagement_create",
     ),
+    path(
+        "memberships/<int:pk>/edit/",
+        views.council_membership_edit,
+        name="council_membership_edit",
+    ),
+    path(
+        "memberships/<int:pk>/end/",
+        views.council_membership_end,
+        name="council_membership_end",
+    ),
     path("<slug:code>/", views.CouncilDetailView.as_view(), name="council_detail"),
+    path("<slug:code>/members/", views.council_members, name="council_members"),
+    path(
+        "<slug:code>/members/new/",
+        views.council_membership_create,
+        name="council_membership_create",
+    ),
 ]

@@ -1,8 +1,11 @@
+import datetime
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count, F, Max, Prefetch, Q
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -11,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 from django.views.generic import DetailView, ListView
 
+from core import workflow
 from core.bilingual import translated_order
 from core.params import parse_id
 from core.permissions import get_object_for_user
@@ -21,7 +25,9 @@ from .forms import (
     ActionItemStatusForm,
     AgendaItemForm,
     AttendeeForm,
+    CouncilMembershipForm,
     DecisionForm,
+    EndTermForm,
     EngagementForm,
     ExternalBodyForm,
     MeetingForm,
@@ -38,24 +44,34 @@ from .models import (
     Jurisdiction,
     Meeting,
     Priority,
+    person_name,
 )
 from .permissions import (
+    can_manage_councils,
     can_manage_meetings,
     can_update_action_item,
     can_view_meetings,
     is_portal_reader,
+)
+from .selectors import (
+    PERSON_SEARCH_LIMIT,
+    jurisdictions_without_member,
+    person_label,
+    search_people,
 )
 from .services import (
     action_item_save,
     action_item_set_status,
     agenda_item_save,
     attendee_save,
+    council_membership_save,
     decision_save,
     engagement_save,
     external_body_save,
     meeting_part_delete,
     meeting_save,
 )
+from .services import council_membership_end as end_council_term
 
 
 class ReaderRequiredMixin:
@@ -126,6 +142,8 @@ class CouncilDetailView(ReaderRequiredMixin, DetailView):
         ctx["members_by_jurisdiction"] = sorted(
             by_jurisdiction.items(), key=lambda item: (item[0] is None, str(item[0] or ""))
         )
+        ctx["without_member"] = jurisdictions_without_member(memberships)
+        ctx["can_manage"] = can_manage_councils(self.request.user)
         ctx["groups"] = (
             council.groups.current()
             .order_by(translated_order("name"))
@@ -196,8 +214,10 @@ def edit_page(
     request, *, form, title, save, success_url, back_url, template="councils/form.html", extra=None
 ):
     """The one shape of the secretariat's edit pages: GET shows the form; a valid POST calls
-    `save(form)` (a service), adds a message and redirects."""
-    if request.method == "POST" and form.is_valid():
+    `save(form)` (a service), adds a message and redirects. A POST that asks to find a
+    person (PersonSearchMixin) shows the form again with the matches."""
+    searching = getattr(form, "person_search", lambda: False)
+    if request.method == "POST" and not searching() and form.is_valid():
         try:
             obj = save(form)
         except ValidationError as exc:
@@ -584,4 +604,326 @@ def engagement_add(request, slug):
         save=lambda f: engagement_save(engagement=f.save(commit=False), by=request.user),
         success_url=reverse("councils:external_body_detail", args=[body.slug]),
         back_url=reverse("councils:external_body_detail", args=[body.slug]),
+    )
+
+
+# --- Finding people -------------------------------------------------------------------------
+
+
+@require_safe
+def person_search(request):
+    """People by name, with their jurisdiction and title, for the secretariat: the matches a
+    person field shows as one types, as JSON — at most PERSON_SEARCH_LIMIT, and whether there
+    are more. (The list of everyone, paginated, is the People page.)"""
+    _require(can_manage_councils(request.user))
+    query = (request.GET.get("q") or "").strip()[:100]
+    rows = list(search_people(query)[: PERSON_SEARCH_LIMIT + 1])
+    return JsonResponse(
+        {
+            "results": [{"id": u.pk, "label": person_label(u)} for u in rows[:PERSON_SEARCH_LIMIT]],
+            "more": len(rows) > PERSON_SEARCH_LIMIT,
+        }
+    )
+
+
+# --- Changes of membership (shared with the groups' pages) -----------------------------------
+
+# Fields of a form that the gap confirmation page does not send back as they were.
+_NOT_RESENT = {"csrfmiddlewaretoken", "confirm_gap", "reason", "_search"}
+
+
+def _form_errors(form, exc):
+    """A service's ValidationError on the form: on its field when the form has one."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+def change_page(request, form, *, save, page, success_url, success_message, cancel_url, crumbs):
+    """The one flow of the secretariat's changes of membership.
+
+    GET shows the form (`page(form)`). A POST that asks to find a person shows the form again
+    with the matches. A valid POST calls `save(form, confirmed)`, a service, then redirects.
+    A change that would open a liaison gap shows the confirmation page that names it, which
+    posts the same form back with the gaps confirmed and a reason. A change made from a page
+    that is no longer current (someone else changed or ended the term) answers 409 with the
+    current state and says why; nothing is saved."""
+    searching = getattr(form, "person_search", lambda: False)
+    if request.method == "POST" and not searching() and form.is_valid():
+        try:
+            obj = save(form, request.POST.getlist("confirm_gap"))
+        except workflow.NeedsConfirmation as exc:
+            return gap_confirm_page(request, exc, cancel_url=cancel_url, crumbs=crumbs, status=200)
+        except workflow.StepRefused as exc:
+            messages.error(request, exc.messages[0])
+            return page(None, status=409)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, success_message)
+            return redirect(success_url(obj) if callable(success_url) else success_url)
+    return page(form)
+
+
+def gap_confirm_page(request, exc, *, cancel_url, crumbs, status=200):
+    """Names the liaison gaps a change would open, and sends the change again with them
+    confirmed and a reason (every other field as the person filled it in)."""
+    hidden = [
+        (name, value)
+        for name in request.POST
+        if name not in _NOT_RESENT
+        for value in request.POST.getlist(name)
+    ]
+    return render(
+        request,
+        "councils/gap_confirm.html",
+        {
+            "gaps": exc.items,
+            "message": exc.messages[0],
+            "hidden": hidden,
+            "reason": request.POST.get("reason", ""),
+            "cancel_url": cancel_url,
+            "crumbs": crumbs,
+        },
+        status=status,
+    )
+
+
+# --- Council memberships (secretariat) ------------------------------------------------------
+
+ENDING_SOON_DAYS = 30
+
+
+def _council_to_manage(request, code):
+    return get_object_for_user(
+        Council.objects.all(),
+        request.user,
+        can_view=_directory_reader,
+        can_change=lambda u, c: can_manage_councils(u),
+        code=code,
+    )
+
+
+def _directory_reader(user, obj=None):
+    return is_portal_reader(user)
+
+
+def _membership_to_manage(request, pk):
+    return get_object_for_user(
+        CouncilMembership.objects.select_related("council", "user", "user__profile"),
+        request.user,
+        can_view=_directory_reader,
+        can_change=lambda u, m: can_manage_councils(u),
+        pk=pk,
+    )
+
+
+def _term_rows(memberships, today):
+    soon = today + datetime.timedelta(days=ENDING_SOON_DAYS)
+    for m in memberships:
+        m.ends_soon = m.end_date is not None and today <= m.end_date <= soon
+    return memberships
+
+
+def council_members(request, code):
+    """The secretariat's page of a council's memberships: who holds which role, with their
+    terms (ending soon marked), terms to come, jurisdictions with no member, past terms
+    (paginated) and the latest changes with who, when and why."""
+    council = _council_to_manage(request, code)
+    today = timezone.localdate()
+    base = CouncilMembership.objects.filter(council=council).select_related(
+        "user", "user__profile", "user__profile__jurisdiction", "jurisdiction"
+    )
+    open_terms = list(
+        base.filter(Q(end_date__isnull=True) | Q(end_date__gte=today)).order_by(
+            "role", "user__last_name", "user__first_name", "pk"
+        )
+    )
+    _term_rows(open_terms, today)
+    current = [m for m in open_terms if m.start_date <= today]
+    roles = CouncilMembership.Role
+    by_jurisdiction = {}
+    for m in current:
+        if m.role == roles.MEMBER:
+            by_jurisdiction.setdefault(m.jurisdiction or m.user.profile.jurisdiction, []).append(m)
+    past = Paginator(base.filter(end_date__lt=today).order_by("-end_date", "-pk"), 10)
+    past_page = past.get_page(request.GET.get("page"))
+    changes = (
+        CouncilMembership.history.filter(council_id=council.pk)
+        .select_related("history_user", "user")
+        .order_by("-history_date", "-history_id")[:15]
+    )
+    return render(
+        request,
+        "councils/council_members.html",
+        {
+            "council": council,
+            "today": today,
+            "co_chairs": [m for m in current if m.role == roles.CO_CHAIR],
+            "members_by_jurisdiction": sorted(
+                by_jurisdiction.items(), key=lambda item: (item[0] is None, str(item[0] or ""))
+            ),
+            "secretariat": [m for m in current if m.role == roles.SECRETARIAT],
+            "guests": [m for m in current if m.role == roles.GUEST],
+            "upcoming": [m for m in open_terms if m.start_date > today],
+            "without_member": jurisdictions_without_member(current),
+            "page_obj": past_page,
+            "paginator": past,
+            "is_paginated": past_page.has_other_pages(),
+            "page_range": past.get_elided_page_range(past_page.number),
+            "changes": changes,
+        },
+    )
+
+
+def _members_url(council):
+    return reverse("councils:council_members", args=[council.code])
+
+
+def _crumbs(council, title):
+    return [
+        (_("Councils"), reverse("councils:council_list")),
+        (council.acronym, reverse("councils:council_detail", args=[council.code])),
+        (_("Memberships"), _members_url(council)),
+        (title, None),
+    ]
+
+
+def _membership_form_page(request, council, title, *, reload):
+    def page(form, status=200):
+        return render(
+            request,
+            "councils/membership_form.html",
+            {
+                "form": form or reload(),
+                "title": title,
+                "council": council,
+                "crumbs": _crumbs(council, title),
+                "cancel_url": _members_url(council),
+            },
+            status=status,
+        )
+
+    return page
+
+
+def council_membership_create(request, code):
+    council = _council_to_manage(request, code)
+    title = _("Add a person to %(council)s") % {"council": council.acronym}
+    form = CouncilMembershipForm(
+        request.POST or None,
+        instance=CouncilMembership(council=council),
+        initial={"start_date": timezone.localdate()},
+    )
+
+    def save(f, confirmed):
+        return council_membership_save(
+            membership=f.save(commit=False),
+            by=request.user,
+            reason=f.cleaned_data["reason"],
+            confirmed=confirmed,
+        )
+
+    return change_page(
+        request,
+        form,
+        save=save,
+        page=_membership_form_page(
+            request,
+            council,
+            title,
+            reload=lambda: CouncilMembershipForm(instance=CouncilMembership(council=council)),
+        ),
+        success_url=_members_url(council),
+        success_message=_("The membership was added."),
+        cancel_url=_members_url(council),
+        crumbs=_crumbs(council, title),
+    )
+
+
+def council_membership_edit(request, pk):
+    membership = _membership_to_manage(request, pk)
+    council = membership.council
+    title = _("Change the term of %(person)s") % {"person": person_name(membership.user)}
+
+    def fresh():
+        row = _membership_to_manage(request, pk)
+        return CouncilMembershipForm(instance=row, editing=True)
+
+    form = CouncilMembershipForm(request.POST or None, instance=membership, editing=True)
+
+    def save(f, confirmed):
+        return council_membership_save(
+            membership=f.save(commit=False),
+            by=request.user,
+            seen=f.cleaned_data["revision"],
+            reason=f.cleaned_data["reason"],
+            confirmed=confirmed,
+        )
+
+    return change_page(
+        request,
+        form,
+        save=save,
+        page=_membership_form_page(request, council, title, reload=fresh),
+        success_url=_members_url(council),
+        success_message=_("The term was changed."),
+        cancel_url=_members_url(council),
+        crumbs=_crumbs(council, title),
+    )
+
+
+def council_membership_end(request, pk):
+    """The confirmation page of ending a term (GET), and the ending itself (POST)."""
+    membership = _membership_to_manage(request, pk)
+    council = membership.council
+    title = _("End the term of %(person)s") % {"person": person_name(membership.user)}
+    today = timezone.localdate()
+
+    def fresh():
+        row = _membership_to_manage(request, pk)
+        return EndTermForm(initial={"revision": row.revision, "end_date": today})
+
+    form = EndTermForm(
+        request.POST or None, initial={"revision": membership.revision, "end_date": today}
+    )
+
+    def page(f, status=200):
+        row = membership if f is not None else _membership_to_manage(request, pk)
+        return render(
+            request,
+            "councils/membership_end.html",
+            {
+                "form": f or fresh(),
+                "membership": row,
+                "ended": row.end_date is not None and row.end_date < today,
+                "title": title,
+                "council": council,
+                "crumbs": _crumbs(council, title),
+                "cancel_url": _members_url(council),
+            },
+            status=status,
+        )
+
+    def save(f, confirmed):
+        return end_council_term(
+            membership=membership,
+            by=request.user,
+            end_date=f.cleaned_data["end_date"],
+            seen=f.cleaned_data["revision"],
+            reason=f.cleaned_data["reason"],
+            confirmed=confirmed,
+        )
+
+    return change_page(
+        request,
+        form,
+        save=save,
+        page=page,
+        success_url=_members_url(council),
+        success_message=_("The term was ended."),
+        cancel_url=_members_url(council),
+        crumbs=_crumbs(council, title),
     )

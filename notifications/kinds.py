@@ -47,6 +47,7 @@ FUNDING_REVIEW = "funding_review"
 ACTION_ITEM = "action_item"
 PROGRESS_REPORT_DUE = "progress_report_due"
 PROGRESS_REPORT_OVERDUE = "progress_report_overdue"
+TERM_ENDING = "term_ending"
 DIGEST = "digest"
 
 _REGISTRY: dict[str, ReminderKind] = {}
@@ -104,6 +105,7 @@ for _kind in (
         essential=True,
         template="reminder_progress_report",
     ),
+    ReminderKind(TERM_ENDING, _("Term ending within 30 days"), template="reminder_term_ending"),
     ReminderKind(DIGEST, _("Weekly digest"), template="digest"),
 ):
     register(_kind)

@@ -17,6 +17,8 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language as django_set_language
 
 from councils.models import CouncilMembership
+from signin.flows import begin_second_factor
+from signin.forms import PortalAuthenticationForm
 from workinggroups.models import GroupMembership, Objective
 from workinggroups.permissions import group_roles, persona
 
@@ -91,6 +93,7 @@ class LoginView(auth_views.LoginView):
     """After sign-in, continue in the language the person chose last time."""
 
     redirect_authenticated_user = True
+    authentication_form = PortalAuthenticationForm
 
     def get_initial(self):
         """`?username=` fills the username in (after an invitee chose their password)."""
@@ -115,6 +118,11 @@ class LoginView(auth_views.LoginView):
         return url
 
     def form_valid(self, form):
+        # A second factor owed: not signed in yet, on to the code (signin/flows.py).
+        pending = begin_second_factor(self.request, form.get_user(), self.get_success_url())
+        if pending is not None:
+            return pending
+        self.request._signin_checked = True  # the rules above were just applied
         response = super().form_valid(form)
         language = form.get_user().profile.preferred_language
         response["Location"] = translate_url(response["Location"], language)

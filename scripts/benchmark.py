@@ -281,7 +281,7 @@ def diff_only():
     import django
 
     django.setup()
-    from funding.diff import inline_diff
+    from core.textdiff import inline_diff
 
     worst = 0.0
     for size in DIFF_SIZES:

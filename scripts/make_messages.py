@@ -10,6 +10,7 @@ APPS = [
     "core",
     "notifications",
     "councils",
+    "signin",
     "workinggroups",
     "people",
     "funding",
@@ -38,6 +39,8 @@ def main():
         "static/*",
         "--ignore",
         "scripts/*",
+        "--ignore",
+        "tests/oidc/node_modules/*",
     ]
     subprocess.run(
         [*MANAGE, "makemessages", "-l", "fr", "--no-obsolete", "--no-location", *ignores],

@@ -9,6 +9,9 @@ from django.core.management import call_command
 
 OUR_APPS = {
     "councils",
+    "signin",
+    "otp_totp",
+    "otp_static",
     "workinggroups",
     "people",
     "funding",

@@ -10,6 +10,22 @@ from tests.browser import axe_violations, describe, sign_in
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PERSONAS = ["outsider", "member", "groupchair", "cochair.pssdc", "secretariat"]
+# Pages outside the main menu, reached from a group's or a council's page: the secretariat's
+# groups, mandates and memberships (issue 12), read in both languages.
+EXTRA_PAGES = {
+    "secretariat": [
+        "/groups/new/",
+        "/groups/digital-identity-wg/edit/",
+        "/groups/digital-identity-wg/memberships/",
+        "/groups/digital-identity-wg/memberships/new/",
+        "/groups/digital-identity-wg/reviews/new/",
+        "/groups/client-centred-service-wg/mandate/",
+        "/councils/pssdc/",
+        "/councils/pssdc/members/",
+        "/councils/pssdc/members/new/",
+    ],
+    "member": ["/groups/client-centred-service-wg/mandate/"],
+}
 
 
 @pytest.fixture
@@ -73,6 +89,8 @@ def test_every_page_in_the_navigation_is_accessible_in_both_languages(
                 if href not in seen:
                     seen.add(href)
                     check_page(page, href, problems)
+        for path in EXTRA_PAGES.get(username, []):
+            check_page(page, f"{live_server.url}/{language}{path}", problems)
         # Readers have a menu of several pages; an outsider only their home.
         assert len(seen) >= (1 if username == "outsider" else 5), seen
     assert not problems, "\n\n".join(problems)

@@ -8,6 +8,7 @@ ROOT = Path(__file__).resolve().parent.parent
 ORDER = [
     "core",
     "councils",
+    "signin",
     "notifications",
     "workinggroups",
     "people",

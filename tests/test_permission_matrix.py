@@ -19,6 +19,8 @@ READERS = {
 EVERYONE_SIGNED_IN = {"anonymous": 302, **dict.fromkeys(PERSONAS[1:], 200)}
 POST_ONLY = {"anonymous": 302, **dict.fromkeys(PERSONAS[1:], 405)}
 SECRETARIAT_ONLY = {**dict.fromkeys(PERSONAS, 403), "anonymous": 302, "secretariat": 200}
+# Pages of an object every reader may know about, that only the secretariat manages.
+SECRETARIAT_MANAGES = {**SECRETARIAT_ONLY, "outsider": 404}
 
 
 def everyone(status):
@@ -42,6 +44,45 @@ MATRIX = {
     "password_change": ("get", lambda w: reverse("password_change"), EVERYONE_SIGNED_IN),
     "password_change_done": ("get", lambda w: reverse("password_change_done"), EVERYONE_SIGNED_IN),
     "portal:home": ("get", lambda w: reverse("portal:home"), EVERYONE_SIGNED_IN),
+    # Sign-in (signin/): the provider's return addresses answer everyone (a bare callback is
+    # refused, 400); the second step needs a password just typed, so a signed-in person is
+    # sent home and anyone else to the sign-in page; a person's sign-in is the secretariat's.
+    "oidc_callback": ("get", lambda w: reverse("oidc_callback"), everyone(400)),
+    "oidc_signed_out": ("get", lambda w: reverse("oidc_signed_out"), everyone(302)),
+    "signin:sso_start": (
+        "get",
+        lambda w: reverse("signin:sso_start", args=["not-configured"]),
+        {"anonymous": 404, **dict.fromkeys(PERSONAS[1:], 302)},
+    ),
+    "signin:second_factor": ("get", lambda w: reverse("signin:second_factor"), everyone(302)),
+    "signin:security": ("get", lambda w: reverse("signin:security"), EVERYONE_SIGNED_IN),
+    "signin:totp_enrol": ("get", lambda w: reverse("signin:totp_enrol"), EVERYONE_SIGNED_IN),
+    "signin:recovery_codes_renew": (
+        "get",
+        lambda w: reverse("signin:recovery_codes_renew"),
+        POST_ONLY,
+    ),
+    "signin:two_factor_turn_off": (
+        "get",
+        lambda w: reverse("signin:two_factor_turn_off"),
+        POST_ONLY,
+    ),
+    "signin:people_signin": ("get", lambda w: reverse("signin:people_signin"), SECRETARIAT_ONLY),
+    "signin:person_signin": (
+        "get",
+        lambda w: reverse("signin:person_signin", args=[w["signin_person"].pk]),
+        SECRETARIAT_ONLY,
+    ),
+    "signin:sso_link_remove": (
+        "get",
+        lambda w: reverse("signin:sso_link_remove", args=[w["signin_person"].pk, w["sso_link"].pk]),
+        POST_ONLY,
+    ),
+    "signin:second_factor_reset": (
+        "get",
+        lambda w: reverse("signin:second_factor_reset", args=[w["signin_person"].pk]),
+        POST_ONLY,
+    ),
     "councils:council_list": ("get", lambda w: reverse("councils:council_list"), READERS),
     "councils:council_detail": (
         "get",
@@ -834,6 +875,68 @@ MATRIX = {
             "council_cochair": 403,
             "secretariat": 200,
         },
+    ),
+    # The secretariat's groups, mandates and memberships (issue 12, section 2): managers
+    # only; the mandate's versions are read by every reader.
+    "councils:person_search": (
+        "get",
+        lambda w: reverse("councils:person_search") + "?q=a",
+        SECRETARIAT_ONLY,
+    ),
+    "councils:council_members": (
+        "get",
+        lambda w: reverse("councils:council_members", args=[w["council"].code]),
+        SECRETARIAT_MANAGES,
+    ),
+    "councils:council_membership_create": (
+        "get",
+        lambda w: reverse("councils:council_membership_create", args=[w["council"].code]),
+        SECRETARIAT_MANAGES,
+    ),
+    "councils:council_membership_edit": (
+        "get",
+        lambda w: reverse("councils:council_membership_edit", args=[w["council_membership"].pk]),
+        SECRETARIAT_MANAGES,
+    ),
+    "councils:council_membership_end": (
+        "get",
+        lambda w: reverse("councils:council_membership_end", args=[w["council_membership"].pk]),
+        SECRETARIAT_MANAGES,
+    ),
+    "workinggroups:group_create": (
+        "get",
+        lambda w: reverse("workinggroups:group_create"),
+        SECRETARIAT_ONLY,
+    ),
+    "workinggroups:group_edit": (
+        "get",
+        lambda w: reverse("workinggroups:group_edit", args=[w["group"].slug]),
+        SECRETARIAT_MANAGES,
+    ),
+    "workinggroups:mandate_history": (
+        "get",
+        lambda w: reverse("workinggroups:mandate_history", args=[w["group"].slug]),
+        {**READERS, "outsider": 404},
+    ),
+    "workinggroups:group_memberships": (
+        "get",
+        lambda w: reverse("workinggroups:group_memberships", args=[w["group"].slug]),
+        SECRETARIAT_MANAGES,
+    ),
+    "workinggroups:membership_create": (
+        "get",
+        lambda w: reverse("workinggroups:membership_create", args=[w["group"].slug]),
+        SECRETARIAT_MANAGES,
+    ),
+    "workinggroups:membership_edit": (
+        "get",
+        lambda w: reverse("workinggroups:membership_edit", args=[w["group_membership"].pk]),
+        SECRETARIAT_MANAGES,
+    ),
+    "workinggroups:membership_end": (
+        "get",
+        lambda w: reverse("workinggroups:membership_end", args=[w["group_membership"].pk]),
+        SECRETARIAT_MANAGES,
     ),
     # People: the secretariat's area; the invitee's link and the password reset are public
     # pages (a signed-in person opening someone's invitation is told to sign out first).

@@ -280,6 +280,62 @@ def test_a_gap_that_closes_starts_over(people, group, settings, django_capture_o
     assert sent_to(kinds.LIAISON_GAP) == ["secretariat"]
 
 
+# --- Terms ending ---------------------------------------------------------------------------
+
+
+def test_a_term_ending_within_30_days_goes_to_the_councils_secretariat_once(
+    people, group, council, django_capture_on_commit_callbacks
+):
+    term = group.memberships.get(role="representative")
+    term.end_date = TODAY + 31 * DAY
+    term.save()
+    assert not sweep(django_capture_on_commit_callbacks, reminders.remind_terms_ending, TODAY)
+    for _ in range(3):
+        sweep(django_capture_on_commit_callbacks, reminders.remind_terms_ending, TODAY + DAY)
+    assert sent_to(kinds.TERM_ENDING) == ["secretariat"]
+    (message,) = mail.outbox
+    rep = people["representative"].get_full_name()
+    assert message.subject == (
+        f"Term ending on 2026-12-24: {rep} (council representative, Digital Identity Working Group)"
+    )
+    assert "ends on December 24, 2026, in 30 days" in message.body
+    assert "/en/groups/digital-identity-wg/memberships/" in message.body
+    # Extended, then ending again: reminded again before the new end.
+    term.end_date = TODAY + 40 * DAY
+    term.save()
+    sweep(django_capture_on_commit_callbacks, reminders.remind_terms_ending, TODAY + 20 * DAY)
+    assert sent_to(kinds.TERM_ENDING) == ["secretariat", "secretariat"]
+
+
+def test_a_council_term_ending_goes_to_that_councils_secretariat_in_their_language(
+    people, council, django_capture_on_commit_callbacks
+):
+    people["secretariat"].profile.preferred_language = "fr"
+    people["secretariat"].profile.save()
+    seat = council.memberships.get(user=people["council_chair"])
+    seat.end_date = TODAY + 5 * DAY
+    seat.save()
+    sweep(django_capture_on_commit_callbacks, tasks.sweep_terms_ending, TODAY)
+    assert sent_to(kinds.TERM_ENDING) == ["secretariat"]
+    (message,) = mail.outbox
+    assert message.subject.startswith("Mandat se terminant le ")
+    assert "/fr/councils/pssdc/members/" in message.body
+
+
+def test_terms_already_over_or_of_people_who_left_are_not_reminded(
+    people, group, django_capture_on_commit_callbacks
+):
+    term = group.memberships.get(role="member")
+    term.end_date = TODAY - DAY
+    term.save()
+    chair = group.memberships.get(user=people["chair_en"])
+    chair.end_date = TODAY + 3 * DAY
+    chair.save()
+    people["chair_en"].is_active = False
+    people["chair_en"].save()
+    assert not sweep(django_capture_on_commit_callbacks, reminders.remind_terms_ending, TODAY)
+
+
 # --- Weekly digest --------------------------------------------------------------------------
 
 
@@ -327,4 +383,13 @@ def test_forecast_lists_the_reminders_of_the_next_30_days(people, group):
     assert (TODAY + 9 * DAY, kinds.DEADLINE_1, chairs) in found
     assert (TODAY + 11 * DAY, kinds.OVERDUE, [*chairs, "rep"]) in found
     assert (TODAY + 5 * DAY, kinds.WORKPLAN_NOT_SUBMITTED, chairs) in found
+    term = group.memberships.get(role="co_chair", user=people["chair_en"])
+    term.end_date = TODAY + 45 * DAY
+    term.save()
+    with frozen():
+        rows = upcoming()
+    ending = [r for r in rows if r["kind"] == kinds.TERM_ENDING]
+    assert [(r["date"], [u.username for u in r["recipients"]]) for r in ending] == [
+        (TODAY + 15 * DAY, ["secretariat"])
+    ]
     assert all(TODAY < r["date"] <= TODAY + 30 * DAY for r in rows)

@@ -15,12 +15,13 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from councils.models import CouncilMembership
 from councils.tests.factories import CouncilFactory, CouncilMembershipFactory, UserFactory
 from notifications import services
 from notifications.models import Reminder
 from notifications.tests.helpers import TODAY, frozen
 from workinggroups import reminders
-from workinggroups.models import Group, Objective, Workplan
+from workinggroups.models import Group, GroupMembership, Objective, Workplan
 from workinggroups.tests.factories import GroupFactory, GroupMembershipFactory, ObjectiveFactory
 
 DAY = datetime.timedelta(days=1)
@@ -29,16 +30,20 @@ SWEEPS = {
     "workplans": reminders.remind_workplans,
     "reviews": reminders.remind_reviews,
     "liaison_gaps": reminders.remind_liaison_gaps,
+    "terms_ending": reminders.remind_terms_ending,
     "digest": services.weekly_digest,
 }
 
 
 def build(groups: int, tag: str):
-    """Per group: two co-chairs, a representative, 4 objectives in every window (and one
-    overdue), a late workplan; every third group is a CoP due for review or has ended."""
+    """Per group: two co-chairs (one's term ending), a representative, 4 objectives in every
+    window (and one overdue), a late workplan; every third group is a CoP due for review or has
+    ended. Council members whose terms end, a third as many as groups."""
     council = CouncilFactory(code=f"c-{tag}")
     CouncilMembershipFactory(council=council, user=UserFactory(), role="co_chair")
     CouncilMembershipFactory(council=council, user=UserFactory(), role="secretariat")
+    for _ in range(groups // 3 + 1):  # council members whose terms end within 30 days
+        CouncilMembershipFactory(council=council, end_date=TODAY + 12 * DAY)
     for i in range(groups):
         cop = i % 3 == 1
         group = GroupFactory(
@@ -48,8 +53,13 @@ def build(groups: int, tag: str):
             end_date=TODAY - DAY if i % 3 == 2 else None,
             councils=[council],
         )
-        for _ in range(2):
-            GroupMembershipFactory(group=group, user=UserFactory(), role="co_chair")
+        for n in range(2):  # one co-chair's term ends within 30 days
+            GroupMembershipFactory(
+                group=group,
+                user=UserFactory(),
+                role="co_chair",
+                end_date=TODAY + (10 + i % 20) * DAY if n else None,
+            )
         if i % 2:  # half the groups have a liaison; the others are liaison gaps
             GroupMembershipFactory(
                 group=group, user=UserFactory(), role="representative", council=council
@@ -65,7 +75,7 @@ def build(groups: int, tag: str):
 
 
 def measure(django_capture_on_commit_callbacks, day):
-    for model in (Objective, Workplan, Group):
+    for model in (Objective, Workplan, Group, GroupMembership, CouncilMembership):
         ContentType.objects.get_for_model(model)  # the content-type cache is warm in a worker
     counts = {}
     with frozen(day), django_capture_on_commit_callbacks(execute=False):

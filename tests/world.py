@@ -7,7 +7,15 @@ from importlib import import_module
 
 def build_world(personas, council, priority, group):
     world = {"council": council, "priority": priority, "group": group, **personas}
-    for label in ("workinggroups", "councils", "people", "funding", "strategy", "notifications"):
+    for label in (
+        "workinggroups",
+        "councils",
+        "signin",
+        "people",
+        "funding",
+        "strategy",
+        "notifications",
+    ):
         try:
             module = import_module(f"{label}.tests.fuzz_world")
         except ModuleNotFoundError:

@@ -1,6 +1,8 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
-from core.admin import GovernanceAdmin, GovernanceInline, NoDeleteAdmin
+from core.admin import GovernanceAdmin, GovernanceInline, NoDeleteAdmin, person, translated
+from core.bilingual import translated_order
 
 from .models import (
     Group,
@@ -8,6 +10,7 @@ from .models import (
     GroupMembership,
     GroupStatusChange,
     MandateReview,
+    MandateVersion,
     Measure,
     MeasureGroup,
     Objective,
@@ -32,25 +35,69 @@ class ObjectiveInline(GovernanceInline):
 
 @admin.register(Group)
 class GroupAdmin(GovernanceAdmin):
-    list_display = ("name_en", "kind", "status", "start_date", "end_date")
+    """A back office: groups are created and edited on the portal's pages, where a change of
+    mandate needs a reason and becomes a version. The mandate is read-only here."""
+
+    list_display = (
+        translated("name", _("name")),
+        "kind",
+        "status",
+        "start_date",
+        "end_date",
+    )
     list_filter = ("kind", "status", "councils", "priorities")
     search_fields = ("slug", "name_en", "name_fr")
     prepopulated_fields = {"slug": ("name_en",)}
     filter_horizontal = ("councils", "priorities")
+    readonly_fields = ("mandate_en", "mandate_fr")
     inlines = [GroupMembershipInline, ObjectiveInline]
+
+    def get_ordering(self, request):
+        return [translated_order("name"), "pk"]
+
+
+@admin.register(MandateVersion)
+class MandateVersionAdmin(NoDeleteAdmin):
+    """Read-only: versions are made by the group pages (or recorded when a mandate changes
+    anywhere else)."""
+
+    list_display = ("group", "number", "origin", person("by", _("by")), "at")
+    list_filter = ("origin",)
+    list_select_related = ("group", "by")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(GroupMembership)
 class GroupMembershipAdmin(GovernanceAdmin):
-    list_display = ("user", "group", "role", "council", "start_date", "end_date")
+    list_display = (
+        person("user", _("person")),
+        "group",
+        "role",
+        "council",
+        "start_date",
+        "end_date",
+    )
     list_filter = ("role", "council")
+    search_fields = ("user__first_name", "user__last_name", "user__username")
     list_select_related = ("user", "group", "council")
     autocomplete_fields = ("user", "group")
 
 
 @admin.register(Objective)
 class ObjectiveAdmin(GovernanceAdmin):
-    list_display = ("title_en", "group", "priority", "due_date", "original_due_date", "status")
+    list_display = (
+        translated("title", _("title")),
+        "group",
+        "priority",
+        "due_date",
+        "original_due_date",
+        "status",
+    )
     list_filter = ("status", "kind", "priority")
     search_fields = ("title_en", "title_fr", "group__name_en")
     list_select_related = ("group", "priority")
@@ -61,7 +108,15 @@ class ObjectiveAdmin(GovernanceAdmin):
 class GroupStatusChangeAdmin(NoDeleteAdmin):
     """Read-only: transitions are taken on the group's page, through the lifecycle service."""
 
-    list_display = ("group", "old_status", "new_status", "old_kind", "new_kind", "by", "at")
+    list_display = (
+        "group",
+        "old_status",
+        "new_status",
+        "old_kind",
+        "new_kind",
+        person("by", _("by")),
+        "at",
+    )
     list_filter = ("new_status", "new_kind")
     list_select_related = ("group", "by")
 
@@ -82,7 +137,7 @@ class MandateReviewAdmin(GovernanceAdmin):
 
 @admin.register(GroupLink)
 class GroupLinkAdmin(GovernanceAdmin):
-    list_display = ("group_a", "group_b", "note_en")
+    list_display = ("group_a", "group_b", translated("note", _("note")))
     list_select_related = ("group_a", "group_b")
 
 
@@ -95,7 +150,14 @@ class MeasureGroupInline(GovernanceInline):
 
 @admin.register(Measure)
 class MeasureAdmin(GovernanceAdmin):
-    list_display = ("number", "title_en", "type", "status", "owner", "due_date")
+    list_display = (
+        "number",
+        translated("title", _("title")),
+        "type",
+        "status",
+        person("owner", _("owner")),
+        "due_date",
+    )
     list_filter = ("type", "status")
     search_fields = ("title_en", "title_fr")
     list_select_related = ("owner",)
@@ -130,7 +192,14 @@ class ReadOnlyAdmin(NoDeleteAdmin):
 
 @admin.register(ObjectiveUpdate)
 class ObjectiveUpdateAdmin(ReadOnlyAdmin):
-    list_display = ("objective", "old_status", "new_status", "new_due_date", "by", "at")
+    list_display = (
+        "objective",
+        "old_status",
+        "new_status",
+        "new_due_date",
+        person("by", _("by")),
+        "at",
+    )
     list_filter = ("new_status",)
     list_select_related = ("objective", "by")
 

@@ -10,6 +10,7 @@ class WorkingGroupsConfig(AppConfig):
         from core.links import register_viewer
         from councils.permissions import is_portal_reader
 
+        from . import mandates  # noqa: F401 - connects the mandate's outside-change receiver
         from .models import Group, Measure, Objective, ProgressReport, Workplan
         from .permissions import can_view_group, can_view_progress_report, can_view_workplan
 

@@ -2,6 +2,8 @@
 
 import datetime
 
+from django.utils import timezone
+
 from core.upsert import upsert
 
 from .models import (
@@ -9,6 +11,7 @@ from .models import (
     GroupLink,
     GroupMembership,
     MandateReview,
+    MandateVersion,
     Measure,
     MeasureGroup,
     Objective,
@@ -375,7 +378,9 @@ def load(ctx):
             {"user": users[username], "group": groups[slug], "role": role},
             {"council": councils.get(council), "start_date": D(2019, 4, 1), "end_date": None},
         )
+    load_terms(ctx, groups)
     ctx["groups"] = groups
+    load_mandates(ctx)
     load_workplans(ctx)
     load_reviews_and_links(ctx)
     load_progress(ctx)
@@ -386,6 +391,75 @@ def load(ctx):
     demo_meetings.load(ctx)
     load_measures(ctx)
     return ctx
+
+
+def load_terms(ctx, groups):
+    """A past term (with the reason it ended) and a term ending within 30 days, so that the
+    secretariat's pages and reminders show both. The second is dated from today."""
+    users = ctx["users"]
+    upsert(
+        GroupMembership,
+        {
+            "user": users["cochair.pssdc"],
+            "group": groups["data-driven-insights"],
+            "role": R.MEMBER,
+        },
+        {
+            "start_date": D(2019, 4, 1),
+            "end_date": D(2025, 3, 31),
+            "change_reason": "Term completed; now co-chairs PSSDC.",
+        },
+    )
+    upsert(
+        GroupMembership,
+        {"user": users["cdo.guest"], "group": groups["digital-strategy-wg"], "role": R.MEMBER},
+        {
+            "start_date": D(2024, 4, 1),
+            "end_date": timezone.localdate() + datetime.timedelta(days=25),
+        },
+    )
+
+
+# The Client-Centred Service WG's mandate as first adopted; the seed's text above is its
+# revision of January 2026 (version 2), made when the councils set its final deliverables.
+FIRST_MANDATE = {
+    "client-centred-service-wg": (
+        "Map the client journey for life events and share practices of working with citizens.",
+        "Cartographier le parcours client lors d'événements de la vie et échanger les "
+        "pratiques de collaboration avec les citoyens.",
+        "The councils asked for a common approach to service design as the final deliverable.",
+    ),
+}
+
+
+def load_mandates(ctx):
+    """Each group's first version dated from its start; one group's mandate revised once, with
+    who and why. Runs again without changing anything (versions are made once)."""
+    groups, secretariat = ctx["groups"], ctx["users"]["secretariat"]
+    for slug, group in groups.items():
+        first = group.mandate_versions.order_by("number").first()
+        if first is None or first.by_id is not None or first.number != 1:
+            continue
+        if group.mandate_versions.count() > 1:
+            continue
+        start = group.start_date or D(2019, 4, 1)
+        first.at = timezone.make_aware(datetime.datetime.combine(start, datetime.time(9)))
+        first.origin = MandateVersion.Origin.CREATED
+        if slug in FIRST_MANDATE:
+            first.mandate_en, first.mandate_fr, reason = FIRST_MANDATE[slug]
+            first.save()
+            MandateVersion.objects.create(
+                group=group,
+                number=2,
+                mandate_en=group.mandate_en,
+                mandate_fr=group.mandate_fr,
+                origin=MandateVersion.Origin.EDITED,
+                reason=reason,
+                by=secretariat,
+                at=timezone.make_aware(datetime.datetime(2026, 1, 20, 10)),
+            )
+        else:
+            first.save()
 
 
 MT = Measure.Type
@@ -618,6 +692,9 @@ def load_reviews_and_links(ctx):
             "notes_fr": "Conforme à la priorité du service centré sur le client jusqu'à ses livrables définitifs.",
             "next_review_date": D(2027, 2, 1),
             "recorded_by": users["secretariat"],
+            "mandate_version": groups["client-centred-service-wg"]
+            .mandate_versions.order_by("-number")
+            .first(),
         },
     )
     for one, two, en, fr in [

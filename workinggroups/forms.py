@@ -1,11 +1,26 @@
 from django import forms
 from django.utils.formats import date_format
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from councils.forms import DateInput, PersonChoiceField, people
-from councils.models import Decision, Meeting, Priority
+from core.bilingual import translated_order
+from councils.forms import (
+    ChangeReasonMixin,
+    DateInput,
+    PersonField,
+    PersonSearchMixin,
+)
+from councils.models import Council, Decision, Meeting, Priority
 
-from .models import Group, MandateReview, Measure, Objective, Workplan, WorkplanItem
+from .models import (
+    Group,
+    GroupMembership,
+    MandateReview,
+    Measure,
+    Objective,
+    Workplan,
+    WorkplanItem,
+)
 
 
 class TransitionForm(forms.Form):
@@ -27,6 +42,10 @@ class TransitionForm(forms.Form):
 
 
 class MandateReviewForm(forms.ModelForm):
+    # The number of the mandate version the page showed: the review records it, and a newer
+    # version since is refused.
+    mandate_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+
     class Meta:
         model = MandateReview
         fields = ["kind", "review_date", "outcome", "notes_en", "notes_fr", "next_review_date"]
@@ -52,14 +71,14 @@ class GroupLinkForm(forms.Form):
         self.fields["other"].queryset = Group.objects.current().exclude(pk=group.pk)
 
 
-class MeasureForm(forms.ModelForm):
+class MeasureForm(PersonSearchMixin, forms.ModelForm):
     groups = forms.ModelMultipleChoiceField(
         label=_("Groups concerned"),
         queryset=Group.objects.all(),
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
-    owner = PersonChoiceField(label=_("Owner"), queryset=people(), required=False)
+    owner = PersonField(label=_("Owner"), required=False)
 
     class Meta:
         model = Measure
@@ -85,7 +104,6 @@ class MeasureForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = people()
         self.fields["meeting"].queryset = Meeting.objects.all()
         self.fields["decision"].queryset = Decision.objects.select_related("meeting")
         if self.instance.pk:
@@ -262,3 +280,130 @@ class ProgressReportForm(forms.Form):
             )
             for o in open_objectives
         ]
+
+
+# --- Groups and memberships (secretariat) ---------------------------------------------------
+
+
+class GroupForm(forms.ModelForm):
+    """A group as the secretariat creates it (`creating=True`) or edits it. Its short name is
+    set once (links keep working); its kind changes here only while it is proposed."""
+
+    revision = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    councils = forms.ModelMultipleChoiceField(
+        label=_("Reports to"),
+        queryset=Council.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    priorities = forms.ModelMultipleChoiceField(
+        label=_("Priorities served"),
+        queryset=Priority.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    reason = forms.CharField(
+        label=_("Reason for the change"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Required when the mandate changes: it is kept with the new version, with your "
+            "name and the date."
+        ),
+    )
+
+    class Meta:
+        model = Group
+        fields = [
+            "slug",
+            "kind",
+            "name_en",
+            "name_fr",
+            "mandate_en",
+            "mandate_fr",
+            "parent",
+            "councils",
+            "priorities",
+            "start_date",
+            "end_date",
+            "next_review_date",
+        ]
+        widgets = {
+            "mandate_en": forms.Textarea(attrs={"rows": 6}),
+            "mandate_fr": forms.Textarea(attrs={"rows": 6}),
+            "start_date": DateInput(),
+            "end_date": DateInput(),
+            "next_review_date": DateInput(),
+        }
+        labels = {
+            "mandate_en": _("Mandate, terms of reference (English)"),
+            "mandate_fr": _("Mandate, terms of reference (French)"),
+        }
+        help_texts = {
+            "slug": _(
+                "Used in the group's address, set once. Left empty, it is made from the name."
+            ),
+            "end_date": _("Working groups only: a community of practice has no end date."),
+        }
+
+    def __init__(self, *args, creating=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.creating = creating
+        self.fields["councils"].queryset = Council.objects.order_by("code")
+        self.fields["priorities"].queryset = Priority.objects.filter(is_active=True)
+        parents = Group.objects.current().order_by(translated_order("name"), "pk")
+        if self.instance.pk:
+            parents = parents.exclude(pk=self.instance.pk)
+            self.initial.setdefault("revision", self.instance.revision)
+            self.initial.setdefault("councils", list(self.instance.councils.all()))
+            self.initial.setdefault("priorities", list(self.instance.priorities.all()))
+        self.fields["parent"].queryset = parents
+        if creating:
+            self.fields["slug"].required = False
+            del self.fields["reason"]
+        else:
+            del self.fields["slug"]
+            if self.instance.status != Group.Status.PROPOSED:
+                self.fields["kind"].disabled = True
+                self.fields["kind"].help_text = _(
+                    "Set while the group was proposed; a working group becomes a community of "
+                    "practice through its lifecycle actions."
+                )
+
+    def clean_slug(self):
+        slug = self.cleaned_data.get("slug") or ""
+        if slug or not self.creating:
+            return slug
+        base = slugify(self.data.get("name_en") or self.data.get("name_fr") or "")[:50]
+        base = base or "group"
+        taken = set(Group.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+        slug, n = base, 1
+        while slug in taken:
+            n += 1
+            slug = f"{base}-{n}"
+        return slug
+
+
+class GroupMembershipForm(PersonSearchMixin, ChangeReasonMixin, forms.ModelForm):
+    """Add a person to a group (`editing=False`) or change a term: role, the council a
+    representative sits on, dates. A new person is a new term."""
+
+    user = PersonField(label=_("Person"))
+
+    class Meta:
+        model = GroupMembership
+        fields = ["user", "role", "council", "start_date", "end_date"]
+        widgets = {"start_date": DateInput(), "end_date": DateInput()}
+        labels = {"council": _("Council (for a council representative)")}
+        help_texts = {
+            "council": _("The council the representative sits on for the group."),
+            "end_date": _("The last day of the term; empty while it has no set end."),
+        }
+
+    def __init__(self, *args, editing=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if editing:
+            del self.fields["user"]
+            self.initial.setdefault("revision", self.instance.revision)
+        self.fields["council"].queryset = Council.objects.order_by("code")

@@ -9,7 +9,14 @@ from simple_history.models import HistoricalRecords
 
 from core.bilingual import BilingualField, BilingualModel
 from core.models import stamp_completion
-from councils.models import Council, DatedMembershipQuerySet, Decision, Meeting, Priority
+from councils.models import (
+    Council,
+    DatedMembershipQuerySet,
+    Decision,
+    Meeting,
+    Priority,
+    person_name,
+)
 
 
 class GroupQuerySet(models.QuerySet):
@@ -61,6 +68,9 @@ class Group(BilingualModel):
     start_date = models.DateField(_("start date"), null=True, blank=True)
     end_date = models.DateField(_("end date"), null=True, blank=True)
     next_review_date = models.DateField(_("next review"), null=True, blank=True)
+    # Counts the edits made in the portal: an edit made from a page that showed an older
+    # revision is refused, so two people editing the group at once cannot both win.
+    revision = models.PositiveIntegerField(_("revision"), default=0, editable=False)
     history = HistoricalRecords(m2m_fields=[councils, priorities])
 
     objects = GroupQuerySet.as_manager()
@@ -101,6 +111,52 @@ class Group(BilingualModel):
         return self.kind == self.Kind.WORKING_GROUP
 
 
+class MandateVersion(BilingualModel):
+    """One version of a group's mandate (its terms of reference): the text in both languages,
+    who made it, when and why. The group's own `mandate` is the text of its latest version.
+
+    Versions are written by `mandates.record_version` (the group services), and, for a
+    mandate changed anywhere else (the admin, a script), by a post_save safety net, so every
+    change of the text is a version. Versions are never edited or deleted."""
+
+    class Origin(models.TextChoices):
+        CREATED = "created", _("Mandate set when the group was created")
+        EDITED = "edited", _("Mandate changed")
+        RECORDED = "recorded", _("Mandate as recorded when versions began to be kept")
+        OUTSIDE = "outside", _("Mandate changed outside the portal's pages")
+
+    group = models.ForeignKey(
+        Group, verbose_name=_("group"), on_delete=models.PROTECT, related_name="mandate_versions"
+    )
+    number = models.PositiveIntegerField(_("version"))
+    mandate = BilingualField(_("mandate"), field_class=models.TextField, required=False)
+    origin = models.CharField(
+        _("origin"), max_length=20, choices=Origin.choices, default=Origin.EDITED
+    )
+    # What the person wrote: required for a change made in the portal.
+    reason = models.TextField(_("reason for the change"), blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["group", "-number"]
+        verbose_name = _("mandate version")
+        verbose_name_plural = _("mandate versions")
+        constraints = [
+            models.UniqueConstraint(fields=["group", "number"], name="mandate_version_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.group} — v{self.number}"
+
+
 class GroupMembership(models.Model):
     class Role(models.TextChoices):
         CO_CHAIR = "co_chair", _("Co-chair")
@@ -128,6 +184,12 @@ class GroupMembership(models.Model):
     )
     start_date = models.DateField(_("start date"), default=timezone.localdate)
     end_date = models.DateField(_("end date"), null=True, blank=True)
+    # Counts the changes made in the portal (edit, end): a change made from a page that showed
+    # an older revision is refused.
+    revision = models.PositiveIntegerField(_("revision"), default=0, editable=False)
+    # Why the latest change was made (required when it opened a liaison gap); each historical
+    # row keeps the reason of its own change, with who and when.
+    change_reason = models.TextField(_("reason for the change"), blank=True)
     history = HistoricalRecords()
 
     objects = DatedMembershipQuerySet.as_manager()
@@ -136,6 +198,7 @@ class GroupMembership(models.Model):
         ordering = ["group", "role", "user__last_name"]
         verbose_name = _("group membership")
         verbose_name_plural = _("group memberships")
+        indexes = [models.Index(fields=["end_date"])]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(role="representative") | Q(council__isnull=False),
@@ -148,7 +211,7 @@ class GroupMembership(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.user} — {self.get_role_display()} ({self.group})"
+        return f"{person_name(self.user)} — {self.get_role_display()} ({self.group})"
 
     def clean(self):
         errors = {}
@@ -565,6 +628,16 @@ class MandateReview(BilingualModel):
         verbose_name=_("recorded by"),
         on_delete=models.PROTECT,
         related_name="+",
+    )
+    # The version of the mandate this review read (empty for reviews recorded before
+    # versions were kept).
+    mandate_version = models.ForeignKey(
+        MandateVersion,
+        verbose_name=_("mandate version reviewed"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reviews",
     )
     history = HistoricalRecords()
 

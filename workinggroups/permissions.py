@@ -63,7 +63,13 @@ def can_view_group(user, group) -> bool:
     return is_portal_reader(user)
 
 
-def can_edit_group(user, group) -> bool:
+def can_edit_group(user, group=None) -> bool:
+    """Create a group, edit it and its mandate: the secretariat."""
+    return is_secretariat(user)
+
+
+def can_manage_memberships(user, group=None) -> bool:
+    """Add, change and end co-chairs, members and council representatives: the secretariat."""
     return is_secretariat(user)
 
 

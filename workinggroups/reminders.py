@@ -15,6 +15,9 @@ Decisions:
 - Liaison gaps: a gap counts as persisting once every daily sweep has seen it for at least
   PORTAL_LIAISON_GAP_DAYS days (default 7); a gap that closes, even for one sweep, starts
   over. Then the secretariat of that council is reminded once per gap.
+- Terms ending: a group or council membership whose last day is within 30 days is reminded
+  to the secretariat of the councils concerned, once per term and last day (a term extended
+  is reminded again before its new end).
 """
 
 import datetime
@@ -27,7 +30,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from core.bilingual import LANGUAGES
-from councils.models import ActionItem, CouncilMembership
+from councils.models import ActionItem, CouncilMembership, person_name
 from notifications import kinds
 from notifications.models import Observation, Reminder
 from notifications.services import (
@@ -361,6 +364,146 @@ def remind_action_items(day=None) -> list[int]:
     return [pk for dues in action_item_dues(day) for pk in remind(dues)]
 
 
+# --- Terms ending --------------------------------------------------------------------------
+# Council memberships live in councils, below notifications in the import order: their sweep
+# lives here with the groups' one.
+
+TERM_NOTICE_DAYS = 30
+
+
+def _role_labels(model):
+    """{role: {"en": label, "fr": label}} of a membership model's roles, lower case."""
+    labels = {}
+    for lang in LANGUAGES:
+        with translation.override(lang):
+            for value, label in model.Role.choices:
+                labels.setdefault(value, {})[lang] = str(label).lower()
+    return labels
+
+
+def _term_context(term, role_labels, body, url, day):
+    return {
+        "person": person_name(term.user),
+        "role": role_labels[term.role],
+        "body": body,
+        "end_date": term.end_date.isoformat(),
+        "days_left": (term.end_date - day).days,
+        "url": url,
+    }
+
+
+def _ending(model, day):
+    horizon = day + datetime.timedelta(days=TERM_NOTICE_DAYS)
+    return (
+        model.objects.ending_between(day, horizon)
+        .filter(user__is_active=True)
+        .filter(_not_reminded(model, kinds.TERM_ENDING, "end_date"))
+    )
+
+
+def _all_secretariat():
+    return sorted(
+        set(
+            CouncilMembership.objects.active()
+            .filter(role=CouncilMembership.Role.SECRETARIAT, user__is_active=True)
+            .values_list("user_id", flat=True)
+        )
+    )
+
+
+def term_ending_dues(day=None):
+    """Group and council memberships whose term ends within 30 days → the secretariat of
+    the councils concerned (a group's: those it reports to, and the one a representative
+    sits on; every secretariat member when that is none), once per term and last day, so a
+    term extended and ending later is reminded again. Yields one list per batch."""
+    day = _today(day)
+    secretariat = (CouncilMembership.Role.SECRETARIAT,)
+    everyone = None
+    labels = _role_labels(GroupMembership)
+    terms = _ending(GroupMembership, day).filter(group__in=Group.objects.current())
+    for batch in _batches(terms.select_related("user", "group")):
+        councils_of = defaultdict(set)
+        for group_id, council_id in Group.councils.through.objects.filter(
+            group_id__in={t.group_id for t in batch}
+        ).values_list("group_id", "council_id"):
+            councils_of[group_id].add(council_id)
+        wanted = {c for cs in councils_of.values() for c in cs}
+        wanted |= {t.council_id for t in batch if t.council_id}
+        by_council = council_people(wanted, secretariat)
+        dues = []
+        for term in batch:
+            councils = councils_of[term.group_id] | ({term.council_id} - {None})
+            recipients = sorted({u for c in councils for u in by_council.get(c, [])})
+            if not recipients:
+                everyone = _all_secretariat() if everyone is None else everyone
+                recipients = everyone
+            context = _term_context(
+                term,
+                labels,
+                bilingual(term.group, "name"),
+                url_for("workinggroups:group_memberships", term.group.slug),
+                day,
+            )
+            dues += [due(u, kinds.TERM_ENDING, term, term.end_date, context) for u in recipients]
+        yield dues
+    labels = _role_labels(CouncilMembership)
+    for batch in _batches(_ending(CouncilMembership, day).select_related("user", "council")):
+        by_council = council_people({t.council_id for t in batch}, secretariat)
+        dues = []
+        for term in batch:
+            context = _term_context(
+                term,
+                labels,
+                bilingual(term.council, "acronym"),
+                url_for("councils:council_members", term.council.code),
+                day,
+            )
+            dues += [
+                due(u, kinds.TERM_ENDING, term, term.end_date, context)
+                for u in by_council.get(term.council_id, [])
+            ]
+        yield dues
+
+
+def remind_terms_ending(day=None) -> list[int]:
+    return [pk for dues in term_ending_dues(day) for pk in remind(dues)]
+
+
+def _forecast_terms(start, end, add):
+    """The term-ending reminders of terms whose notice starts between `start` and `end`: three
+    queries (the terms of groups and of councils, and the secretariat)."""
+    notice = datetime.timedelta(days=TERM_NOTICE_DAYS)
+    first, last = start + notice, end + notice
+    group_terms = list(
+        GroupMembership.objects.ending_between(first, last)
+        .filter(user__is_active=True, group__in=Group.objects.current())
+        .select_related("user", "group", "council")
+    )
+    council_terms = list(
+        CouncilMembership.objects.ending_between(first, last)
+        .filter(user__is_active=True)
+        .select_related("user", "council")
+    )
+    if not (group_terms or council_terms):
+        return
+    through = Group.councils.through.objects.filter(group_id__in={t.group_id for t in group_terms})
+    councils_of = defaultdict(set)
+    for group_id, council_id in through.values_list("group_id", "council_id"):
+        councils_of[group_id].add(council_id)
+    by_council = council_people(
+        {c for cs in councils_of.values() for c in cs}
+        | {t.council_id for t in group_terms + council_terms if t.council_id},
+        (CouncilMembership.Role.SECRETARIAT,),
+    )
+    for term in group_terms:
+        councils = councils_of[term.group_id] | ({term.council_id} - {None})
+        recipients = sorted({u for c in councils for u in by_council.get(c, [])})
+        add(term.end_date - notice, kinds.TERM_ENDING, term, term.group, recipients)
+    for term in council_terms:
+        recipients = by_council.get(term.council_id, [])
+        add(term.end_date - notice, kinds.TERM_ENDING, term, None, recipients, council=term.council)
+
+
 # --- Dissolution and usefulness reviews -----------------------------------------------------
 
 
@@ -542,13 +685,14 @@ def forecast(start: datetime.date, end: datetime.date) -> list[dict]:
     """Reminders the rules will send after `start` up to `end`, with their recipients.
 
     Computed from the dates in the data: a deadline's windows and the day after it, a
-    workplan's, a group's end date or review date, a liaison gap's first sighting. Groups
-    whose objectives get all met in the meantime cannot be foreseen. Seven queries.
+    workplan's, a group's end date or review date, a liaison gap's first sighting, the
+    notice before a term ends. Groups whose objectives get all met in the meantime cannot be
+    foreseen. A number of queries that does not depend on the data.
     """
     one = datetime.timedelta(days=1)
     rows = []
 
-    def add(date, kind, subject, group, recipients, key=None):
+    def add(date, kind, subject, group, recipients, key=None, council=None):
         if start < date <= end:
             rows.append(
                 {
@@ -557,6 +701,7 @@ def forecast(start: datetime.date, end: datetime.date) -> list[dict]:
                     "kind_label": kinds.get(kind).label,
                     "subject_key": key or subject_key(subject),
                     "group": group,
+                    "council": council,
                     "subject": subject,
                     "recipient_ids": recipients,
                 }
@@ -614,6 +759,7 @@ def forecast(start: datetime.date, end: datetime.date) -> list[dict]:
         add(g.next_review_date + one, kinds.USEFULNESS_REVIEW, g, g, overseers.get(g.pk, []))
 
     _forecast_reports(start, end, add)
+    _forecast_terms(start, end, add)
 
     pairs = list(rules.liaison_gap_pairs())
     seen = dict(

@@ -163,10 +163,23 @@ def _carry_out_measures(*, group, to, change):
 
 
 @transaction.atomic
-def review_record(*, review, by):
-    """Record a mandate or usefulness review; its next review date becomes the group's."""
+def review_record(*, review, by, seen_version=None):
+    """Record a mandate or usefulness review of the mandate's current version (the one the
+    person's page showed: `seen_version`, a version number; a newer one since is refused);
+    its next review date becomes the group's."""
     if not is_secretariat(by):
         raise PermissionDenied
+    Group.objects.select_for_update().filter(pk=review.group_id).first()
+    version = review.group.mandate_versions.order_by("-number").first()
+    if seen_version is not None and (version is None or version.number != seen_version):
+        raise TransitionRefused(
+            _(
+                "The mandate changed while you were on this page: version %(number)s is now "
+                "current. Read it, then record the review."
+            )
+            % {"number": version.number if version else "—"}
+        )
+    review.mandate_version = version
     review.recorded_by = by
     review.full_clean()
     review.save()

@@ -44,3 +44,8 @@ def sweep_action_items(day: str | None = None) -> int:
 @sweep("workinggroups.tasks.sweep_progress_reports")
 def sweep_progress_reports(day: str | None = None) -> int:
     return len(reminders.remind_progress_reports(_day(day)))
+
+
+@sweep("workinggroups.tasks.sweep_terms_ending")
+def sweep_terms_ending(day: str | None = None) -> int:
+    return len(reminders.remind_terms_ending(_day(day)))

@@ -1,10 +1,11 @@
 from django.urls import path
 
-from . import progress_views, views
+from . import progress_views, secretariat_views, views
 
 app_name = "workinggroups"
 urlpatterns = [
     path("", views.GroupListView.as_view(), name="group_list"),
+    path("new/", secretariat_views.group_create, name="group_create"),
     path("health/", views.health, name="health"),
     path("measures/", views.MeasureListView.as_view(), name="measure_list"),
     path("measures/new/", views.measure_edit, name="measure_create"),
@@ -27,11 +28,25 @@ urlpatterns = [
     ),
     path("reports/<int:pk>/return/", progress_views.report_return, name="report_return"),
     path("links/<int:pk>/remove/", views.link_delete, name="link_delete"),
+    path("memberships/<int:pk>/edit/", secretariat_views.membership_edit, name="membership_edit"),
+    path("memberships/<int:pk>/end/", secretariat_views.membership_end, name="membership_end"),
     path("calendar/", views.calendar_page, name="calendar"),
     path("calendar/new/", views.calendar_new, name="calendar_new"),
     path("calendar/revoke/", views.calendar_revoke, name="calendar_revoke"),
     path("calendar/feed/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
     path("<slug:slug>/", views.GroupDetailView.as_view(), name="group_detail"),
+    path("<slug:slug>/edit/", secretariat_views.group_edit, name="group_edit"),
+    path("<slug:slug>/mandate/", secretariat_views.mandate_history, name="mandate_history"),
+    path(
+        "<slug:slug>/memberships/",
+        secretariat_views.group_memberships,
+        name="group_memberships",
+    ),
+    path(
+        "<slug:slug>/memberships/new/",
+        secretariat_views.membership_create,
+        name="membership_create",
+    ),
     path("<slug:slug>/lifecycle/<str:to>/", views.group_transition_view, name="transition"),
     path("<slug:slug>/reviews/new/", views.review_create, name="review_create"),
     path("<slug:slug>/links/new/", views.link_create, name="link_create"),

@@ -42,6 +42,7 @@ from .models import (
     GroupMembership,
     GroupStatusChange,
     MandateReview,
+    MandateVersion,
     Measure,
     MeasureGroup,
     Objective,
@@ -50,8 +51,10 @@ from .models import (
 )
 from .permissions import (
     can_draft_workplan,
+    can_edit_group,
     can_file_progress_report,
     can_manage_group_records,
+    can_manage_memberships,
     can_review_workplan,
     can_transition_group,
     can_update_measure,
@@ -98,6 +101,11 @@ class GroupListView(ReaderRequiredMixin, FilterView):
     def get_queryset(self):
         return group_list_queryset()
 
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["can_create"] = can_edit_group(self.request.user)
+        return ctx
+
 
 def _measure_rows():
     return MeasureGroup.objects.select_related("group")
@@ -114,8 +122,11 @@ class GroupDetailView(ReaderRequiredMixin, DetailView):
         last_filed = ProgressReport.objects.filter(
             group=OuterRef("pk"), status__in=ProgressReport.FILED
         ).order_by("-submitted_at")
+        latest_version = MandateVersion.objects.filter(group=OuterRef("pk")).order_by("-number")
         groups = Group.objects.annotate(
-            last_reported_at=Subquery(last_filed.values("submitted_at")[:1])
+            last_reported_at=Subquery(last_filed.values("submitted_at")[:1]),
+            mandate_number=Subquery(latest_version.values("number")[:1]),
+            mandate_changed_at=Subquery(latest_version.values("at")[:1]),
         )
         return groups.select_related("parent").prefetch_related(
             "councils",
@@ -128,7 +139,10 @@ class GroupDetailView(ReaderRequiredMixin, DetailView):
                 to_attr="objective_list",
             ),
             Prefetch("status_changes", queryset=GroupStatusChange.objects.select_related("by")),
-            Prefetch("reviews", queryset=MandateReview.objects.select_related("recorded_by")),
+            Prefetch(
+                "reviews",
+                queryset=MandateReview.objects.select_related("recorded_by", "mandate_version"),
+            ),
             Prefetch(
                 "workplans",
                 queryset=Workplan.objects.order_by("-version"),
@@ -164,6 +178,8 @@ class GroupDetailView(ReaderRequiredMixin, DetailView):
             [To(t) for t in allowed_targets(group)] if ctx["can_transition"] else []
         )
         ctx["can_manage"] = can_manage_group_records(user)
+        ctx["can_edit"] = can_edit_group(user, group)
+        ctx["can_manage_members"] = can_manage_memberships(user, group)
         ctx["can_draft"] = can_draft_workplan(user, group)
         ctx["visible_workplans"] = [w for w in group.workplan_list if can_view_workplan(user, w)]
         ctx["objective_rows"] = [
@@ -236,6 +252,8 @@ def group_transition_view(request, slug, to):
 
 
 def review_create(request, slug):
+    """Record a review of the mandate as it stands: the page shows the current version, and
+    the review records it (a newer version since the page was shown is refused)."""
     group = get_object_for_user(
         Group.objects.all(),
         request.user,
@@ -248,16 +266,25 @@ def review_create(request, slug):
         if group.kind == Group.Kind.COMMUNITY_OF_PRACTICE
         else MandateReview.Kind.MANDATE
     )
+    version = group.mandate_versions.select_related("by").order_by("-number").first()
     form = MandateReviewForm(
-        request.POST or None, instance=MandateReview(group=group), initial={"kind": kind}
+        request.POST or None,
+        instance=MandateReview(group=group),
+        initial={"kind": kind, "mandate_version": version.number if version else None},
     )
     return edit_page(
         request,
         form=form,
         title=_("Record a review of %(group)s") % {"group": group.name},
-        save=lambda f: review_record(review=f.save(commit=False), by=request.user),
+        save=lambda f: review_record(
+            review=f.save(commit=False),
+            by=request.user,
+            seen_version=f.cleaned_data.get("mandate_version"),
+        ),
         success_url=reverse("workinggroups:group_detail", args=[group.slug]) + "#reviews-h",
         back_url=reverse("workinggroups:group_detail", args=[group.slug]),
+        template="workinggroups/review_form.html",
+        extra={"group": group, "version": version},
     )
 
 
@@ -635,6 +662,7 @@ def health(request):
             "chosen": chosen,
             "today": day,
             "problems": sum(s["count"] for s in sections),
+            "can_manage_members": can_manage_memberships(request.user),
         },
     )
 

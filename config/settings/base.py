@@ -2,7 +2,9 @@
 a bad value fails loudly with ImproperlyConfigured instead of running half-configured."""
 
 import hashlib
+import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -61,9 +63,13 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "django_celery_beat",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     # Ours, lowest first: each app imports only from the ones above it in this list.
     "core",
     "councils",
+    "signin",
     "notifications",
     "workinggroups",
     "people",
@@ -83,6 +89,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A password sign-in that owes a second factor, or may not use a password (signin/).
+    "signin.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
@@ -207,6 +215,7 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    "signin.oidc.OIDCBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -248,6 +257,96 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # the language switch and forms are plain HTML forms
 
+# --- Single sign-on and two-factor authentication (signin/, docs/operations.md) --------------
+# OpenID Connect providers: PORTAL_OIDC_PROVIDERS=entra,other names them; each reads
+# PORTAL_OIDC_<NAME>_ISSUER, _CLIENT_ID, _CLIENT_SECRET, _NAME_EN, _NAME_FR and, optionally,
+# _SCOPES and _EMAIL_VERIFIED_CLAIM. None configured (the default): local passwords only.
+SIGNIN_ROLES = {"secretariat", "co_chair", "group_co_chair", "member", "guest", "everyone"}
+
+
+def env_roles(name, default):
+    roles = [r.strip() for r in env.list(name, default=default) if r.strip()]
+    unknown = sorted(set(roles) - SIGNIN_ROLES)
+    if unknown:
+        raise ImproperlyConfigured(
+            f"{name}: unknown role(s) {unknown}; use any of {sorted(SIGNIN_ROLES)}."
+        )
+    return roles
+
+
+def _loopback(url):
+    return urlsplit(url).hostname in {"127.0.0.1", "localhost", "::1"}
+
+
+def env_oidc_providers():
+    providers = []
+    for key in env.list("PORTAL_OIDC_PROVIDERS", default=[]):
+        key = key.strip().lower()
+        if not re.fullmatch(r"[a-z][a-z0-9_]{0,29}", key):
+            raise ImproperlyConfigured(
+                f"PORTAL_OIDC_PROVIDERS: {key!r} is not a name (letters, digits, underscores)."
+            )
+        prefix = f"PORTAL_OIDC_{key.upper()}_"
+        missing = [
+            f"{prefix}{part}"
+            for part in ("ISSUER", "CLIENT_ID", "CLIENT_SECRET", "NAME_EN")
+            if not env.str(f"{prefix}{part}", default="").strip()
+        ]
+        if missing:
+            raise ImproperlyConfigured(f"Provider {key!r} needs {', '.join(missing)}.")
+        issuer = env.str(f"{prefix}ISSUER").strip().rstrip("/")
+        if not (issuer.startswith("https://") or (_loopback(issuer) and "://" in issuer)):
+            raise ImproperlyConfigured(f"{prefix}ISSUER must be an https:// address.")
+        scopes = env.str(f"{prefix}SCOPES", default="openid email profile").split()
+        if "openid" not in scopes:
+            raise ImproperlyConfigured(f"{prefix}SCOPES must include openid.")
+        providers.append(
+            {
+                "key": key,
+                "issuer": issuer,
+                "client_id": env.str(f"{prefix}CLIENT_ID").strip(),
+                "client_secret": env.str(f"{prefix}CLIENT_SECRET").strip(),
+                "name_en": env.str(f"{prefix}NAME_EN").strip(),
+                "name_fr": env.str(f"{prefix}NAME_FR", default="").strip()
+                or env.str(f"{prefix}NAME_EN").strip(),
+                "scopes": " ".join(scopes),
+                "email_verified_claim": env.str(
+                    f"{prefix}EMAIL_VERIFIED_CLAIM", default="email_verified"
+                ).strip(),
+            }
+        )
+    return providers
+
+
+PORTAL_OIDC_PROVIDERS = env_oidc_providers()
+# Seconds of clock difference tolerated with a provider when reading an ID token's times.
+PORTAL_OIDC_LEEWAY_SECONDS = env_int("PORTAL_OIDC_LEEWAY_SECONDS", 60, minimum=0)
+# A sign-in must come back from the provider within this many seconds of leaving.
+PORTAL_OIDC_STATE_MAX_AGE = env_int("PORTAL_OIDC_STATE_MAX_AGE", 600, minimum=30)
+PORTAL_OIDC_TIMEOUT = env_int("PORTAL_OIDC_TIMEOUT", 10, minimum=1)
+# Where someone without an account is told to ask for access.
+PORTAL_ACCESS_REQUEST_EMAIL = env.str(
+    "PORTAL_ACCESS_REQUEST_EMAIL",
+    default=env.str("DEFAULT_FROM_EMAIL", default="secretariat@councils.example"),
+)
+# Roles that may not sign in with a local password once a provider is configured (they use
+# single sign-on), e.g. "secretariat,co_chair". Empty: passwords stay open to everyone.
+PORTAL_PASSWORD_SIGNIN_DISABLED_ROLES = env_roles("PORTAL_PASSWORD_SIGNIN_DISABLED_ROLES", [])
+# Roles that must pass a second factor (TOTP app or recovery code) after a local password.
+# On by default (so in production); config/settings/local.py turns it off for the demo.
+PORTAL_TWO_FACTOR_REQUIRED_ROLES = env_roles(
+    "PORTAL_TWO_FACTOR_REQUIRED_ROLES", ["secretariat", "co_chair"]
+)
+PORTAL_RECOVERY_CODES = 10
+# The second step of a sign-in must be finished within this many seconds of the password.
+PORTAL_SECOND_FACTOR_MAX_AGE = env_int("PORTAL_SECOND_FACTOR_MAX_AGE", 600, minimum=60)
+OTP_TOTP_ISSUER = "Joint councils portal"
+# The sign-out form is posted to the portal, which may send the browser on to the provider's
+# sign-out page: the Content-Security-Policy's form-action lets the issuers' origins in.
+PORTAL_CSP_FORM_ACTION = sorted(
+    {"{0.scheme}://{0.netloc}".format(urlsplit(p["issuer"])) for p in PORTAL_OIDC_PROVIDERS}
+)
+
 # --- Languages ------------------------------------------------------------------------------
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French"))]
@@ -261,6 +360,7 @@ LOCALE_PATHS = [
         for app in (
             "core",
             "councils",
+            "signin",
             "notifications",
             "workinggroups",
             "people",
@@ -313,6 +413,9 @@ PORTAL_REVIEW_REMINDER_DAYS = env_int("PORTAL_REVIEW_REMINDER_DAYS", 5, minimum=
 PORTAL_PAGE_SIZE = env_int("PORTAL_PAGE_SIZE", 25, minimum=5)
 # Reads a person's council and group roles together, in one query (councils.permissions).
 PORTAL_ROLES_LOADER = "workinggroups.permissions.load_roles"
+# Asked by the councils' membership services before a change of council membership: a group
+# co-chair's seat on a council is their group's liaison there (workinggroups.liaison).
+PORTAL_LIAISON_CHECK = "workinggroups.liaison.council_change_check"
 # Shared parts of pages (the dashboard's board, ...) cached per data version (core.cache).
 PORTAL_FRAGMENT_CACHE = env_bool("PORTAL_FRAGMENT_CACHE", True)
 # The main navigation: (URL name, label[, dotted path of a can_*(user) function]). An entry is
@@ -439,6 +542,11 @@ PORTAL_PERIODIC_TASKS = {
         "label": _("Reminders: progress reports due or overdue"),
         "task": "workinggroups.tasks.sweep_progress_reports",
         "crontab": "20 7 * * *",
+    },
+    "Reminders: terms ending within 30 days": {
+        "label": _("Reminders: terms ending within 30 days"),
+        "task": "workinggroups.tasks.sweep_terms_ending",
+        "crontab": "35 7 * * *",
     },
     "Reminders: weekly digest": {
         "label": _("Reminders: weekly digest"),

@@ -1,7 +1,7 @@
 """pytest. PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set (always in CI)."""
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import env, env_roles
 
 DEBUG = False
 SECRET_KEY = "test-only-not-secret"  # noqa: S105
@@ -21,3 +21,6 @@ CACHES = {
         "KEY_PREFIX": CACHES["default"]["KEY_PREFIX"],  # noqa: F405
     }
 }
+# Tests that need the second factor turn it on themselves; production's default is tested in
+# signin/tests/test_settings.py.
+PORTAL_TWO_FACTOR_REQUIRED_ROLES = env_roles("PORTAL_TWO_FACTOR_REQUIRED_ROLES", [])

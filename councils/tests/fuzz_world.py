@@ -5,7 +5,12 @@ import datetime
 from django.utils import timezone
 
 from councils.models import AgendaItem, Attendee, Decision, Engagement, ExternalBody
-from councils.tests.factories import ActionItemFactory, MeetingFactory
+from councils.tests.factories import (
+    ActionItemFactory,
+    CouncilMembershipFactory,
+    MeetingFactory,
+    UserFactory,
+)
 
 
 def build(**world):
@@ -18,7 +23,10 @@ def build(**world):
     action = ActionItemFactory(owner=world["group_cochair"], meeting=meeting)
     body = ExternalBody.objects.create(slug="iccs", name_en="Institute for Citizen-Centred Service")
     Engagement.objects.create(external_body=body, summary_en="Briefing on digital identity.")
+    guest = UserFactory(username="cdo-guest", first_name="Maya", last_name="Chen")
+    seat = CouncilMembershipFactory(council=world["council"], user=guest, role="guest")
     return {
+        "council_membership": seat,
         "meeting": meeting,
         "agenda_item": agenda,
         "attendee": attendee,

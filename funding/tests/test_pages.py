@@ -262,7 +262,7 @@ def test_demo_data_loads_twice_without_change(db, settings):
 
 
 def test_inline_diff_escapes_what_people_typed():
-    from funding.diff import inline_diff
+    from core.textdiff import inline_diff
 
     html = inline_diff("Budget <b>old</b>", "Budget <script>alert(1)</script>")
     assert "<script" not in html and "<b>" not in html and "&lt;" in html
@@ -297,7 +297,7 @@ def test_the_bounded_diff_still_shows_exactly_both_texts(old, new):
     <ins> gives the old text back and removing <del> gives the new one."""
     import re
 
-    from funding.diff import inline_diff
+    from core.textdiff import inline_diff
 
     html = str(inline_diff(old, new)).replace("<br>", "\n")
     before = re.sub(r"<ins>.*?</ins>|</?del>", "", html, flags=re.S)

@@ -2,11 +2,13 @@
 
 from django.utils import timezone
 
+from councils.tests.factories import UserFactory
 from workinggroups.models import GroupLink, ProgressReport, Workplan
 from workinggroups.progress import period_before, reportable_periods
 from workinggroups.services import calendar_token_create
 from workinggroups.tests.factories import (
     GroupFactory,
+    GroupMembershipFactory,
     MeasureFactory,
     ObjectiveFactory,
     ProgressReportFactory,
@@ -36,7 +38,11 @@ def build(**world):
         submitted_by=world["group_cochair"],
         submitted_at=timezone.now(),
     )
+    term = GroupMembershipFactory(
+        group=group, role="member", user=UserFactory(username="wg-member", last_name="Roy")
+    )
     return {
+        "group_membership": term,
         "other_group": other,
         "group_link": link,
         "draft_workplan": draft,

@@ -5,9 +5,10 @@ import datetime
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from councils.models import ActionItem, ExternalBody, Meeting
-from workinggroups.models import Measure, Workplan
+from workinggroups.models import Group, Measure, Workplan
 from workinggroups.services import workplan_start
 from workinggroups.tests.factories import ObjectiveFactory
 
@@ -105,3 +106,20 @@ def test_home_section_lists_my_action_items_and_health_for_the_secretariat(
 def test_home_section_is_empty_for_an_outsider(client_for, outsider):
     body = client_for(outsider).get(reverse("portal:home")).content.decode()
     assert "Action items I own" not in body
+
+
+def test_demo_has_a_revised_mandate_a_review_of_its_version_and_terms_with_dates(demo):
+    from workinggroups.models import GroupMembership, MandateReview
+
+    group = Group.objects.get(slug="client-centred-service-wg")
+    first, second = group.mandate_versions.order_by("number")
+    assert first.origin == "created" and first.at.date() == group.start_date
+    assert second.origin == "edited" and second.by.username == "secretariat" and second.reason
+    assert (second.mandate_en, second.mandate_fr) == (group.mandate_en, group.mandate_fr)
+    assert first.mandate_en != second.mandate_en
+    review = MandateReview.objects.get(group=group, review_date=datetime.date(2026, 2, 1))
+    assert review.mandate_version == second
+    assert GroupMembership.objects.filter(end_date__lt=datetime.date(2026, 1, 1)).exists()
+    assert GroupMembership.objects.ending_between(
+        timezone.localdate(), timezone.localdate() + datetime.timedelta(days=30)
+    ).exists()
