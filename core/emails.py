@@ -42,11 +42,12 @@ def render_email(name: str, context: dict, language: str) -> tuple[str, str, str
     return subject, text, html
 
 
-def send_email(name: str, *, to_user, context: dict, fail_silently=False) -> int:
-    """Send one e-mail to one person in their language. Returns the number sent (0 or 1)."""
+def send_email(name: str, *, to_user, context: dict, fail_silently=False, language=None) -> int:
+    """Send one e-mail to one person in their language (or `language`). Returns the number
+    sent (0 or 1)."""
     if not to_user.email:
         return 0
-    language = language_of(to_user)
+    language = language if language in ("en", "fr") else language_of(to_user)
     subject, text, html = render_email(name, {"recipient": to_user, **context}, language)
     message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [to_user.email])
     message.attach_alternative(html, "text/html")

@@ -7,6 +7,7 @@ AppConfig.ready(). The kinds below are the ones the portal knows today, includin
 funding and meetings apps will fill (`funding_review`, `action_item`) with the generic template.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
@@ -20,6 +21,18 @@ class ReminderKind:
     essential: bool = False
     # The e-mail triple emails/<template>-subject.txt, -body.txt, -body.html.
     template: str = "reminder_generic"
+    # False for account e-mails (an invitation, a password reset): no inbox entry, the person
+    # may not be able to sign in yet.
+    inbox: bool = True
+    # Called by the worker at send time, in the transaction that holds the row, with the
+    # Reminder: returns what the e-mail adds to its context (e.g. a single-use link minted now,
+    # so the secret is never stored), or a `Skip` when the message is no longer wanted.
+    prepare: Callable | None = None
+
+
+class Skip(str):
+    """What `ReminderKind.prepare` returns for a message no longer wanted (the invitation was
+    used or replaced meanwhile): the reason, recorded on the row, which counts as done."""
 
 
 DEADLINE_30 = "deadline_30"

@@ -251,8 +251,10 @@ def _claim_batch(batch: tuple[Due, ...]) -> list[int]:
     claimed = _insert_claims(wanted)
     if not claimed:
         return []
-    items = [wanted[key][0] for _pk, key in claimed]
-    _insert_inbox_entries(claimed, items, render_headlines(items))
+    inboxed = [(pk, key) for pk, key in claimed if kinds.get(wanted[key][0].kind).inbox]
+    if inboxed:
+        items = [wanted[key][0] for _pk, key in inboxed]
+        _insert_inbox_entries(inboxed, items, render_headlines(items))
     to_send = [pk for pk, key in claimed if wanted[key][1] == Delivery.IMMEDIATE]
     if to_send:
         # A named function, never a functools.partial: on_commit(robust=True) logs a failure
@@ -555,7 +557,7 @@ def deliver(reminder_id: int) -> bool:
         if reminder is None:
             return False  # sent, given up on, not yet due, held by another worker, or digest
         try:
-            sent = _send(reminder)
+            note = _send(reminder)
         except Exception as exc:
             error = exc
             attempts = reminder.attempts + 1
@@ -574,7 +576,7 @@ def deliver(reminder_id: int) -> bool:
                 last_attempt_at=now,
                 sent_at=timezone.now(),
                 next_attempt_at=None,
-                last_error="" if sent else "No e-mail address: delivered to the inbox only.",
+                last_error=note,
             )
             held = reminder.context.get("held_ids") or []
             if reminder.kind == kinds.DIGEST and held:
@@ -590,17 +592,31 @@ def deliver(reminder_id: int) -> bool:
     return True
 
 
-def _send(reminder: Reminder) -> int:
+NO_ADDRESS = "No e-mail address: delivered to the inbox only."
+
+
+def _send(reminder: Reminder) -> str:
+    """Send the message; returns "" when it went out, else why nothing was sent (recorded on
+    the row, which counts as done). A kind with `prepare` adds to the context what is made
+    at send time (a single-use link), in the transaction that holds the row."""
     recipient = reminder.recipient
+    kind = kinds.get(reminder.kind)
     if not recipient.is_active:
-        return 0
-    language = language_of(recipient)
+        return NO_ADDRESS
+    language = reminder.context.get("language") or language_of(recipient)
+    extra = {}
+    if kind.prepare is not None:
+        extra = kind.prepare(reminder)
+        if isinstance(extra, kinds.Skip):
+            return str(extra)
     context = {
-        "kind": kinds.get(reminder.kind),
+        "kind": kind,
         "reminder": reminder,
         **localize(reminder.context, language),
+        **extra,
     }
-    return send_email(kinds.get(reminder.kind).template, to_user=recipient, context=context)
+    sent = send_email(kind.template, to_user=recipient, context=context, language=language)
+    return "" if sent else NO_ADDRESS
 
 
 def send_due(now: datetime.datetime | None = None) -> list[int]:

@@ -11,6 +11,8 @@ class PeopleConfig(AppConfig):
 
         from core.links import register_viewer
 
+        from . import mail
         from .permissions import can_manage_people
 
         register_viewer(get_user_model(), lambda user, person: can_manage_people(user))
+        mail.register()

@@ -33,7 +33,9 @@ class Invitation(models.Model):
         related_name="invitations",
     )
     email = models.EmailField(_("sent to"))
-    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    # The hash of the link last e-mailed; empty (NULL) until the worker sends the invitation
+    # and mints its token (people.mail).
+    token_hash = models.CharField(max_length=64, unique=True, null=True, editable=False)
     created_at = models.DateTimeField(_("sent at"), default=timezone.now)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -1,12 +1,12 @@
 """Writes about people: invite, resend, accept, renew, edit, deactivate, reactivate.
 
-Each runs in one transaction, locks what two people could change at once, and sends its
-e-mail only after the commit (people.mail). Only the hash of an invitation token is stored.
+Each runs in one transaction and locks what two people could change at once. Its e-mail is a
+row of the portal's outbox written in that transaction (people.mail): a worker sends it and
+mints the invitation's token then; only the token's hash is ever stored.
 """
 
 import datetime
 import re
-import secrets
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -20,7 +20,7 @@ from core.workflow import StepRefused
 from councils.models import CouncilMembership, Profile
 from workinggroups.models import GroupMembership
 
-from .mail import send_after_commit
+from .mail import invitation_enqueue, password_reset_enqueue
 from .models import Invitation, PasswordResetAttempt, PersonEvent, hash_token
 from .permissions import can_deactivate, can_manage_people
 
@@ -75,35 +75,18 @@ def _duplicate(person):
 
 
 def _new_invitation(*, person, by, now=None):
-    """A fresh link for `person`: every link still open is marked replaced. Returns
-    (invitation, raw token); the raw token exists only in the e-mail."""
+    """A fresh invitation for `person`: every link still open is marked replaced. It has no
+    token yet: the worker that e-mails it mints one (people.mail.prepare_invitation)."""
     now = now or timezone.now()
     Invitation.objects.filter(
         person=person, used_at=None, replaced_at=None, withdrawn_at=None
     ).update(replaced_at=now)
-    token = secrets.token_urlsafe(32)
-    invitation = Invitation.objects.create(
+    return Invitation.objects.create(
         person=person,
         email=person.email,
-        token_hash=hash_token(token),
         created_at=now,
         created_by=by,
         expires_at=now + datetime.timedelta(days=settings.PORTAL_INVITATION_DAYS),
-    )
-    return invitation, token
-
-
-def _send_invitation(invitation, token, *, first_role=None):
-    send_after_commit(
-        "invitation",
-        to_user=invitation.person,
-        context={
-            "invitation": invitation,
-            "token": token,
-            "inviter": invitation.created_by,
-            "first_role": first_role,
-            "days": settings.PORTAL_INVITATION_DAYS,
-        },
     )
 
 
@@ -167,8 +150,8 @@ def person_invite(
         first_role.save()
     now = timezone.now()
     PersonEvent.objects.create(person=person, kind=PersonEvent.Kind.INVITED, by=by, at=now)
-    invitation, token = _new_invitation(person=person, by=by, now=now)
-    _send_invitation(invitation, token, first_role=first_role)
+    invitation = _new_invitation(person=person, by=by, now=now)
+    invitation_enqueue(invitation, first_role=first_role)
     return person
 
 
@@ -190,9 +173,9 @@ def invitation_resend(*, person, by):
             _("This person has already set a password; they can reset it if they forgot it."),
             code="joined",
         )
-    invitation, token = _new_invitation(person=person, by=by)
+    invitation = _new_invitation(person=person, by=by)
     PersonEvent.objects.create(person=person, kind=PersonEvent.Kind.INVITATION_SENT, by=by)
-    _send_invitation(invitation, token)
+    invitation_enqueue(invitation)
     return invitation
 
 
@@ -294,9 +277,9 @@ def invitation_renew(*, token):
     now = timezone.now()
     invitation.renewed_at = now
     invitation.save(update_fields=["renewed_at"])
-    fresh, fresh_token = _new_invitation(person=person, by=None, now=now)
+    fresh = _new_invitation(person=person, by=None, now=now)
     PersonEvent.objects.create(person=person, kind=PersonEvent.Kind.INVITATION_SENT, at=now)
-    _send_invitation(fresh, fresh_token)
+    invitation_enqueue(fresh)
     return fresh
 
 
@@ -431,9 +414,15 @@ def password_reset_record(*, email, client_ip):
     now = timezone.now()
     window = datetime.timedelta(minutes=settings.PORTAL_PASSWORD_RESET_WINDOW_MINUTES)
     PasswordResetAttempt.objects.filter(at__lte=now - window).delete()
-    PasswordResetAttempt.objects.create(
+    return PasswordResetAttempt.objects.create(
         address_hash=_address_key(email), client_ip=client_ip[:64], at=now
     )
+
+
+@transaction.atomic
+def password_reset_send(*, user, request_id):
+    """Queue a reset e-mail to `user` (the outbox row; the worker makes the link)."""
+    password_reset_enqueue(user, request_id=request_id)
 
 
 def invited_people_for(email):
@@ -453,7 +442,7 @@ def invitation_send_on_request(*, person):
     person = _lock_person(person)
     if not person.is_active or person.has_usable_password():
         return None
-    invitation, token = _new_invitation(person=person, by=None)
+    invitation = _new_invitation(person=person, by=None)
     PersonEvent.objects.create(person=person, kind=PersonEvent.Kind.INVITATION_SENT)
-    _send_invitation(invitation, token)
+    invitation_enqueue(invitation)
     return invitation

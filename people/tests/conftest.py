@@ -7,6 +7,11 @@ import pytest
 from django.core import mail
 
 from councils.models import Jurisdiction
+from notifications.tests.helpers import eager_celery as _eager_celery
+
+# The people e-mails go through the outbox: with Celery eager, the send task queued after the
+# commit runs at once in the test, as a worker would (tests of the request alone turn it off).
+eager_celery = pytest.fixture(autouse=True)(_eager_celery.__wrapped__)
 
 LINK = re.compile(r"https?://\S+/accounts/welcome/(?P<token>[\w-]+)/")
 

@@ -3,7 +3,7 @@ invited person with the raw token of their link, a person about to leave and one
 
 from councils.models import Jurisdiction
 from councils.tests.factories import CouncilMembershipFactory, UserFactory
-from people import services
+from people import mail, services
 
 
 def build(**world):
@@ -22,7 +22,7 @@ def build(**world):
         role="council_member",
         council=world["council"],
     )
-    _invitation, token = services._new_invitation(person=invited, by=secretariat)
+    token = mail.mint_token(services._new_invitation(person=invited, by=secretariat))
     leaving = UserFactory(username="leaving-person", first_name="Lee", last_name="Leaving")
     CouncilMembershipFactory(user=leaving, council=world["council"], role="member")
     former = UserFactory(username="former-person", first_name="Fran", last_name="Former")
