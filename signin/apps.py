@@ -7,4 +7,6 @@ class SigninConfig(AppConfig):
     verbose_name = _("Sign-in and security")
 
     def ready(self):
-        from . import signals  # noqa: F401
+        from . import mail, signals  # noqa: F401
+
+        mail.register()

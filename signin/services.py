@@ -9,8 +9,6 @@ from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from core.emails import send_email
-
 from .models import SecurityEvent, SingleSignOnLink
 from .oidc import SignInRefused
 from .providers import Provider
@@ -165,15 +163,12 @@ def two_factor_reset(*, user, by):
     Recorded, and the person is told by e-mail in their language (so a reset they did not ask
     for does not go unnoticed). Where their role requires a second factor, their next
     password sign-in asks them to set up a new one."""
+    from .mail import second_factor_reset_enqueue
+
     with transaction.atomic():
         _remove_second_factor(user)
         event = record(user, SecurityEvent.Kind.TWO_FACTOR_RESET, by=by)
-    send_email(
-        "second-factor-reset",
-        to_user=user,
-        context={"by": by, "event": event},
-        fail_silently=True,
-    )
+        second_factor_reset_enqueue(event)
     return event
 
 

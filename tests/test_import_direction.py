@@ -8,8 +8,8 @@ ROOT = Path(__file__).resolve().parent.parent
 ORDER = [
     "core",
     "councils",
-    "signin",
     "notifications",
+    "signin",
     "workinggroups",
     "people",
     "funding",

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from notifications.tests.helpers import eager_celery  # noqa: F401 (a fixture)
 from signin import services
 from signin.models import SecurityEvent, SingleSignOnLink
 from signin.tests.conftest import make_person
@@ -41,10 +42,24 @@ def test_the_person_page_shows_the_link_and_the_second_factor(client, staff, mar
     assert "Authenticator app set up" in page  # the record
 
 
-def test_the_secretariat_resets_a_lost_second_factor(client, staff, marc):
+def test_the_secretariat_resets_a_lost_second_factor(
+    client,
+    staff,
+    marc,
+    django_capture_on_commit_callbacks,
+    eager_celery,  # noqa: F811
+):
+    from notifications.models import Reminder
+
     client.force_login(staff)
-    response = client.post(reverse("signin:second_factor_reset", args=[marc.pk]))
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = client.post(reverse("signin:second_factor_reset", args=[marc.pk]))
     assert response.status_code == 302
+    # The request only wrote the message into the outbox: nothing was sent by it.
+    assert len(mail.outbox) == 0
+    assert Reminder.objects.get(recipient=marc).kind == "signin_second_factor_reset"
+    for callback in callbacks:
+        callback()  # after the commit: the worker sends it
     assert not TOTPDevice.objects.filter(user=marc).exists()
     assert not StaticDevice.objects.filter(user=marc).exists()
     event = SecurityEvent.objects.get(kind="two_factor_reset")
