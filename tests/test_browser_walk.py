@@ -71,7 +71,10 @@ ERROR_STATE = """(form) => {
   form.querySelectorAll('[required]').forEach(e => {
     if (e.type === 'checkbox' || e.type === 'radio') e.checked = false; else e.value = '';
   });
-  const submit = form.querySelector('button[type=submit], input[type=submit], button:not([type])');
+  // The form's own button, not a helper such as a person search's "Search" (formnovalidate).
+  const submit = form.querySelector(
+    'button[type=submit]:not([formnovalidate]), input[type=submit]:not([formnovalidate]), ' +
+    'button:not([type]):not([formnovalidate])');
   form.requestSubmit(submit || undefined);
 }"""
 

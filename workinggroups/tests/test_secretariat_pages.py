@@ -111,7 +111,8 @@ def test_a_mandate_change_is_a_version_compared_in_the_readers_language(
         fr_url = reverse("workinggroups:mandate_history", args=[group.slug])
     french = body(reader.get(fr_url))
     first_diff = re.search(r'<div class="mandate-diff[^>]*>(.*?)</div>', french, re.S).group(1)
-    assert first_diff == "Livrer des éléments communs<ins> et mesurés</ins>."
+    hidden = '<span class="visually-hidden">insertion\u00a0: </span>'
+    assert first_diff == f"Livrer des éléments communs<ins>{hidden} et mesurés</ins>."
     english = body(reader.get(url))
     first_diff = re.search(r'<div class="mandate-diff[^>]*>(.*?)</div>', english, re.S).group(1)
     assert "Deliver shared building blocks." in first_diff and "<ins>" not in first_diff
