@@ -19,7 +19,7 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 
-from tests.browser import axe_violations, describe, sign_in
+from tests.browser import DEMO_PASSWORD, axe_violations, describe
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "Service-data-pilot-2026"  # noqa: S105 - a test password
@@ -57,6 +57,15 @@ def menu(page, label):
     return page.get_by_role("navigation", name=re.compile("Main menu|Menu principal")).get_by_role(
         "link", name=label, exact=True
     )
+
+
+def sign_in_fr(page, base, username):
+    """A demo account signs in, in French; axe checks the sign-in page and the home page."""
+    visit(page, f"{base}/fr/accounts/login/")
+    page.get_by_label("Nom d’utilisateur").fill(username)
+    page.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
+    click(page, page.get_by_role("button", name="Se connecter"))
+    assert urlsplit(page.url).path == "/fr/"
 
 
 def liaison_gaps(page):
@@ -98,8 +107,7 @@ def test_issue_12_journey(live_server, page, browser, demo_world, settings):
     secretariat = page
 
     # --- 1. The secretariat, in French, invites a new person from the People pages. ---------
-    sign_in(secretariat, base, "secretariat", language="fr")
-    visit(secretariat)
+    sign_in_fr(secretariat, base, "secretariat")
     click(secretariat, menu(secretariat, "Personnes"))
     click(secretariat, secretariat.get_by_role("link", name="Inviter une personne"))
     secretariat.get_by_label("Prénom").fill("Amara")
@@ -247,7 +255,7 @@ def test_issue_12_journey(live_server, page, browser, demo_world, settings):
     # --- 6 (before). A member reads the dashboard's figure. ---------------------------------
     reader_context = browser.new_context()
     member = reader_context.new_page()
-    sign_in(member, base, "member", language="fr")
+    sign_in_fr(member, base, "member")
     before = plan_figure(member)
     totals = rollup_total(plan_items(plan))
     done, counted = totals["done_weight"], totals["total_weight"]
