@@ -180,13 +180,16 @@ SECRETARIAT_FORMS = {
 }
 
 
-def test_generated_input_never_breaks_the_secretariats_forms(world, client_for):
-    forms = [f for f in reachable_forms(world, client_for) if f[0] in SECRETARIAT_FORMS]
-    assert {f[0] for f in forms} == SECRETARIAT_FORMS, "a secretariat form is not reached"
+def fuzz_each(forms, world, client_for, examples=5):
+    """Generated input for each form in turn (the first test draws among all forms, so one
+    form may go untried)."""
 
     def fuzz(form):
         @settings(
-            max_examples=5, deadline=None, suppress_health_check=list(HealthCheck), database=None
+            max_examples=examples,
+            deadline=None,
+            suppress_health_check=list(HealthCheck),
+            database=None,
         )
         @given(data=st.data())
         def post_generated(data):
@@ -195,6 +198,9 @@ def test_generated_input_never_breaks_the_secretariats_forms(world, client_for):
             before = table_counts()
             response = client_for(world[persona]).post(action, payload)
             assert response.status_code < 500, (name, persona, action, payload)
+            page = response.content.decode(errors="replace")
+            for raw in RAW_MODEL_MESSAGES:
+                assert raw not in page, (name, persona, action, payload)
             if response.status_code not in (201, 302):
                 assert table_counts() == before, f"half-saved on {action} with {payload}"
 
@@ -202,3 +208,37 @@ def test_generated_input_never_breaks_the_secretariats_forms(world, client_for):
 
     for form in forms:
         fuzz(form)
+
+
+def test_generated_input_never_breaks_the_secretariats_forms(world, client_for):
+    forms = [f for f in reachable_forms(world, client_for) if f[0] in SECRETARIAT_FORMS]
+    assert {f[0] for f in forms} == SECRETARIAT_FORMS, "a secretariat form is not reached"
+    fuzz_each(forms, world, client_for)
+
+
+# Progress reporting (issue 12, section 1): (page, persona, what the form's action ends with).
+# The objective's update form on the group's page and on the objective's own page; the
+# report's start, its draft (save or submit) and, once filed, the secretariat's review.
+PROGRESS_FORMS = {
+    ("workinggroups:group_detail", "group_cochair", "/update/"),
+    ("workinggroups:group_detail", "secretariat", "/update/"),
+    ("workinggroups:objective_detail", "group_cochair", "/update/"),
+    ("workinggroups:report_list", "group_cochair", "/reports/new/"),
+    ("workinggroups:report_detail", "group_cochair", "/reports/{draft}/"),
+    ("workinggroups:report_detail (filed)", "secretariat", "/acknowledge/"),
+    ("workinggroups:report_detail (filed)", "secretariat", "/return/"),
+}
+
+
+def test_generated_input_never_breaks_the_progress_forms(world, client_for):
+    draft = str(world["draft_report"].pk)
+    wanted = {(page, persona, end.format(draft=draft)) for page, persona, end in PROGRESS_FORMS}
+    forms, reached = [], set()
+    for form in reachable_forms(world, client_for):
+        name, persona, action, _fields = form
+        for key in wanted:
+            if key[:2] == (name, persona) and action.endswith(key[2]):
+                reached.add(key)
+                forms.append(form)
+    assert reached == wanted, f"progress forms not reached: {wanted - reached}"
+    fuzz_each(forms, world, client_for)

@@ -1063,3 +1063,94 @@ def test_a_person_cannot_mark_someone_elses_notification(world, client_for):
     assert response.status_code == 404
     mine.refresh_from_db()
     assert mine.read_at is None
+
+
+# Issue 12's actions that only answer POST: the rows above can only say 405 to a GET. Here
+# each persona posts an empty form, in the order of PERSONAS (the secretariat last), and the
+# answer says who may act: refused (302 to sign in, 403 may see but not act, 404 may not know
+# it exists) with nothing written, or allowed (the form answers: 200 with its messages, 302
+# back to the page with one). Never a 5xx.
+POST_MATRIX = {
+    "workinggroups:objective_update": (
+        lambda w: reverse("workinggroups:objective_update", args=[w["objective"].pk]),
+        {
+            "anonymous": 302,
+            "outsider": 404,
+            "member": 403,
+            "group_cochair": 200,
+            "council_cochair": 403,
+            "secretariat": 200,
+        },
+    ),
+    "workinggroups:report_start": (
+        lambda w: reverse("workinggroups:report_start", args=[w["group"].slug]),
+        {
+            "anonymous": 302,
+            "outsider": 404,
+            "member": 403,
+            "group_cochair": 302,
+            "council_cochair": 403,
+            "secretariat": 302,
+        },
+    ),
+    "workinggroups:report_acknowledge": (
+        lambda w: reverse("workinggroups:report_acknowledge", args=[w["filed_report"].pk]),
+        {
+            "anonymous": 302,
+            "outsider": 404,
+            "member": 403,
+            "group_cochair": 403,
+            "council_cochair": 403,
+            "secretariat": 302,
+        },
+    ),
+    "workinggroups:report_return": (
+        lambda w: reverse("workinggroups:report_return", args=[w["filed_report"].pk]),
+        {
+            "anonymous": 302,
+            "outsider": 404,
+            "member": 403,
+            "group_cochair": 403,
+            "council_cochair": 403,
+            "secretariat": 302,
+        },
+    ),
+    "people:invitation_resend": (
+        lambda w: reverse("people:invitation_resend", args=[w["invited_person"].pk]),
+        {**SECRETARIAT_ONLY, "secretariat": 302},
+    ),
+}
+
+
+def our_rows():
+    from django.apps import apps
+
+    ours = {"councils", "workinggroups", "people", "notifications", "strategy"}
+    return {
+        m._meta.label: m.objects.count() for m in apps.get_models() if m._meta.app_label in ours
+    }
+
+
+def test_every_post_only_issue_12_url_has_a_post_row():
+    issue_12 = {
+        name
+        for name in url_names()
+        if name.startswith(("workinggroups:objective", "workinggroups:report", "people:"))
+    }
+    post_only = {name for name in issue_12 if set(MATRIX[name][2].values()) <= {302, 405}}
+    # The invitee's "send me a new link" answers everyone alike (tests in people/).
+    assert post_only - {"people:invitation_renew"} <= set(POST_MATRIX)
+
+
+@pytest.mark.parametrize("name", sorted(POST_MATRIX))
+def test_each_persona_may_or_may_not_act(world, client_for, name):
+    make_url, expected = POST_MATRIX[name]
+    url = make_url(world)
+    got = {}
+    for persona in PERSONAS:
+        before = our_rows()
+        response = client_for(world[persona]).post(url, {})
+        got[persona] = response.status_code
+        if expected[persona] in (403, 404) or persona == "anonymous":
+            assert our_rows() == before, f"{persona} was refused yet something was written"
+    assert got == {p: expected[p] for p in PERSONAS}, f"{name} {url}"

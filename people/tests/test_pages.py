@@ -81,19 +81,22 @@ def count_queries(client, url):
     return len(ctx.captured_queries)
 
 
-@pytest.mark.parametrize("name", ["list", "detail"])
+@pytest.mark.parametrize("name", ["list", "detail", "invite", "edit", "deactivate"])
 def test_queries_do_not_grow_with_the_data(
     client_for, secretariat, jurisdiction, council, group, name
 ):
-    """The list (one page of people) and a person page (their memberships): the same number
-    of queries with 3 or 40 people, and with 1 or 20 memberships."""
+    """The list (one page of people), a person's page (their memberships), the invitation,
+    the edit and the deactivation pages: the same number of queries with 3 or 40 people, and
+    with 1 or 20 memberships. `pytest people/tests/test_pages.py -k queries -s` prints them."""
     target = UserFactory(username="target")
     GroupMembershipFactory(user=target, group=group, role="member")
-    url = (
-        reverse("people:person_list")
-        if name == "list"
-        else reverse("people:person_detail", args=[target.pk])
-    )
+    url = {
+        "list": reverse("people:person_list"),
+        "detail": reverse("people:person_detail", args=[target.pk]),
+        "invite": reverse("people:person_invite"),
+        "edit": reverse("people:person_edit", args=[target.pk]),
+        "deactivate": reverse("people:person_deactivate", args=[target.pk]),
+    }[name]
     client = client_for(secretariat)
     client.get(url)  # warm the session
     small = count_queries(client, url)
@@ -101,6 +104,7 @@ def test_queries_do_not_grow_with_the_data(
     for _ in range(19):
         CouncilMembershipFactory(user=target, council=council, role="guest")
     large = count_queries(client, url)
+    print(f"\n{name}: {small} queries with 3 people, {large} with 43")
     assert small == large, (small, large)
     assert large <= 15
 

@@ -123,3 +123,24 @@ def test_demo_has_a_revised_mandate_a_review_of_its_version_and_terms_with_dates
     assert GroupMembership.objects.ending_between(
         timezone.localdate(), timezone.localdate() + datetime.timedelta(days=30)
     ).exists()
+
+
+def test_demo_every_reporting_group_has_dated_updates_and_one_filed_report(demo):
+    """Issue 12: each group has a few dated progress updates and one filed report, so the
+    dashboard ("last reported on") and the objectives' timelines show real history."""
+    from workinggroups import progress
+    from workinggroups.models import ObjectiveUpdate, ProgressReport
+
+    start, end = progress.last_due_period()
+    groups = progress.reporting_groups(start, end).filter(objectives__isnull=False).distinct()
+    assert groups.count() >= 3
+    for group in groups:
+        updates = ObjectiveUpdate.objects.filter(objective__group=group)
+        days = {u.at.date() for u in updates}
+        assert updates.count() >= 2 and len(days) >= 2, (group.slug, updates.count())
+        assert all(u.at.date() <= timezone.localdate() for u in updates), group.slug
+        filed = ProgressReport.objects.filter(group=group, status__in=ProgressReport.FILED)
+        assert filed.count() == 1, (group.slug, filed.count())
+        assert filed.get().period_start == start
+    # No group due to report is left without one: the health rule is quiet on the demo.
+    assert not progress.groups_without_report(start, end).exists()

@@ -4,11 +4,13 @@ import time
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
+from django.db.models import Count
 from django.test import Client, override_settings
 from django.urls import NoReverseMatch, reverse
 
+from councils.models import Council
 from portal.benchmark import measure_page
-from workinggroups.models import Group
+from workinggroups.models import Group, Objective
 
 # (label, URL name, args from the data, demo user who reads it)
 PAGES = [
@@ -25,6 +27,14 @@ PAGES = [
     # The same page with the shared-fragment cache off: what a reader pays after a change.
     ("dashboard, cache off (not a target)", "strategy:dashboard", None, "member"),
     ("funding overview, cache off (not a target)", "funding:overview", None, "secretariat"),
+    # Issue 12: the pages that keep the data alive (progress, memberships, people).
+    ("objective page", "workinggroups:objective_detail", "objective", "member"),
+    ("progress reports", "workinggroups:report_list", "group", "member"),
+    ("group memberships", "workinggroups:group_memberships", "group", "secretariat"),
+    ("mandate versions", "workinggroups:mandate_history", "group", "member"),
+    ("council members", "councils:council_members", "council", "secretariat"),
+    ("people list", "people:person_list", None, "secretariat"),
+    ("person page", "people:person_detail", "person", "secretariat"),
     (
         "admin changelist (reference)",
         "admin:funding_fundingrequest_changelist",
@@ -47,10 +57,25 @@ class Command(BaseCommand):
             for u in get_user_model().objects.filter(username__in={p[3] for p in PAGES})
         }
         biggest = Group.objects.order_by("-pk").first()
+        # The object each page is about: the latest group, its latest objective, the council
+        # with the most members, the person with the most memberships.
+        args = {
+            "group": lambda: biggest.slug,
+            "objective": lambda: Objective.objects.order_by("-pk").values_list("pk", flat=True)[0],
+            "council": lambda: (
+                Council.objects.annotate(n=Count("memberships")).order_by("-n", "pk")[0].code
+            ),
+            "person": lambda: (
+                get_user_model()
+                .objects.annotate(n=Count("group_memberships"))
+                .order_by("-n", "pk")[0]
+                .pk
+            ),
+        }
         results, skipped = [], []
         for label, url_name, arg, username in PAGES:
             try:
-                url = reverse(url_name, args=[biggest.slug] if arg == "group" else None)
+                url = reverse(url_name, args=[args[arg]()] if arg else None)
             except NoReverseMatch:
                 skipped.append(label)
                 continue

@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
 from core.cache import bump_data_version
-from councils.models import Council, CouncilMembership, Priority
+from councils.models import Council, CouncilMembership, Priority, Profile
 from workinggroups.models import Group, GroupMembership, Objective
 
 GROUPS_PER_SCALE = 50
@@ -47,6 +47,9 @@ class Command(BaseCommand):
             ],
             batch_size=BATCH,
         )
+        # Every person has a profile (councils.signals makes it; bulk inserts send no signal):
+        # pages that show people (council members, the People area) read it.
+        Profile.objects.bulk_create([Profile(user=p) for p in people], batch_size=BATCH)
         groups = Group.objects.bulk_create(
             [
                 Group(
