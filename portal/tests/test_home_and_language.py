@@ -151,11 +151,13 @@ def test_behind_a_trusted_proxy_a_strangers_failures_do_not_lock_out_the_owner(m
     settings.PORTAL_TRUSTED_PROXIES = 1
     proxy = {"REMOTE_ADDR": "10.0.0.1"}
     stranger, owner = Client(), Client()
-    for _ in range(settings.AXES_FAILURE_LIMIT + 1):
+    for i in range(settings.AXES_FAILURE_LIMIT + 1):
+        # The stranger writes a fresh address of her own each time; the proxy appends the one
+        # it saw, which is the one counted.
         stranger.post(
             "/en/accounts/login/",
             {"username": member.username, "password": "nope"},
-            HTTP_X_FORWARDED_FOR="203.0.113.5",
+            HTTP_X_FORWARDED_FOR=f"192.0.2.{i}, 203.0.113.5",
             **proxy,
         )
     assert (
@@ -175,6 +177,30 @@ def test_behind_a_trusted_proxy_a_strangers_failures_do_not_lock_out_the_owner(m
     )
     assert response.status_code == 302
     assert "_auth_user_id" in owner.session
+
+
+@pytest.mark.django_db
+def test_without_the_proxy_setting_everyone_behind_the_proxy_shares_one_lockout(member, settings):
+    """What the setting is for: counted on the proxy's address, the stranger's failures lock
+    the owner out too (the behaviour issue 14 found in production)."""
+    from django.test import Client
+
+    settings.PORTAL_TRUSTED_PROXIES = 0
+    proxy = {"REMOTE_ADDR": "10.0.0.1"}
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        Client().post(
+            "/en/accounts/login/",
+            {"username": member.username, "password": "nope"},
+            HTTP_X_FORWARDED_FOR="203.0.113.5",
+            **proxy,
+        )
+    owner = Client().post(
+        "/en/accounts/login/",
+        {"username": member.username, "password": "correct-horse-battery"},
+        HTTP_X_FORWARDED_FOR="198.51.100.7",
+        **proxy,
+    )
+    assert owner.status_code == 429
 
 
 @pytest.mark.django_db
