@@ -198,6 +198,45 @@ ENDORSED = Q(status__in=ENDORSED_OR_LATER)
 APPROVED = Q(status=Status.APPROVED)
 
 
+def _requested(fiscal_year=None, council=None):
+    queryset = FundingRequest.objects.filter(REQUESTED)
+    if fiscal_year is not None:
+        queryset = queryset.filter(fiscal_year=fiscal_year)
+    if council is not None:
+        queryset = queryset.filter(group__in=Group.objects.filter(councils=council))
+    return queryset
+
+
+def overview_visible_counts(user, fiscal_year=None, council=None):
+    """How many of the overview's requests `user` may open, per (priority id, fiscal year)
+    and per fiscal year, grouped as `funding_totals` and `funding_totals_by_year` count them;
+    None for the secretariat, who may open them all. Two queries, whatever the data.
+
+    A cell where exactly one counted request is hidden from the reader (still in review, say)
+    would give it away: a count of 1 names it, and the cell's sums minus the requests the
+    reader can see give its amount. The overview withholds such cells (`withheld`)."""
+    if is_secretariat(user):
+        return None
+    visible = visible_requests(user, _requested(fiscal_year, council))
+    cells = {
+        (row["priorities"], row["fiscal_year"]): row["count"]
+        for row in visible.filter(priorities__isnull=False)
+        .values("priorities", "fiscal_year")
+        .annotate(count=_count())
+        .order_by()
+    }
+    years = {
+        row["fiscal_year"]: row["count"]
+        for row in visible.values("fiscal_year").annotate(count=_count()).order_by()
+    }
+    return cells, years
+
+
+def withheld(count: int, visible_count: int) -> bool:
+    """Exactly one of the counted requests is one the reader cannot open."""
+    return count - visible_count == 1
+
+
 def funding_totals(fiscal_year=None, council=None):
     """Per (priority, fiscal year): the sums requested, endorsed and approved, in the database.
 
@@ -210,11 +249,7 @@ def funding_totals(fiscal_year=None, council=None):
     Returns dicts with priority_id, priority (the Priority), fiscal_year, requested, endorsed,
     approved and count, ordered by fiscal year then priority number.
     """
-    queryset = FundingRequest.objects.filter(REQUESTED)
-    if fiscal_year is not None:
-        queryset = queryset.filter(fiscal_year=fiscal_year)
-    if council is not None:
-        queryset = queryset.filter(group__in=Group.objects.filter(councils=council))
+    queryset = _requested(fiscal_year, council)
     rows = list(
         queryset.filter(priorities__isnull=False)
         .values("priorities", "fiscal_year")
@@ -237,11 +272,7 @@ def funding_totals(fiscal_year=None, council=None):
 
 def funding_totals_by_year(fiscal_year=None, council=None):
     """{fiscal_year: {requested, endorsed, approved, count}} counting each request once."""
-    queryset = FundingRequest.objects.filter(REQUESTED)
-    if fiscal_year is not None:
-        queryset = queryset.filter(fiscal_year=fiscal_year)
-    if council is not None:
-        queryset = queryset.filter(group__in=Group.objects.filter(councils=council))
+    queryset = _requested(fiscal_year, council)
     rows = (
         queryset.values("fiscal_year")
         .annotate(

@@ -60,8 +60,10 @@ from .selectors import (
     base_queryset,
     funding_totals,
     funding_totals_by_year,
+    overview_visible_counts,
     past_requests,
     visible_requests,
+    withheld,
 )
 from .selectors import (
     review_queue as review_queue_queryset,
@@ -478,6 +480,26 @@ def _overview_filters(request):
     return fiscal_year, council, years
 
 
+WITHHELD_FIGURES = ("count", "requested", "endorsed", "approved")
+
+
+def _withhold(user, fiscal_year, council, rows, totals):
+    """Copies of the (shared, cached) rows and year totals in which every cell that would
+    give away a single request this reader cannot open has its figures withheld (None) and
+    `withheld` set: see selectors.overview_visible_counts. The secretariat sees them all."""
+    visible = overview_visible_counts(user, fiscal_year=fiscal_year, council=council)
+    cells, years = visible if visible is not None else ({}, {})
+
+    def copy(figures, visible_count):
+        if visible is None or not withheld(figures["count"], visible_count):
+            return {**figures, "withheld": False}
+        return {**figures, **dict.fromkeys(WITHHELD_FIGURES), "withheld": True}
+
+    rows = [copy(r, cells.get((r["priority_id"], r["fiscal_year"]), 0)) for r in rows]
+    totals = {year: copy(t, years.get(year, 0)) for year, t in totals.items()}
+    return rows, totals
+
+
 @require_GET
 def overview(request):
     if not can_view_overview(request.user):
@@ -493,6 +515,7 @@ def overview(request):
     # Sums over every request: computed once per data version (core.cache), not per reader.
     parts = (fiscal_year, council.code if council else "")
     rows, totals = cached_value("funding-overview", parts, compute)
+    rows, totals = _withhold(request.user, fiscal_year, council, rows, totals)
     by_year = []
     for year in sorted(totals, reverse=True):
         by_year.append(
@@ -509,6 +532,8 @@ def overview(request):
         "councils": Council.objects.all(),
         "selected_year": fiscal_year,
         "selected_council": council,
+        "any_withheld": any(r["withheld"] for r in rows)
+        or any(t["withheld"] for t in totals.values()),
     }
     return render(request, "funding/overview.html", context)
 
@@ -530,16 +555,26 @@ def overview_csv(request):
             _("Approved (CAD)"),
         ]
     )
-    for row in funding_totals(fiscal_year=fiscal_year, council=council):
+    rows, _totals = _withhold(
+        request.user, fiscal_year, council, funding_totals(fiscal_year, council), {}
+    )
+    for row in rows:
+        figures = (
+            ["", "", "", ""]  # withheld: one request this reader cannot open
+            if row["withheld"]
+            else [
+                row["count"],
+                amount(row["requested"]),
+                amount(row["endorsed"]),
+                amount(row["approved"]),
+            ]
+        )
         writer.writerow(
             [
                 fiscal_year_label(row["fiscal_year"]),
                 row["priority"].code,
                 safe_text(row["priority"].title),
-                row["count"],
-                amount(row["requested"]),
-                amount(row["endorsed"]),
-                amount(row["approved"]),
+                *figures,
             ]
         )
     return response
