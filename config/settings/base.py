@@ -417,9 +417,8 @@ except ValidationError as exc:
 # interface (0.0.0.0, [::]) is reached on this machine at 127.0.0.1. Production sets it.
 PORTAL_HOST = env.str("PORTAL_HOST", default="127.0.0.1:8000")
 _listen, _colon, _port = PORTAL_HOST.rpartition(":")
-if _listen in ("0.0.0.0", "[::]", "::", ""):  # noqa: S104 (a name for links, not a bind)
-    _listen = "127.0.0.1"
-PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default=f"http://{_listen}:{_port}")
+_local = f"127.0.0.1:{_port}" if _listen in ("0.0.0.0", "[::]") else PORTAL_HOST  # noqa: S104
+PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default=f"http://{_local}")
 
 # --- Portal rules ---------------------------------------------------------------------------
 PORTAL_REVIEW_REMINDER_DAYS = env_int("PORTAL_REVIEW_REMINDER_DAYS", 5, minimum=1)

@@ -89,6 +89,8 @@ def test_production_refuses_to_run_without_an_https_base_url():
         ("127.0.0.1:8123", "http://127.0.0.1:8123"),
         ("localhost:9000", "http://localhost:9000"),
         ("0.0.0.0:8001", "http://127.0.0.1:8001"),  # every interface: reached here locally
+        ("[::]:8002", "http://127.0.0.1:8002"),
+        ("portal.local", "http://portal.local"),
     ],
 )
 def test_base_url_follows_portal_host_when_not_set(host, expected):
