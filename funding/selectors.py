@@ -52,6 +52,11 @@ def visible_requests(user, queryset=None):
         return queryset.none()
     if is_secretariat(user):
         return queryset
+    return queryset.filter(_visible_condition(user))
+
+
+def _visible_condition(user) -> Q:
+    """visible_requests' rule for a signed-in person other than the secretariat."""
     roles, groups = council_roles(user), group_roles(user)
     condition = Q(group_id__in=groups.co_chair_of) | Q(created_by=user) | Q(submitted_by=user)
     if roles.co_chair_of:
@@ -64,7 +69,7 @@ def visible_requests(user, queryset=None):
             status__in=ENDORSED_OR_LATER,
             group__in=Group.objects.filter(councils__in=roles.member_of),
         )
-    return queryset.filter(condition)
+    return condition
 
 
 def review_queue(user):
@@ -207,34 +212,34 @@ def _requested(fiscal_year=None, council=None):
     return queryset
 
 
-def overview_visible_counts(user, fiscal_year=None, council=None):
-    """How many of the overview's requests `user` may open, per (priority id, fiscal year)
-    and per fiscal year, grouped as `funding_totals` and `funding_totals_by_year` count them;
-    None for the secretariat, who may open them all. Two queries, whatever the data.
+def overview_withheld(user, fiscal_year=None, council=None, *, years=True):
+    """Which of the overview's figures would give away a single request `user` cannot open:
+    ({(priority id, fiscal year)}, {fiscal year}) of the cells of `funding_totals` and the
+    year totals of `funding_totals_by_year` where exactly one counted request is hidden from
+    the reader (still in review, say). A count of 1 names it, and the cell's sums minus the
+    requests the reader can see give its amount; two or more hidden are not told apart.
+    Nothing for the secretariat, who may open every request. One query per kind of figure
+    (`years=False`: the cells only), whatever the data."""
+    if is_secretariat(user) or not getattr(user, "is_authenticated", False):
+        return frozenset(), frozenset()
+    seen = _visible_condition(user)
 
-    A cell where exactly one counted request is hidden from the reader (still in review, say)
-    would give it away: a count of 1 names it, and the cell's sums minus the requests the
-    reader can see give its amount. The overview withholds such cells (`withheld`)."""
-    if is_secretariat(user):
-        return None
-    visible = visible_requests(user, _requested(fiscal_year, council))
-    cells = {
-        (row["priorities"], row["fiscal_year"]): row["count"]
-        for row in visible.filter(priorities__isnull=False)
-        .values("priorities", "fiscal_year")
-        .annotate(count=_count())
-        .order_by()
-    }
-    years = {
-        row["fiscal_year"]: row["count"]
-        for row in visible.values("fiscal_year").annotate(count=_count()).order_by()
-    }
-    return cells, years
+    def hidden_one(*keys):
+        rows = (
+            _requested(fiscal_year, council)
+            .filter(**{f"{k}__isnull": False for k in keys})
+            .values(*keys)
+            .annotate(total=_count(), seen=_count(seen))
+            .order_by()
+        )
+        return frozenset(
+            tuple(row[k] for k in keys) for row in rows if row["total"] - row["seen"] == 1
+        )
 
-
-def withheld(count: int, visible_count: int) -> bool:
-    """Exactly one of the counted requests is one the reader cannot open."""
-    return count - visible_count == 1
+    cells = hidden_one("priorities", "fiscal_year")
+    if not years:
+        return cells, frozenset()
+    return cells, frozenset(year for (year,) in hidden_one("fiscal_year"))
 
 
 def funding_totals(fiscal_year=None, council=None):

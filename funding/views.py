@@ -60,10 +60,9 @@ from .selectors import (
     base_queryset,
     funding_totals,
     funding_totals_by_year,
-    overview_visible_counts,
+    overview_withheld,
     past_requests,
     visible_requests,
-    withheld,
 )
 from .selectors import (
     review_queue as review_queue_queryset,
@@ -486,17 +485,18 @@ WITHHELD_FIGURES = ("count", "requested", "endorsed", "approved")
 def _withhold(user, fiscal_year, council, rows, totals):
     """Copies of the (shared, cached) rows and year totals in which every cell that would
     give away a single request this reader cannot open has its figures withheld (None) and
-    `withheld` set: see selectors.overview_visible_counts. The secretariat sees them all."""
-    visible = overview_visible_counts(user, fiscal_year=fiscal_year, council=council)
-    cells, years = visible if visible is not None else ({}, {})
+    `withheld` set: see selectors.overview_withheld. The secretariat sees them all."""
+    cells, years = overview_withheld(
+        user, fiscal_year=fiscal_year, council=council, years=bool(totals)
+    )
 
-    def copy(figures, visible_count):
-        if visible is None or not withheld(figures["count"], visible_count):
+    def copy(figures, hidden):
+        if not hidden:
             return {**figures, "withheld": False}
         return {**figures, **dict.fromkeys(WITHHELD_FIGURES), "withheld": True}
 
-    rows = [copy(r, cells.get((r["priority_id"], r["fiscal_year"]), 0)) for r in rows]
-    totals = {year: copy(t, years.get(year, 0)) for year, t in totals.items()}
+    rows = [copy(r, (r["priority_id"], r["fiscal_year"]) in cells) for r in rows]
+    totals = {year: copy(t, year in years) for year, t in totals.items()}
     return rows, totals
 
 
