@@ -83,6 +83,28 @@ def _browser_available(request):
         )
 
 
+# Playwright waits 5 s for an `expect` and 30 s for an action by default: on a loaded machine
+# (the live server, Chromium and the suite's other processes share 2 cores) a correct page can
+# take longer. Waits end as soon as the condition holds, so generous limits cost nothing.
+BROWSER_WAIT_MS = 60_000
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _browser_waits():
+    try:
+        from playwright.sync_api import expect
+    except ImportError:
+        return
+    expect.set_options(timeout=BROWSER_WAIT_MS)
+
+
+@pytest.fixture
+def context(context):
+    context.set_default_timeout(BROWSER_WAIT_MS)
+    context.set_default_navigation_timeout(BROWSER_WAIT_MS)
+    return context
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     return {

@@ -52,6 +52,11 @@ def visible_requests(user, queryset=None):
         return queryset.none()
     if is_secretariat(user):
         return queryset
+    return queryset.filter(_visible_condition(user))
+
+
+def _visible_condition(user) -> Q:
+    """visible_requests' rule for a signed-in person other than the secretariat."""
     roles, groups = council_roles(user), group_roles(user)
     condition = Q(group_id__in=groups.co_chair_of) | Q(created_by=user) | Q(submitted_by=user)
     if roles.co_chair_of:
@@ -64,7 +69,7 @@ def visible_requests(user, queryset=None):
             status__in=ENDORSED_OR_LATER,
             group__in=Group.objects.filter(councils__in=roles.member_of),
         )
-    return queryset.filter(condition)
+    return condition
 
 
 def review_queue(user):
@@ -198,6 +203,45 @@ ENDORSED = Q(status__in=ENDORSED_OR_LATER)
 APPROVED = Q(status=Status.APPROVED)
 
 
+def _requested(fiscal_year=None, council=None):
+    queryset = FundingRequest.objects.filter(REQUESTED)
+    if fiscal_year is not None:
+        queryset = queryset.filter(fiscal_year=fiscal_year)
+    if council is not None:
+        queryset = queryset.filter(group__in=Group.objects.filter(councils=council))
+    return queryset
+
+
+def overview_withheld(user, fiscal_year=None, council=None, *, years=True):
+    """Which of the overview's figures would give away a single request `user` cannot open:
+    ({(priority id, fiscal year)}, {fiscal year}) of the cells of `funding_totals` and the
+    year totals of `funding_totals_by_year` where exactly one counted request is hidden from
+    the reader (still in review, say). A count of 1 names it, and the cell's sums minus the
+    requests the reader can see give its amount; two or more hidden are not told apart.
+    Nothing for the secretariat, who may open every request. One query per kind of figure
+    (`years=False`: the cells only), whatever the data."""
+    if is_secretariat(user) or not getattr(user, "is_authenticated", False):
+        return frozenset(), frozenset()
+    seen = _visible_condition(user)
+
+    def hidden_one(*keys):
+        rows = (
+            _requested(fiscal_year, council)
+            .filter(**{f"{k}__isnull": False for k in keys})
+            .values(*keys)
+            .annotate(total=_count(), seen=_count(seen))
+            .order_by()
+        )
+        return frozenset(
+            tuple(row[k] for k in keys) for row in rows if row["total"] - row["seen"] == 1
+        )
+
+    cells = hidden_one("priorities", "fiscal_year")
+    if not years:
+        return cells, frozenset()
+    return cells, frozenset(year for (year,) in hidden_one("fiscal_year"))
+
+
 def funding_totals(fiscal_year=None, council=None):
     """Per (priority, fiscal year): the sums requested, endorsed and approved, in the database.
 
@@ -210,11 +254,7 @@ def funding_totals(fiscal_year=None, council=None):
     Returns dicts with priority_id, priority (the Priority), fiscal_year, requested, endorsed,
     approved and count, ordered by fiscal year then priority number.
     """
-    queryset = FundingRequest.objects.filter(REQUESTED)
-    if fiscal_year is not None:
-        queryset = queryset.filter(fiscal_year=fiscal_year)
-    if council is not None:
-        queryset = queryset.filter(group__in=Group.objects.filter(councils=council))
+    queryset = _requested(fiscal_year, council)
     rows = list(
         queryset.filter(priorities__isnull=False)
         .values("priorities", "fiscal_year")
@@ -237,11 +277,7 @@ def funding_totals(fiscal_year=None, council=None):
 
 def funding_totals_by_year(fiscal_year=None, council=None):
     """{fiscal_year: {requested, endorsed, approved, count}} counting each request once."""
-    queryset = FundingRequest.objects.filter(REQUESTED)
-    if fiscal_year is not None:
-        queryset = queryset.filter(fiscal_year=fiscal_year)
-    if council is not None:
-        queryset = queryset.filter(group__in=Group.objects.filter(councils=council))
+    queryset = _requested(fiscal_year, council)
     rows = (
         queryset.values("fiscal_year")
         .annotate(

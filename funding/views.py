@@ -60,6 +60,7 @@ from .selectors import (
     base_queryset,
     funding_totals,
     funding_totals_by_year,
+    overview_withheld,
     past_requests,
     visible_requests,
 )
@@ -478,6 +479,27 @@ def _overview_filters(request):
     return fiscal_year, council, years
 
 
+WITHHELD_FIGURES = ("count", "requested", "endorsed", "approved")
+
+
+def _withhold(user, fiscal_year, council, rows, totals):
+    """Copies of the (shared, cached) rows and year totals in which every cell that would
+    give away a single request this reader cannot open has its figures withheld (None) and
+    `withheld` set: see selectors.overview_withheld. The secretariat sees them all."""
+    cells, years = overview_withheld(
+        user, fiscal_year=fiscal_year, council=council, years=bool(totals)
+    )
+
+    def copy(figures, hidden):
+        if not hidden:
+            return {**figures, "withheld": False}
+        return {**figures, **dict.fromkeys(WITHHELD_FIGURES), "withheld": True}
+
+    rows = [copy(r, (r["priority_id"], r["fiscal_year"]) in cells) for r in rows]
+    totals = {year: copy(t, year in years) for year, t in totals.items()}
+    return rows, totals
+
+
 @require_GET
 def overview(request):
     if not can_view_overview(request.user):
@@ -493,6 +515,7 @@ def overview(request):
     # Sums over every request: computed once per data version (core.cache), not per reader.
     parts = (fiscal_year, council.code if council else "")
     rows, totals = cached_value("funding-overview", parts, compute)
+    rows, totals = _withhold(request.user, fiscal_year, council, rows, totals)
     by_year = []
     for year in sorted(totals, reverse=True):
         by_year.append(
@@ -509,6 +532,8 @@ def overview(request):
         "councils": Council.objects.all(),
         "selected_year": fiscal_year,
         "selected_council": council,
+        "any_withheld": any(r["withheld"] for r in rows)
+        or any(t["withheld"] for t in totals.values()),
     }
     return render(request, "funding/overview.html", context)
 
@@ -530,16 +555,26 @@ def overview_csv(request):
             _("Approved (CAD)"),
         ]
     )
-    for row in funding_totals(fiscal_year=fiscal_year, council=council):
+    rows, _totals = _withhold(
+        request.user, fiscal_year, council, funding_totals(fiscal_year, council), {}
+    )
+    for row in rows:
+        figures = (
+            ["", "", "", ""]  # withheld: one request this reader cannot open
+            if row["withheld"]
+            else [
+                row["count"],
+                amount(row["requested"]),
+                amount(row["endorsed"]),
+                amount(row["approved"]),
+            ]
+        )
         writer.writerow(
             [
                 fiscal_year_label(row["fiscal_year"]),
                 row["priority"].code,
                 safe_text(row["priority"].title),
-                row["count"],
-                amount(row["requested"]),
-                amount(row["endorsed"]),
-                amount(row["approved"]),
+                *figures,
             ]
         )
     return response

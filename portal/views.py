@@ -1,10 +1,11 @@
 import datetime
 
+from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import PasswordChangeForm
-from django.core.cache import cache
+from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import HttpResponse
@@ -16,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language as django_set_language
 
+from core.proxies import client_ip
 from councils.models import CouncilMembership
 from signin.flows import begin_second_factor
 from signin.forms import PortalAuthenticationForm
@@ -152,26 +154,53 @@ def healthz(request):
 
 
 class ThrottledPasswordChangeForm(PasswordChangeForm):
-    """Wrong current passwords are counted like failed sign-ins (same limit and cool-off), so
-    a session left open cannot be used to guess the password (issue 14)."""
+    """Wrong current passwords are failed sign-ins (issue 14): django-axes counts them with
+    the sign-in page's, per username and client address, in the database, with the same
+    limit and cool-off, so a session left open cannot be used to guess the password, and a
+    lock-out here is one at the sign-in page too (and the secretariat's reset ends both)."""
+
+    def __init__(self, user, *args, request=None, **kwargs):
+        self.request = request
+        super().__init__(user, *args, **kwargs)
+
+    def _throttled(self):
+        return ValidationError(
+            _("Too many wrong current passwords. Try again in %(minutes)s minutes."),
+            code="throttled",
+            params={"minutes": int(settings.AXES_COOLOFF_TIME * 60)},
+        )
 
     def clean_old_password(self):
-        key = f"password-change-failures:{self.user.pk}"
-        failures = cache.get(key, 0)
-        if failures >= settings.AXES_FAILURE_LIMIT:
-            raise ValidationError(
-                _("Too many wrong current passwords. Try again in %(minutes)s minutes."),
-                code="throttled",
-                params={"minutes": int(settings.AXES_COOLOFF_TIME * 60)},
-            )
+        credentials = {"username": self.user.get_username()}
+        if AxesProxyHandler.is_locked(self.request, credentials):
+            raise self._throttled()
         try:
-            value = super().clean_old_password()
+            return super().clean_old_password()
         except ValidationError:
-            cache.set(key, failures + 1, timeout=int(settings.AXES_COOLOFF_TIME * 3600))
+            user_login_failed.send(sender=__name__, credentials=credentials, request=self.request)
+            if getattr(self.request, "axes_locked_out", False):
+                # This failure reached the limit. axes' middleware would replace the page
+                # with the sign-in lock-out page; the form says it next to the field instead.
+                self.request.axes_locked_out = False
+                raise self._throttled() from None
             raise
-        cache.delete(key)
-        return value
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
     form_class = ThrottledPasswordChangeForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if form.has_error("old_password", code="throttled"):
+            response.status_code = 429
+        return response
+
+    def form_valid(self, form):
+        # Like a successful sign-in (AXES_RESET_ON_SUCCESS): this client's count starts over.
+        AxesProxyHandler.reset_attempts(
+            ip_address=client_ip(self.request), username=form.user.get_username()
+        )
+        return super().form_valid(form)

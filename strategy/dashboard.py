@@ -61,6 +61,7 @@ class Dashboard:
     liaison: list = field(default_factory=list)
     gaps: list = field(default_factory=list)
     funding: selectors.Section | None = None
+    funding_withheld: bool = False  # some funding cell is withheld from this reader
     measures: selectors.Section | None = None
     matrix_rows: list = field(default_factory=list)
     trend_dates: list = field(default_factory=list)
@@ -171,6 +172,17 @@ def _priority_blocks(board, facts):
                 funding=funding.get(key, []),
             )
         )
+
+
+def withhold_funding(board, cells) -> None:
+    """Withhold the funding figures of `cells` (funding.selectors.overview_withheld):
+    they would give away a single request this reader cannot open (issue 14). The rows are
+    this board's own, shared by its priority blocks."""
+    for row in board.funding.rows if board.funding else []:
+        row["withheld"] = (row["priority_id"], row["fiscal_year"]) in cells
+        if row["withheld"]:  # (its count is not shown on the board)
+            row.update(requested=None, endorsed=None, approved=None)
+            board.funding_withheld = True
 
 
 def plan_funding(plan, *, fiscal_year=None, council=None):
@@ -349,6 +361,8 @@ def chart_data(board: Dashboard) -> dict:
             if block.priority is None:
                 continue
             for row in block.funding:
+                if row.get("withheld"):
+                    continue  # left out of the chart too, or its sum would give it away
                 for key in sums:
                     sums[key][ids.index(block.priority.pk)] += float(row[key])
         charts["funding"] = {

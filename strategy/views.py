@@ -19,6 +19,7 @@ from core.fiscal import fiscal_year_label, fiscal_year_of
 from core.params import parse_int
 from core.permissions import get_object_for_user
 from councils.models import Priority
+from funding.selectors import overview_withheld
 
 from . import dashboard as dashboard_builder
 from . import selectors, services
@@ -114,11 +115,20 @@ def dashboard(request):
         # The export follows what is on screen, the default plan included.
         context["export_query"] = urlencode({k: v for k, v in form.data.items() if v})
 
+    # Funding cells that would give away a single request this reader cannot open: part of
+    # the cache key, so readers share a board only when the same cells are withheld for them.
+    withheld = (
+        overview_withheld(request.user, fiscal_year=fiscal_year, council=council, years=False)[0]
+        if plan is not None
+        else frozenset()
+    )
+
     def render_content():
         if plan is not None:
             board = dashboard_builder.build(
                 plan, council=council, fiscal_year=fiscal_year, councils=councils
             )
+            dashboard_builder.withhold_funding(board, withheld)
             context["board"] = board
             context["chart_data"] = dashboard_builder.chart_data(board)
         return render_to_string("strategy/partials/dashboard_content.html", context, request)
@@ -132,6 +142,7 @@ def dashboard(request):
         council.code if council else "",
         fiscal_year,
         context["can_manage"] and plan is None,
+        tuple(sorted(withheld)),
     )
     context["content_html"] = cached_fragment("dashboard", parts, render_content)
     return render(request, "strategy/dashboard.html", context)
@@ -164,14 +175,20 @@ def dashboard_csv(request):
             ]
         )
         funding = dashboard_builder.plan_funding(plan, fiscal_year=fiscal_year, council=council)
+        withheld, _years = overview_withheld(
+            request.user, fiscal_year=fiscal_year, council=council, years=False
+        )
         for row in funding.rows:
+            hidden = (row["priority_id"], row["fiscal_year"]) in withheld
             writer.writerow(
                 [
                     safe_text(row["priority"].title),
                     fiscal_year_label(row["fiscal_year"]),
-                    amount(row["requested"]),
-                    amount(row["endorsed"]),
-                    amount(row["approved"]),
+                    *(
+                        ["", "", ""]  # withheld: one request this reader cannot open
+                        if hidden
+                        else [amount(row[k]) for k in ("requested", "endorsed", "approved")]
+                    ),
                 ]
             )
         return response

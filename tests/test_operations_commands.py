@@ -1,7 +1,8 @@
 """Operations commands fail with a clear message and a non-zero exit status, never a
 traceback: a restore into an unmigrated database, a backup to a missing folder (refused before
 the dump) or over an existing file (refused without --force), `make run` on a port in use, and
-two first `make run`s started together (one takes the lock, the other stops)."""
+two first `make run`s started together (one takes the lock, the other stops; it runs the daily
+sweeps at start-up and its e-mails link to its own port)."""
 
 import os
 import signal
@@ -130,10 +131,11 @@ def test_make_run_on_a_port_in_use_stops_with_a_message_and_status_1(tmp_path):
 def test_two_first_runs_started_together_one_runs_the_other_stops(tmp_path):
     """Both start on a fresh SQLite database: one takes the lock, migrates and serves; the other
     stops at once with a message (it used to race on the migration with a traceback)."""
+    port = free_port()
     env = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if k != "PORTAL_BASE_URL"},
         "DJANGO_SETTINGS_MODULE": "config.settings.local",
-        **run_local_env(tmp_path, free_port()),
+        **run_local_env(tmp_path, port),
     }
     logs = [(tmp_path / f"run{i}.log").open("w+") for i in range(2)]
     processes = [
@@ -165,6 +167,17 @@ def test_two_first_runs_started_together_one_runs_the_other_stops(tmp_path):
         assert "another `make run` is already starting or running" in texts[loser]
         assert "Traceback" not in texts[loser] and "Traceback" not in texts[winner]
         assert "The portal is at" in texts[winner] and "The portal is at" not in texts[loser]
+        # The daily sweeps ran once before it said so: reminders from the first minute
+        # (issue 14), not after the 07:00 sweep.
+        before = texts[winner].split("The portal is at")[0]
+        assert "workinggroups.tasks.sweep_deadlines: " in before, texts[winner]
+        # The worker sends what they claimed, with links to the port it serves on, not 8000.
+        deadline = time.monotonic() + 120
+        while "Subject:" not in texts[winner] and time.monotonic() < deadline:
+            time.sleep(1)
+            texts[winner] = Path(logs[winner].name).read_text()
+        mails = texts[winner].split("Subject:", 1)[1]
+        assert f"http://127.0.0.1:{port}/" in mails and "127.0.0.1:8000" not in mails
     finally:
         for process in processes:
             if process.poll() is None:

@@ -145,9 +145,14 @@ def sweeps_run(log_text):
 
 
 def run_until_three_sweeps(procs: Processes, worker_log: str, mails: Path, expected: int):
-    wait_for(lambda: sweeps_run(procs.log(worker_log)) >= 3, 40, "three sweeps run by beat")
-    wait_for(lambda: len(read_mails(mails)) >= expected, 15, f"{expected} e-mails")
-    time.sleep(1.5)  # one more tick: a duplicate would show now
+    # Generous limits, left as soon as the condition holds: a loaded machine is slow, not wrong.
+    wait_for(lambda: sweeps_run(procs.log(worker_log)) >= 3, 180, "three sweeps run by beat")
+    wait_for(lambda: len(read_mails(mails)) >= expected, 120, f"{expected} e-mails")
+    # Two more sweeps, not a pause of a guessed length: the worker runs one task at a time, in
+    # order, so once the second has finished, whatever the first handed over has been sent,
+    # and a duplicate would show now.
+    seen = sweeps_run(procs.log(worker_log))
+    wait_for(lambda: sweeps_run(procs.log(worker_log)) >= seen + 2, 180, "two more sweeps")
 
 
 def check_each_mail_once(mails: Path, expected: int):

@@ -7,6 +7,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST, require_safe
 from django.views.generic import DetailView, ListView
@@ -701,12 +702,15 @@ def calendar_new(request):
     # is true, and a later visit cannot reveal it (issue 14).
     # 201, not 200: the POST made something, though it answers with a page, not a redirect.
     token_row = CalendarToken.objects.filter(user=request.user).first()
-    return render(
+    response = render(
         request,
         "workinggroups/calendar.html",
         {"token": token_row, "new_calendar_url": url},
         status=201,
     )
+    # Nor in a browser's or a proxy's cache: Back or a shared machine cannot show it again.
+    add_never_cache_headers(response)
+    return response
 
 
 @require_POST

@@ -413,9 +413,12 @@ except ValidationError as exc:
         f"PORTAL_SECRETARIAT_EMAIL is not an e-mail address: {PORTAL_SECRETARIAT_EMAIL!r}"
     ) from exc
 # Links in e-mails and calendars. Unset, it follows PORTAL_HOST (the address `make run` serves
-# on), so `make run` on another port writes links that work.
+# on), so `make run` on another port writes links that work; a server listening on every
+# interface (0.0.0.0, [::]) is reached on this machine at 127.0.0.1. Production sets it.
 PORTAL_HOST = env.str("PORTAL_HOST", default="127.0.0.1:8000")
-PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default=f"http://{PORTAL_HOST}")
+_listen, _colon, _port = PORTAL_HOST.rpartition(":")
+_local = f"127.0.0.1:{_port}" if _listen in ("0.0.0.0", "[::]") else PORTAL_HOST  # noqa: S104
+PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default=f"http://{_local}")
 
 # --- Portal rules ---------------------------------------------------------------------------
 PORTAL_REVIEW_REMINDER_DAYS = env_int("PORTAL_REVIEW_REMINDER_DAYS", 5, minimum=1)

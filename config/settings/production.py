@@ -16,6 +16,13 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql" and not env
     raise ImproperlyConfigured("Production needs DATABASE_URL=postgres://...")
 if not REDIS_URL:
     raise ImproperlyConfigured("Production needs REDIS_URL=redis://... for Celery and the cache.")
+# Links in e-mails and calendar feeds: never the local default derived from PORTAL_HOST.
+PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="")
+if not PORTAL_BASE_URL.startswith("https://"):
+    raise ImproperlyConfigured(
+        "Production needs PORTAL_BASE_URL=https://portal.example.ca, the start of links in "
+        f"e-mails and calendars (not {PORTAL_BASE_URL!r})."
+    )
 
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

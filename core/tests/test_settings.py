@@ -33,6 +33,7 @@ PRODUCTION = {
     "DJANGO_ALLOWED_HOSTS": "portal.example.gc.ca",
     "DATABASE_URL": "postgres://portal@db.invalid:5432/portal",
     "REDIS_URL": "redis://cache.invalid:6379/0",
+    "PORTAL_BASE_URL": "https://portal.example.gc.ca",
 }
 
 
@@ -72,14 +73,30 @@ def test_models_and_migrations_agree():
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
 
 
-def test_base_url_follows_portal_host_when_not_set():
-    """Issue 14: `make run` on another port wrote http://127.0.0.1:8000 into e-mails."""
-    import os
-    import subprocess
-    import sys
+def test_production_refuses_to_run_without_an_https_base_url():
+    """Without it, e-mails and calendars would link to the local default (issue 14)."""
+    for value in (None, "http://portal.example.gc.ca"):
+        env = {k: v for k, v in PRODUCTION.items() if k != "PORTAL_BASE_URL"}
+        if value:
+            env["PORTAL_BASE_URL"] = value
+        result = run_manage("check", **env)
+        assert result.returncode != 0 and "PORTAL_BASE_URL" in result.stderr
 
+
+@pytest.mark.parametrize(
+    ("host", "expected"),
+    [
+        ("127.0.0.1:8123", "http://127.0.0.1:8123"),
+        ("localhost:9000", "http://localhost:9000"),
+        ("0.0.0.0:8001", "http://127.0.0.1:8001"),  # every interface: reached here locally
+        ("[::]:8002", "http://127.0.0.1:8002"),
+        ("portal.local", "http://portal.local"),
+    ],
+)
+def test_base_url_follows_portal_host_when_not_set(host, expected):
+    """Issue 14: `make run` on another port wrote http://127.0.0.1:8000 into e-mails."""
     env = {k: v for k, v in os.environ.items() if k != "PORTAL_BASE_URL"}
-    env.update(PORTAL_HOST="127.0.0.1:8123", DJANGO_SETTINGS_MODULE="config.settings.local")
+    env.update(PORTAL_HOST=host, DJANGO_SETTINGS_MODULE="config.settings.local")
     out = subprocess.run(
         [
             sys.executable,
@@ -92,7 +109,7 @@ def test_base_url_follows_portal_host_when_not_set():
         text=True,
         check=True,
     ).stdout.strip()
-    assert out == "http://127.0.0.1:8123"
+    assert out == expected
 
 
 def test_a_malformed_database_url_is_improperly_configured_not_a_key_error():

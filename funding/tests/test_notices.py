@@ -197,7 +197,7 @@ def real_broker(redis_url):
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.redis
 def test_with_the_mail_server_silent_a_submission_is_fast_and_nothing_is_lost(
-    silent_smtp, real_broker, client_for, draft, group_cochair, council_cochair
+    silent_smtp, real_broker, client_for, draft, group_cochair, council_cochair, settings
 ):
     broker, queue = real_broker
     client = client_for(group_cochair)
@@ -207,7 +207,9 @@ def test_with_the_mail_server_silent_a_submission_is_fast_and_nothing_is_lost(
     )
     elapsed = time.monotonic() - started
     assert response.status_code == 302
-    assert elapsed < 2, f"the submission took {elapsed:.1f} s"  # EMAIL_TIMEOUT is 10 s
+    # Not a speed limit (a loaded machine is slow): the request did not wait for the silent
+    # server's timeout, which no connection (below) confirms.
+    assert elapsed < settings.EMAIL_TIMEOUT, f"the submission took {elapsed:.1f} s"
     assert silent_smtp.connections == []  # the request never opened a connection to it
     draft.refresh_from_db()
     assert draft.status == Status.SUBMITTED

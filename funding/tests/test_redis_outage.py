@@ -46,7 +46,8 @@ class PrivateRedis:
             stdout=subprocess.DEVNULL,
         )
         client = redis.Redis.from_url(self.url, socket_connect_timeout=0.2)
-        for _ in range(100):
+        deadline = time.monotonic() + 60  # generous: a loaded machine starts it late
+        while time.monotonic() < deadline:
             try:
                 client.ping()
                 return

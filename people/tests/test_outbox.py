@@ -176,8 +176,10 @@ def test_with_the_mail_server_silent_inviting_and_resetting_are_fast_and_nothing
         assert silent.connections == []  # no request opened a connection to the mail server
     finally:
         silent.close()
-    assert invite_seconds < 2, f"the invitation took {invite_seconds:.1f} s"  # timeout: 10 s
-    assert reset_seconds < 2, f"the reset request took {reset_seconds:.1f} s"
+    # Not a speed limit (a loaded machine is slow): neither waited for the silent server's
+    # 10 s timeout, which no connection (above) confirms.
+    assert invite_seconds < settings.EMAIL_TIMEOUT, f"the invitation took {invite_seconds:.1f} s"
+    assert reset_seconds < settings.EMAIL_TIMEOUT, f"the reset request took {reset_seconds:.1f} s"
     # Same answer whether or not the address is someone's.
     assert (reset.status_code, reset["Location"]) == (nobody.status_code, nobody["Location"])
     print(

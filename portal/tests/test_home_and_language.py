@@ -151,11 +151,13 @@ def test_behind_a_trusted_proxy_a_strangers_failures_do_not_lock_out_the_owner(m
     settings.PORTAL_TRUSTED_PROXIES = 1
     proxy = {"REMOTE_ADDR": "10.0.0.1"}
     stranger, owner = Client(), Client()
-    for _ in range(settings.AXES_FAILURE_LIMIT + 1):
+    for i in range(settings.AXES_FAILURE_LIMIT + 1):
+        # The stranger writes a fresh address of her own each time; the proxy appends the one
+        # it saw, which is the one counted.
         stranger.post(
             "/en/accounts/login/",
             {"username": member.username, "password": "nope"},
-            HTTP_X_FORWARDED_FOR="203.0.113.5",
+            HTTP_X_FORWARDED_FOR=f"192.0.2.{i}, 203.0.113.5",
             **proxy,
         )
     assert (
@@ -178,20 +180,74 @@ def test_behind_a_trusted_proxy_a_strangers_failures_do_not_lock_out_the_owner(m
 
 
 @pytest.mark.django_db
+def test_without_the_proxy_setting_everyone_behind_the_proxy_shares_one_lockout(member, settings):
+    """What the setting is for: counted on the proxy's address, the stranger's failures lock
+    the owner out too (the behaviour issue 14 found in production)."""
+    from django.test import Client
+
+    settings.PORTAL_TRUSTED_PROXIES = 0
+    proxy = {"REMOTE_ADDR": "10.0.0.1"}
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        Client().post(
+            "/en/accounts/login/",
+            {"username": member.username, "password": "nope"},
+            HTTP_X_FORWARDED_FOR="203.0.113.5",
+            **proxy,
+        )
+    owner = Client().post(
+        "/en/accounts/login/",
+        {"username": member.username, "password": "correct-horse-battery"},
+        HTTP_X_FORWARDED_FOR="198.51.100.7",
+        **proxy,
+    )
+    assert owner.status_code == 429
+
+
+@pytest.mark.django_db
 def test_current_password_guesses_are_throttled_like_sign_ins(client_for, member, settings):
-    """Issue 14: the password-change form allowed unlimited guesses of the current password."""
-    from django.core.cache import cache
+    """Issue 14: the password-change form allowed unlimited guesses of the current password.
+    They are failed sign-ins now: counted in the database by django-axes, with the sign-in
+    page's limit, and a lock-out here is one at the sign-in page too."""
+    from axes.models import AccessAttempt
+    from django.test import Client
     from django.urls import reverse
 
-    cache.delete(f"password-change-failures:{member.pk}")
     client = client_for(member)
     url = reverse("password_change")
     new = {"new_password1": "another-Long-pass-2026", "new_password2": "another-Long-pass-2026"}
-    for _ in range(settings.AXES_FAILURE_LIMIT):
-        client.post(url, {"old_password": "guess", **new})
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        assert client.post(url, {"old_password": "guess", **new}).status_code == 200
+    last = client.post(url, {"old_password": "guess", **new})
+    assert last.status_code == 429
+    assert "Too many wrong current passwords" in last.content.decode()
+    assert 'name="new_password1"' in last.content.decode()  # the form, not a dead end
+    attempt = AccessAttempt.objects.get(username=member.username)
+    assert attempt.failures_since_start == settings.AXES_FAILURE_LIMIT
+    # Even the right password is refused now, and nothing changes.
     response = client.post(url, {"old_password": "correct-horse-battery", **new})
-    assert response.status_code == 200
-    assert "Too many wrong current passwords" in response.content.decode()
+    assert response.status_code == 429
     member.refresh_from_db()
     assert member.check_password("correct-horse-battery")
-    cache.delete(f"password-change-failures:{member.pk}")
+    # The same lock-out at the sign-in page, from the same client address.
+    signin = Client().post(
+        "/en/accounts/login/",
+        {"username": member.username, "password": "correct-horse-battery"},
+    )
+    assert signin.status_code == 429
+
+
+@pytest.mark.django_db
+def test_a_right_current_password_starts_the_count_over(client_for, member, settings):
+    from axes.models import AccessAttempt
+    from django.urls import reverse
+
+    client = client_for(member)
+    url = reverse("password_change")
+    new = {"new_password1": "another-Long-pass-2026", "new_password2": "another-Long-pass-2026"}
+    client.post(url, {"old_password": "guess", **new})
+    assert AccessAttempt.objects.filter(username=member.username).exists()
+    response = client.post(url, {"old_password": "correct-horse-battery", **new})
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert member.check_password("another-Long-pass-2026")
+    assert not AccessAttempt.objects.filter(username=member.username).exists()

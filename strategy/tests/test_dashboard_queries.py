@@ -182,7 +182,9 @@ def test_the_dashboard_query_count_is_the_same_with_ten_times_more_groups_and_ob
     print(f"\ndashboard SQL queries, 3 groups / {small_items} items: {small}")
     print(f"dashboard SQL queries, 30 groups / {large_items} items: {large}")
     assert large == small
-    assert max(large.values()) <= 16  # the target (15) plus the database session read
+    # The target (15), the database session read, and the reader's withheld funding cells
+    # (one query, whatever the data: issue 14, sums that would give away one request).
+    assert max(large.values()) <= 17
 
 
 @time_machine.travel(NOW, tick=False)

@@ -122,9 +122,9 @@ def block_funding(response, language="en"):
 
 
 def test_the_priority_shows_the_sums_requested_and_approved_per_fiscal_year(
-    client_for, member, adopted_plan, requests
+    client_for, secretariat, adopted_plan, requests
 ):
-    response = client_for(member).get(reverse("strategy:dashboard"))
+    response = client_for(secretariat).get(reverse("strategy:dashboard"))
     assert block_funding(response) == [
         ["2026-27", money(180000), money(140000)],
         ["2027-28", money(20000), money(0)],
@@ -139,9 +139,9 @@ def test_the_priority_shows_the_sums_requested_and_approved_per_fiscal_year(
 
 
 def test_the_council_and_fiscal_year_filters_change_the_sums(
-    client_for, member, adopted_plan, requests
+    client_for, secretariat, adopted_plan, requests
 ):
-    c = client_for(member)
+    c = client_for(secretariat)
     dashboard = reverse("strategy:dashboard")
     assert block_funding(c.get(dashboard, {"council": "pssdc"})) == [
         ["2026-27", money(80000), money(40000)],
@@ -158,8 +158,10 @@ def test_the_council_and_fiscal_year_filters_change_the_sums(
     ]
 
 
-def test_in_french_the_sums_are_written_the_french_way(client_for, member, adopted_plan, requests):
-    response = client_for(member).get("/fr/strategy/", {"council": "pssdc"})
+def test_in_french_the_sums_are_written_the_french_way(
+    client_for, secretariat, adopted_plan, requests
+):
+    response = client_for(secretariat).get("/fr/strategy/", {"council": "pssdc"})
     assert block_funding(response, "fr") == [
         ["2026-2027", money(80000, "fr"), money(40000, "fr")],
         ["2027-2028", money(20000, "fr"), money(0, "fr")],
@@ -190,9 +192,9 @@ def funding_export(client, path="", delimiter=",", **filters):
 
 
 def test_the_csv_export_has_the_funding_under_the_same_filters(
-    client_for, member, adopted_plan, requests
+    client_for, secretariat, adopted_plan, requests
 ):
-    c = client_for(member)
+    c = client_for(secretariat)
     export = reverse("strategy:dashboard_csv")
     header = ["Priority", "Fiscal year", "Requested", "Endorsed", "Approved"]
     assert funding_export(c) == [
@@ -258,9 +260,9 @@ def test_the_status_counts_cover_every_measure_even_those_not_listed(django_asse
 
 
 def test_the_french_export_names_the_funding_columns_in_french(
-    client_for, member, adopted_plan, requests
+    client_for, secretariat, adopted_plan, requests
 ):
-    response = client_for(member).get(
+    response = client_for(secretariat).get(
         "/fr/strategy/export.csv", {"council": "pssdc", "table": "funding"}
     )
     assert "financement" in response["Content-Disposition"]
@@ -270,3 +272,37 @@ def test_the_french_export_names_the_funding_columns_in_french(
         ["Identité numérique", "2026-2027", "80000,00", "50000,00", "40000,00"],
         ["Identité numérique", "2027-2028", "20000,00", "20000,00", "0,00"],
     ]
+
+
+def test_a_member_is_not_shown_sums_that_give_away_one_request_in_review(
+    client_for, member, secretariat, adopted_plan, requests, settings
+):
+    """Issue 14. Under PSSDC in 2026-27 a member may open the approved 50,000, not the 30,000
+    in review: 80,000 would give it away. Withheld on the page, in the chart and in the CSV;
+    the 2027-28 sums, all of which the member may open, still show."""
+    settings.PORTAL_FRAGMENT_CACHE = True
+    url = reverse("strategy:dashboard")
+    # The secretariat's board (every figure) is cached first: it must not reach the member.
+    assert block_funding(client_for(secretariat).get(url, {"council": "pssdc"}))[0] == [
+        "2026-27",
+        money(80000),
+        money(40000),
+    ]
+    c = client_for(member)
+    response = c.get(url, {"council": "pssdc"})
+    assert block_funding(response) == [
+        ["2026-27", "Withheld*"],
+        ["2027-28", money(20000), money(0)],
+    ]
+    assert money(80000) not in response.content.decode()
+    assert 'id="withheld-note"' in response.content.decode()
+    chart = response.context["chart_data"]["charts"]["funding"]
+    assert [d["data"] for d in chart["datasets"]] == [[20000.0], [20000.0], [0.0]]
+    export = c.get(reverse("strategy:dashboard_csv"), {"council": "pssdc", "table": "funding"})
+    rows = export.content.decode("utf-8-sig").splitlines()[1:]
+    assert rows == [
+        "Digital identity,2026-27,,,",
+        "Digital identity,2027-28,20000.00,20000.00,0.00",
+    ]
+    # Both councils: two requests hidden from the member, not told apart; the sums show.
+    assert block_funding(c.get(url))[0] == ["2026-27", money(180000), money(140000)]

@@ -128,6 +128,26 @@ def test_calendar_page_makes_and_revokes_the_address(client_for, member):
     assert Client().get(feed_url(token)).status_code == 404
 
 
+def test_the_new_address_is_stored_nowhere(client_for, member):
+    """Issue 14: "shown only once" was false; the address stayed in the session for 8 hours.
+    Now it is in that one response only: no session row, no cookie, no cache, only a hash."""
+    from django.contrib.sessions.models import Session
+
+    c = client_for(member)
+    response = c.post(reverse("workinggroups:calendar_new"))
+    token = response.context["new_calendar_url"].rsplit("/", 1)[1].removesuffix(".ics")
+    assert token in response.content.decode()
+    assert "no-store" in response["Cache-Control"]
+    for session in Session.objects.all():
+        assert token not in str(session.get_decoded())
+    assert all(token not in morsel.value for morsel in c.cookies.values())
+    row = CalendarToken.objects.get(user=member)
+    assert token not in {row.token_hash, str(row)}
+    # The page a later visit shows says an address exists, and never shows it.
+    later = c.get(reverse("workinggroups:calendar")).content.decode()
+    assert token not in later
+
+
 @pytest.mark.parametrize(("persona", "status"), [("outsider", 403), ("anonymous", 302)])
 def test_calendar_page_refuses(client_for, personas, persona, status):
     c = client_for(personas[persona])

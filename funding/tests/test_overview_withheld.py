@@ -1,0 +1,79 @@
+"""The funding overview never gives away a single request the reader cannot open (issue 14).
+
+A council member may open requests of their council's groups once endorsed, not while in
+review; the overview counted the one in review as "1" with its amount. Cells where exactly one
+counted request is hidden from the reader are withheld, on the page and in the CSV."""
+
+import csv
+import io
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from funding.models import Status as S
+
+pytestmark = pytest.mark.django_db
+
+
+def csv_rows(client, **params):
+    response = client.get(reverse("funding:overview_csv"), params)
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))[1:]
+
+
+def test_a_single_request_in_review_is_withheld_from_a_member(
+    in_state, member, secretariat, client_for
+):
+    in_state(S.SUBMITTED, amount_requested=Decimal("4321.00"))
+    page = client_for(member).get(reverse("funding:overview")).content.decode()
+    assert "4,321.00" not in page
+    assert "Withheld" in page and 'id="withheld-note"' in page
+    assert [row[3:] for row in csv_rows(client_for(member))] == [["", "", "", ""]]
+    # The secretariat, who may open it, sees the figures.
+    page = client_for(secretariat).get(reverse("funding:overview")).content.decode()
+    assert "$4,321.00" in page and "Withheld" not in page
+    assert csv_rows(client_for(secretariat))[0][3:5] == ["1", "4321.00"]
+
+
+def test_the_cell_sums_minus_what_the_reader_sees_would_give_it_away_too(
+    in_state, member, client_for
+):
+    in_state(S.ENDORSED, amount_requested=Decimal("1000.00"))
+    in_state(S.SUBMITTED, amount_requested=Decimal("4321.00"))
+    page = client_for(member).get(reverse("funding:overview")).content.decode()
+    assert "5,321.00" not in page and "Withheld" in page
+
+
+def test_figures_show_when_the_reader_can_open_every_request_or_two_are_hidden(
+    in_state, member, council_cochair, client_for
+):
+    in_state(S.SUBMITTED, amount_requested=Decimal("4321.00"))
+    # The council's co-chair reviews it: nothing withheld.
+    page = client_for(council_cochair).get(reverse("funding:overview")).content.decode()
+    assert "$4,321.00" in page and "Withheld" not in page
+    # Two in review cannot be told apart: the member sees their sum.
+    in_state(S.SUBMITTED, amount_requested=Decimal("1000.00"))
+    page = client_for(member).get(reverse("funding:overview")).content.decode()
+    assert "$5,321.00" in page and "Withheld" not in page
+
+
+def test_withholding_costs_the_same_queries_whatever_the_data(in_state, member, client_for):
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    c = client_for(member)
+    url = reverse("funding:overview")
+
+    def count():
+        cache.clear()
+        with CaptureQueriesContext(connection) as ctx:
+            c.get(url)
+        return len(ctx.captured_queries)
+
+    in_state(S.SUBMITTED)
+    small = count()
+    for _ in range(5):
+        in_state(S.ENDORSED)
+        in_state(S.SUBMITTED)
+    assert count() == small
