@@ -67,10 +67,11 @@ def leads_to_sign_in_or_out(url):
 
 def safe_next(request, url):
     """`url` if it is a page of this site a person may be sent on to, else "" (the caller's
-    default landing page): another host or scheme, and the sign-in/out pages, fall back."""
+    default landing page): another host or scheme, a bare word (which `redirect()` would try
+    as a URL name), and the sign-in/out pages fall back."""
     from django.utils.http import url_has_allowed_host_and_scheme
 
-    if not isinstance(url, str) or not url or has_odd_characters(url):
+    if not isinstance(url, str) or not url.startswith("/") or has_odd_characters(url):
         return ""
     if not url_has_allowed_host_and_scheme(
         url, allowed_hosts={request.get_host()}, require_https=request.is_secure()

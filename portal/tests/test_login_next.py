@@ -71,3 +71,22 @@ def test_an_ordinary_next_is_kept(member):
     assert response.status_code == 302 and response["Location"] == councils
     page = Client().get(reverse("login"), {"next": councils}).content.decode()
     assert f'name="next" value="{councils}"' in page
+
+
+@pytest.mark.parametrize("next_url", [*UNSAFE_NEXT, "0", "notifications:inbox"])
+def test_the_forms_that_post_a_next_use_the_same_rule(member, next_url):
+    """The inbox's "mark all read" and an action item's status form send the person back to
+    a posted `next`: the same rule applies (core.params.safe_next)."""
+    from councils.tests.factories import ActionItemFactory
+
+    client = Client(raise_request_exception=False)
+    client.force_login(member)
+    inbox = client.post(reverse("notifications:mark_all_read"), {"next": next_url})
+    assert inbox.status_code == 302 and inbox["Location"] == reverse("notifications:inbox")
+    item = ActionItemFactory(owner=member)
+    status = client.post(
+        reverse("councils:action_item_status", args=[item.pk]),
+        {"status": "done", "next": next_url},
+    )
+    assert status.status_code == 302
+    assert status["Location"] == reverse("councils:action_item_list")
