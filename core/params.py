@@ -34,3 +34,47 @@ def parse_int(value, default=None):
 
 def has_odd_characters(text):
     return bool(ODD_CHARACTERS.search(text))
+
+
+# Pages a `next` must never lead to: signed in, the sign-in page sends the person on to its
+# own `next` again (a redirect loop Django reports as a 500), sign-out and the language switch
+# answer POST only, and the single sign-on answer needs a state only the provider sends.
+NOT_A_NEXT_PAGE = {"login", "logout", "set_language", "oidc_callback", "oidc_signed_out"}
+
+
+def leads_to_sign_in_or_out(url):
+    """True when `url`'s path is one of NOT_A_NEXT_PAGE in any of the portal's languages."""
+    from urllib.parse import unquote, urlsplit
+
+    from django.conf import settings
+    from django.urls import Resolver404, resolve
+    from django.utils import translation
+
+    try:
+        path = unquote(urlsplit(url).path)
+    except ValueError:  # e.g. an unbalanced "[" in the host part
+        return True
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            try:
+                match = resolve(path)
+            except Resolver404:
+                continue
+        if match.url_name in NOT_A_NEXT_PAGE:
+            return True
+    return False
+
+
+def safe_next(request, url):
+    """`url` if it is a page of this site a person may be sent on to, else "" (the caller's
+    default landing page): another host or scheme, a bare word (which `redirect()` would try
+    as a URL name), and the sign-in/out pages fall back."""
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    if not isinstance(url, str) or not url.startswith("/") or has_odd_characters(url):
+        return ""
+    if not url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return ""
+    return "" if leads_to_sign_in_or_out(url) else url

@@ -9,14 +9,13 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonRespons
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 from django.views.generic import DetailView, ListView
 
 from core import workflow
 from core.bilingual import translated_order
-from core.params import parse_id
+from core.params import parse_id, safe_next
 from core.permissions import get_object_for_user
 
 from .calendar import meeting_event, new_calendar
@@ -512,14 +511,10 @@ def action_item_status(request, pk):
             _("“%(title)s” is now %(status)s.")
             % {"title": item.title, "status": item.get_status_display().lower()},
         )
-    nxt = request.POST.get("next", "")
-    # Only a path of this site: anything else (including a bare word, which redirect() would
-    # try to reverse as a URL name) goes back to the list.
-    if not nxt.startswith("/") or not url_has_allowed_host_and_scheme(
-        nxt, allowed_hosts={request.get_host()}
-    ):
-        nxt = reverse("councils:action_item_list")
-    return HttpResponseRedirect(nxt)
+    # Only a path of this site (core.params.safe_next): anything else, including a bare word
+    # that redirect() would try to reverse as a URL name, goes back to the list.
+    nxt = safe_next(request, request.POST.get("next", ""))
+    return HttpResponseRedirect(nxt or reverse("councils:action_item_list"))
 
 
 class ExternalBodyListView(ListView):

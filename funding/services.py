@@ -211,7 +211,14 @@ def funding_request_update(
     for attachment in to_remove:
         attachment.delete()
     storage = Attachment.file.field.storage
-    transaction.on_commit(lambda: [storage.delete(n) for n in names])
+
+    def delete_removed_files():
+        for name in names:
+            storage.delete(name)
+
+    # After the commit, and robust: a file that cannot be deleted is logged, never a 500 for a
+    # request whose rows are already saved.
+    transaction.on_commit(delete_removed_files, robust=True)
     _store_attachments(locked, attachments, by)
     return locked
 

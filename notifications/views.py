@@ -4,11 +4,11 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from core.params import safe_next
 from councils.permissions import is_secretariat
 
 from . import selectors, services, sweeps
@@ -34,10 +34,10 @@ def inbox(request):
 
 
 def _back_to_inbox(request):
-    target = request.POST.get("next", "")
-    # A path of this site only: redirect() would take a bare word for a URL name (a 500).
-    safe = url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure())
-    if not target.startswith("/") or not safe:
+    # A path of this site only (core.params.safe_next): redirect() would take a bare word for
+    # a URL name (a 500), and a sign-in page would send a signed-in person round in circles.
+    target = safe_next(request, request.POST.get("next", ""))
+    if not target:
         return redirect("notifications:inbox")
     return HttpResponseRedirect(target)
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language as django_set_language
 
+from core.params import safe_next
 from core.proxies import client_ip
 from councils.models import CouncilMembership
 from signin.flows import begin_second_factor
@@ -104,21 +105,10 @@ class LoginView(auth_views.LoginView):
         return {"username": username[:150]} if isinstance(username, str) else {}
 
     def get_redirect_url(self):
-        """A `next` that leads back to this page is ignored (issue 14: signed in, it was a
-        redirect loop that Django reports as a 500); the default landing page is used."""
-        url = super().get_redirect_url()
-        if url:
-            from urllib.parse import urlsplit
-
-            from django.urls import Resolver404, resolve
-
-            try:
-                match = resolve(urlsplit(url).path)
-            except Resolver404:
-                return url
-            if match.url_name == self.request.resolver_match.url_name:
-                return ""
-        return url
+        """The `next` page, unless it is another site's or a sign-in/out page: then "" and the
+        default landing page (issue 14: signed in, `?next=` the sign-in page itself was a
+        redirect loop that Django reports as a 500). One rule: core.params.safe_next."""
+        return safe_next(self.request, super().get_redirect_url())
 
     def form_valid(self, form):
         # A second factor owed: not signed in yet, on to the code (signin/flows.py).

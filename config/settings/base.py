@@ -50,7 +50,7 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhos
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "core.admin_site.PortalAdminConfig",  # django.contrib.admin, see core/admin_site.py
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -96,6 +96,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Last: each POST's view runs in one transaction, after every check above (core/).
+    "core.middleware.AtomicWritesMiddleware",
 ]
 
 ROOT_URLCONF = env.str("DJANGO_ROOT_URLCONF", default="config.urls")
