@@ -414,3 +414,43 @@ def test_an_office_file_that_inflates_past_the_limit_is_refused(
     assert response.status_code == 400
     assert "expands to more than" in response.content.decode()
     assert not FundingRequest.objects.exists()
+
+
+def lying_odt(inflated_bytes):
+    """An OpenDocument file whose `mimetype` entry says it holds 46 bytes while its data
+    inflates to `inflated_bytes`: the archive's directory lies about the bomb inside."""
+    import io
+    import struct
+    import zipfile
+
+    mimetype = b"application/vnd.oasis.opendocument.text"
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("mimetype", mimetype + b" " * (inflated_bytes - len(mimetype)))
+        archive.writestr("content.xml", "<office:document-content/>")
+    data = bytearray(buffer.getvalue())
+    central = data.index(b"PK\x01\x02", len(data) - 400)  # the mimetype's directory entry
+    struct.pack_into("<I", data, 22, len(mimetype))  # its local header's size
+    struct.pack_into("<I", data, central + 24, len(mimetype))  # and its directory entry's
+    return bytes(data)
+
+
+def test_an_office_file_lying_about_its_inflated_size_is_read_with_bounded_memory(
+    group_cochair, client_for, form_data
+):
+    """Issue 14: the sizes an archive declares may lie; reading it must not inflate the bomb."""
+    import tracemalloc
+
+    bomb = lying_odt(60 * 1024 * 1024)
+    assert len(bomb) < 200 * 1024  # a small upload that inflates to 60 MB
+    client = client_for(group_cochair)
+    tracemalloc.start()
+    try:
+        response = create(client, form_data, {"attachments": [upload("plan.odt", bomb)]})
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert response.status_code == 400
+    assert "plan.odt" in response.content.decode()
+    assert not FundingRequest.objects.exists()
+    assert peak < 20 * 1024 * 1024, f"{peak / 2**20:.0f} MiB allocated while reading it"
