@@ -67,9 +67,31 @@ def describe_limits(form):
         field.limit_described = True
 
 
+def normalise_line_breaks(form):
+    """Reads the line breaks of `form`'s text areas as one character each. A browser counts a
+    line break as one character against `maxlength` but sends it as two (CR LF), so a text
+    that fits the box would otherwise be refused as too long."""
+    if not form.is_bound or not hasattr(form.data, "getlist"):
+        return
+    names = [
+        form.add_prefix(name)
+        for name, field in form.fields.items()
+        if isinstance(field.widget, forms.Textarea)
+    ]
+    if not any("\r" in value for name in names for value in form.data.getlist(name)):
+        return
+    form.data = form.data.copy()
+    for name in names:
+        values = [value.replace("\r\n", "\n") for value in form.data.getlist(name)]
+        if values:
+            form.data.setlist(name, values)
+
+
 class DescribesLimits:
-    """Form mixin: the limits of its text boxes are in their help text."""
+    """Form mixin: the limits of its text boxes are in their help text, and a line break
+    counts as one character, as in the browser."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         describe_limits(self)
+        normalise_line_breaks(self)

@@ -65,6 +65,23 @@ def test_the_help_text_gives_the_limit_in_the_readers_language(language, said):
         assert said in str(WithdrawForm().fields["reason"].help_text)
 
 
+def test_a_text_that_fits_the_box_with_line_breaks_is_not_refused():
+    """The browser counts a line break as one character but sends two (CR LF)."""
+    from django.http import QueryDict
+
+    from funding.forms import WithdrawForm
+
+    lines = "x" * 98 + "\r\n"  # 99 characters as the browser counts them, 100 as it sends
+    text = lines * (limits.NOTE // 99)
+    data = QueryDict(mutable=True)
+    data.update({"version": "1", "reason": text})
+    form = WithdrawForm(data)
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["reason"] == text.replace("\r\n", "\n").strip()
+    data["reason"] = "x" * (limits.NOTE + 1)
+    assert not WithdrawForm(data).is_valid()
+
+
 def _box(html, name):
     """The opening tag of the text box called `name`."""
     match = re.search(rf'<(?:textarea|input)\b[^>]*\bname="{re.escape(name)}"[^>]*>', html)
