@@ -12,7 +12,8 @@ The limit is written in the model (`max_length`, and for a TextField a MaxLength
 since Django enforces TextField's `max_length` only in forms), in the form (`max_length`, so
 the box says `maxlength` and the form refuses more next to the field) and in the help text
 ("Up to 10,000 characters."), added by `describe_limits` to every form of the portal.
-`core/tests/test_limits.py` walks every model and fails on a free-text field without a limit.
+`tests/test_text_limits.py` walks every model and every text area a persona reaches, and
+fails on a free-text field without a limit.
 """
 
 from django import forms
