@@ -14,6 +14,8 @@ from django.utils import translation
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from core import limits
+
 LANGUAGES = ("en", "fr")
 LANGUAGE_LABELS = {"en": _("English"), "fr": _("French")}
 
@@ -101,6 +103,9 @@ class BilingualField:
     def __init__(self, verbose_name, *, field_class=models.CharField, required=True, **kwargs):
         if field_class is models.CharField:
             kwargs.setdefault("max_length", 200)
+        elif field_class is models.TextField:
+            # Bounded like every free-text field (core/limits.py): in forms and in full_clean.
+            kwargs.update(limits.text_limit(kwargs.get("max_length", limits.TEXT)))
         self.verbose_name = verbose_name
         self.field_class = field_class
         self.required = required

@@ -8,7 +8,14 @@ The rules (also in the fields' help text):
 - commas followed by groups of three digits are thousands separators, unless that could be a
   French decimal comma (`1,500` in French: refused);
 - everything else that could be read two ways is refused with an example: `1,5` in English,
-  `12.500`, `12,50.5`, a minus sign, letters.
+  `12.500`, `12,50.5`, a minus sign, letters;
+- nothing is rounded: more than two decimals are refused by the field.
+
+A reading is *literal* when the comma, if any, means what it means in the interface's language
+(a thousands separator in English, the decimal mark in French). Otherwise (`12 500,50` on an
+English page, `$12,500.50` on a French one) the amount saved would look different from what was
+typed, so the form shows the amount back in the page's format and asks to save again
+(`funding.forms.MoneyField`).
 """
 
 import re
@@ -28,7 +35,8 @@ COMMA_DECIMAL = re.compile(rf"(?P<whole>{_PLAIN}|{_SPACE_GROUPS}),(?P<cents>\d{{
 
 HELP_TEXT = _(
     "In dollars, in either language's format: 12500.50, $12,500.50 or 12 500,50 $. "
-    "An amount that could be read two ways, such as 1,5, is refused."
+    "An amount that could be read two ways, such as 1,5, is refused; one written the French "
+    "way is shown back for you to confirm before it is saved."
 )
 
 
@@ -45,15 +53,21 @@ def unclear(example_language):
 
 def parse_money(text, *, language="en"):
     """The Decimal that `text` means, or ValidationError (code "unclear") when in doubt."""
+    return read_money(text, language=language)[0]
+
+
+def read_money(text, *, language="en"):
+    """(amount, literal): the Decimal that `text` means and whether its comma, if any, was read
+    as the interface's language reads it. ValidationError (code "unclear") when in doubt."""
     if text is None:
-        return None
+        return None, True
     value = str(text)
     for space in SPACES:
         value = value.replace(space, " ")
     value = " ".join(value.split())
     value = re.sub(r"^(?:CAD|CA)?\s*\$\s*|\s*\$\s*(?:CAD|CA)?$|\s*CAD$", "", value).strip()
     if not value:
-        return None
+        return None, True
     sign = ""
     if value[0] in "-\u2212":  # read, then refused by the field as "greater than zero"
         sign, value = "-", value[1:].strip()
@@ -64,7 +78,7 @@ def parse_money(text, *, language="en"):
             params={"example": "12 500,50 $" if language == "fr" else "$12,500.50"},
         )
     if language != "fr" and re.fullmatch(r"\d+\.\d{3,}", value):
-        return Decimal(sign + value)  # plainly decimals; the field refuses more than two
+        return Decimal(sign + value), True  # plainly decimals; the field refuses more than two
     if match := DOT_DECIMAL.fullmatch(value):
         whole, cents = match["whole"], match["cents"] or "0"
         if language == "fr" and "," in whole and match["cents"] is None:
@@ -75,5 +89,8 @@ def parse_money(text, *, language="en"):
             raise unclear(language)  # "1,5" in English
     else:
         raise unclear(language)
+    # The comma read as the decimal mark in English, or as a thousands separator in French.
+    comma_as_decimal = match.re is COMMA_DECIMAL
+    literal = "," not in value or comma_as_decimal == (language == "fr")
     digits = whole.replace(",", "").replace(" ", "")
-    return Decimal(f"{sign}{digits}.{cents}")
+    return Decimal(f"{sign}{digits}.{cents}"), literal

@@ -3,6 +3,7 @@ words in <ins>. Used to compare funding-request revisions and mandate versions."
 
 import difflib
 import re
+from itertools import pairwise
 
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -66,12 +67,12 @@ def _diff_tokens(old, new):
     else:
         # Too long to compare word by word at once: compare lines, then words inside each
         # changed block when that block is small enough.
-        lines_a, lines_b = _lines(mid_a), _lines(mid_b)
-        if len(lines_a) * len(lines_b) <= WORK_LIMIT:
-            keys_a, keys_b = ["".join(x) for x in lines_a], ["".join(x) for x in lines_b]
+        ends_a, ends_b = _line_ends(mid_a), _line_ends(mid_b)
+        if (len(ends_a) - 1) * (len(ends_b) - 1) <= WORK_LIMIT:
+            keys_a, keys_b = _line_keys(mid_a, ends_a), _line_keys(mid_b, ends_b)
             for op, i1, i2, j1, j2 in _matcher_opcodes(keys_a, keys_b):
-                block_a = [t for line in lines_a[i1:i2] for t in line]
-                block_b = [t for line in lines_b[j1:j2] for t in line]
+                block_a = mid_a[ends_a[i1] : ends_a[i2]]
+                block_b = mid_b[ends_b[j1] : ends_b[j2]]
                 if op == "equal":
                     out.append(("equal", block_a))
                 else:
@@ -82,16 +83,19 @@ def _diff_tokens(old, new):
     return out
 
 
-def _lines(tokens):
-    lines, current = [], []
-    for token in tokens:
-        current.append(token)
-        if "\n" in token:
-            lines.append(current)
-            current = []
-    if current:
-        lines.append(current)
-    return lines
+def _line_ends(tokens):
+    """Where each line starts in `tokens`, and the end: [0, ..., len(tokens)]. Indexes rather
+    than a list per line, so that a long text allocates no container per line (thousands of
+    them trigger the garbage collector, which then walks the whole process's objects)."""
+    ends = [0]
+    ends.extend(i + 1 for i, token in enumerate(tokens) if "\n" in token)
+    if ends[-1] != len(tokens):
+        ends.append(len(tokens))
+    return ends
+
+
+def _line_keys(tokens, ends):
+    return ["".join(tokens[start:end]) for start, end in pairwise(ends)]
 
 
 def marked(op, text, *, label_lang=""):

@@ -5,7 +5,8 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core import written
-from core.forms import ModelForm
+from core.forms import Form, ModelForm
+from core.limits import NOTE
 from core.params import ODD_CHARACTERS, parse_id
 
 from .models import (
@@ -246,7 +247,7 @@ class ActionItemForm(PersonSearchMixin, ModelForm):
         super().__init__(*args, **kwargs)
 
 
-class ActionItemStatusForm(forms.Form):
+class ActionItemStatusForm(Form):
     status = forms.ChoiceField(label=_("Status"), choices=ActionItem.Status.choices)
 
 
@@ -304,14 +305,14 @@ class EngagementForm(ModelForm):
 # --- Memberships (shared by council and group memberships) ----------------------------------
 
 
-class ChangeReasonMixin(forms.Form):
+class ChangeReasonMixin(Form):
     """The hidden revision the page showed, and the reason for the change."""
 
     revision = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
     reason = forms.CharField(
         label=_("Reason for the change"),
         required=False,
-        max_length=2000,
+        max_length=NOTE,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_(
             "Kept in the history with your name and the date. Required when the change leaves "

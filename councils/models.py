@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from core import written
 from core.bilingual import BilingualField, BilingualModel
+from core.limits import LONG_TEXT, NOTE, text_field
 from core.models import stamp_completion
 
 
@@ -142,7 +143,7 @@ class CouncilMembership(models.Model):
     revision = models.PositiveIntegerField(_("revision"), default=0, editable=False)
     # Why the latest change was made (required when it opened a liaison gap); each historical
     # row keeps the reason of its own change, with who and when.
-    change_reason = models.TextField(_("reason for the change"), blank=True)
+    change_reason = text_field(_("reason for the change"), max_length=NOTE, blank=True)
     history = HistoricalRecords()
 
     objects = DatedMembershipQuerySet.as_manager()
@@ -258,8 +259,12 @@ class Meeting(BilingualModel):
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.PLANNED
     )
-    minutes = BilingualField(_("minutes"), field_class=models.TextField, required=False)
-    context = BilingualField(_("context"), field_class=models.TextField, required=False)
+    minutes = BilingualField(
+        _("minutes"), field_class=models.TextField, max_length=LONG_TEXT, required=False
+    )
+    context = BilingualField(
+        _("context"), field_class=models.TextField, max_length=LONG_TEXT, required=False
+    )
     history = HistoricalRecords(m2m_fields=[councils])
 
     class Meta:

@@ -13,9 +13,11 @@ from django.utils.translation import ngettext, pgettext_lazy
 
 from core.bilingual import current_language
 from core.fiscal import fiscal_year_label, fiscal_year_of, parse_fiscal_year
-from core.forms import ModelForm
+from core.forms import Form, ModelForm
+from core.limits import NOTE
 from core.money import HELP_TEXT as MONEY_HELP_TEXT
-from core.money import parse_money
+from core.money import read_money
+from core.templatetags.portal import money
 from councils.models import Meeting, Priority
 from workinggroups.models import Group
 
@@ -25,7 +27,7 @@ from .models import FIRST_FISCAL_YEAR, MAX_AMOUNT, FundingRequest, Recommendatio
 FISCAL_YEARS_AHEAD = 5
 
 
-class VersionedForm(forms.Form):
+class VersionedForm(Form):
     """Carries the request's version as read when the page was drawn (optimistic locking)."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
@@ -46,12 +48,37 @@ def clean_amount(value, *, maximum=MAX_AMOUNT):
 
 
 class MoneyField(forms.DecimalField):
-    """Dollars as people type them in either language; the rules are in core/money.py."""
+    """Dollars as people type them in either language; the rules are in core/money.py.
+
+    An amount whose comma was read the other language's way (`12 500,50` on an English page)
+    is not saved at once: the box shows it back in the page's format (`12,500.50`) with a
+    message giving the amount as it will be saved, and saving again saves it."""
 
     def to_python(self, value):
         if isinstance(value, str):
-            value = parse_money(value, language=current_language())
+            amount, literal = read_money(value, language=current_language())
+            if not literal:
+                raise ValidationError(
+                    _(
+                        "Read as %(amount)s. If that is the amount you meant, save again; "
+                        "otherwise correct it."
+                    ),
+                    code="confirm",
+                    params={"amount": money(amount)},
+                )
+            value = amount
         return super().to_python(value)
+
+    def bound_data(self, data, initial):
+        """What the box shows after a submission: the reading to confirm, when there is one."""
+        if isinstance(data, str):
+            try:
+                amount, literal = read_money(data, language=current_language())
+            except ValidationError:
+                return data
+            if not literal and amount is not None:
+                return number_format(amount, decimal_pos=2, use_l10n=True, force_grouping=True)
+        return data
 
 
 def amount_field(label, required=True, help_text=None):
@@ -240,7 +267,7 @@ class SubmitForm(VersionedForm):
 class WithdrawForm(VersionedForm):
     reason = forms.CharField(
         label=_("Why are you withdrawing the request?"),
-        max_length=2000,
+        max_length=NOTE,
         help_text=_("Kept in the request's history, with your name and the date."),
         error_messages={"required": _("Say why you are withdrawing the request.")},
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -257,7 +284,7 @@ class RecommendationForm(VersionedForm):
     comment = forms.CharField(
         label=_("Comment"),
         required=False,
-        max_length=5000,
+        max_length=NOTE,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_(
             "Required to return or decline: it is e-mailed to the requesters. Write it in the "
@@ -324,7 +351,7 @@ class DecisionForm(VersionedForm):
     note = forms.CharField(
         label=_("Note for the record"),
         required=False,
-        max_length=5000,
+        max_length=NOTE,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 

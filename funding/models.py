@@ -23,6 +23,7 @@ from simple_history.models import HistoricalRecords
 from core import written
 from core.bilingual import BilingualField, BilingualModel
 from core.fiscal import fiscal_year_label
+from core.limits import NOTE, text_field
 from core.models import TimeStampedModel
 from councils.models import Meeting, Priority
 from workinggroups.models import Group
@@ -186,7 +187,7 @@ class FundingRequest(BilingualModel, TimeStampedModel):
     votes_for = models.PositiveIntegerField(_("votes for"), null=True, blank=True)
     votes_against = models.PositiveIntegerField(_("votes against"), null=True, blank=True)
     votes_abstaining = models.PositiveIntegerField(_("abstentions"), null=True, blank=True)
-    decision_note = models.TextField(_("decision note"), blank=True)
+    decision_note = text_field(_("decision note"), max_length=NOTE, blank=True)
     decision_note_lang = written.language_field()
     history = HistoricalRecords(m2m_fields=[priorities])
 
@@ -310,7 +311,7 @@ class StatusChange(models.Model):
     )
     at = models.DateTimeField(_("at"), default=timezone.now)
     # The typed reason (in reason_lang) and, before it, what the workflow said (a key).
-    reason = models.TextField(_("reason"), blank=True)
+    reason = text_field(_("reason"), max_length=NOTE, blank=True)
     reason_lang = written.language_field()
     reason_key = models.CharField(_("system text"), max_length=60, blank=True, default="")
     reason_params = models.JSONField(_("system text values"), default=dict, blank=True)
@@ -347,7 +348,7 @@ class Recommendation(models.Model):
         related_name="funding_recommendations",
     )
     decision = models.CharField(_("recommendation"), max_length=10, choices=Decision.choices)
-    comment = models.TextField(_("comment"), blank=True)
+    comment = text_field(_("comment"), max_length=NOTE, blank=True)
     comment_lang = written.language_field()
     created_at = models.DateTimeField(
         pgettext_lazy("recommendation", "recorded"), default=timezone.now

@@ -1,11 +1,13 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import Form
+
 from . import kinds
 from .models import Delivery
 
 
-class PreferenceForm(forms.Form):
+class PreferenceForm(Form):
     delivery = forms.ChoiceField(
         label=_("Send my reminders by e-mail"),
         choices=Delivery.choices,
@@ -24,7 +26,7 @@ class PreferenceForm(forms.Form):
     )
 
 
-class ReminderLogFilter(forms.Form):
+class ReminderLogFilter(Form):
     show = forms.ChoiceField(
         label=_("Show"),
         choices=[("sent", _("Reminders claimed and sent")), ("upcoming", _("Coming up"))],

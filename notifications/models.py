@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core.bilingual import BilingualField, BilingualModel
+from core.limits import NOTE, text_field
 
 from . import kinds
 
@@ -58,7 +59,7 @@ class Reminder(models.Model):
     last_attempt_at = models.DateTimeField(_("last attempt"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
-    last_error = models.TextField(_("last error"), blank=True)
+    last_error = text_field(_("last error"), max_length=NOTE, blank=True)
     next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
     enqueued_at = models.DateTimeField(_("handed to the workers"), null=True, blank=True)
     failed_at = models.DateTimeField(_("failed for good"), null=True, blank=True)

@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core.bilingual import translated_order
+from core.forms import Form
+from core.limits import NOTE
 from councils.forms import DateInput
 from councils.models import Council, Jurisdiction, Profile
 from workinggroups.models import Group
@@ -12,7 +14,7 @@ from workinggroups.models import Group
 from .services import COUNCIL_ROLES, GROUP_ROLES
 
 
-class PersonSearchForm(forms.Form):
+class PersonSearchForm(Form):
     """The people list's search: by name (or address), and by status."""
 
     STATUSES = [
@@ -41,7 +43,7 @@ class CouncilChoiceField(forms.ModelChoiceField):
         return f"{obj.acronym} — {obj.name}"
 
 
-class PersonFieldsMixin(forms.Form):
+class PersonFieldsMixin(Form):
     first_name = forms.CharField(label=_("First name"), max_length=150)
     last_name = forms.CharField(label=_("Last name"), max_length=150)
     email = forms.EmailField(
@@ -166,7 +168,7 @@ class PersonForm(PersonFieldsMixin):
         }
 
 
-class DeactivateForm(forms.Form):
+class DeactivateForm(Form):
     last_day = forms.DateField(
         label=_("Last day"),
         widget=DateInput(),
@@ -177,7 +179,7 @@ class DeactivateForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason"),
         required=False,
-        max_length=2000,
+        max_length=NOTE,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Optional: kept in the person's history with your name and the date."),
     )
@@ -195,11 +197,11 @@ class DeactivateForm(forms.Form):
         return day
 
 
-class ReactivateForm(forms.Form):
+class ReactivateForm(Form):
     reason = forms.CharField(
         label=_("Reason"),
         required=False,
-        max_length=2000,
+        max_length=NOTE,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Optional: kept in the person's history with your name and the date."),
     )

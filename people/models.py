@@ -9,6 +9,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.limits import NOTE, text_field
+
 
 def hash_token(token: str) -> str:
     """Only this hash is stored: a copy of the database cannot be used to accept an invitation."""
@@ -104,7 +106,7 @@ class PersonEvent(models.Model):
         blank=True,
         help_text=_("For a departure: the last day of the person's memberships."),
     )
-    reason = models.TextField(_("reason"), blank=True)
+    reason = text_field(_("reason"), max_length=NOTE, blank=True)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("by"),

@@ -3,7 +3,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.fiscal import fiscal_year_label, fiscal_year_of
-from core.forms import ModelForm
+from core.forms import Form, ModelForm
+from core.limits import NOTE
 
 from .models import MAX_WEIGHT, REASON_REQUIRED, StrategicPlan
 
@@ -13,7 +14,7 @@ def _fiscal_year_choices(around=None, before=2, after=5):
     return [(y, fiscal_year_label(y)) for y in range(current - before, current + after + 1)]
 
 
-class DashboardFilterForm(forms.Form):
+class DashboardFilterForm(Form):
     """The dashboard's filters. Choices come from lists the view has already read, so the
     form costs no query of its own."""
 
@@ -72,9 +73,9 @@ class PlanCreateForm(ModelForm):
             self.initial.setdefault("last_fiscal_year", current + 2)
 
 
-class TransitionForm(forms.Form):
+class TransitionForm(Form):
     reason = forms.CharField(
-        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=2000
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=NOTE
     )
 
     def __init__(self, *args, plan, to, **kwargs):
@@ -82,5 +83,5 @@ class TransitionForm(forms.Form):
         self.fields["reason"].required = (plan.status, to) in REASON_REQUIRED
 
 
-class WeightForm(forms.Form):
+class WeightForm(Form):
     weight = forms.IntegerField(label=_("Weight"), min_value=1, max_value=MAX_WEIGHT)

@@ -18,6 +18,7 @@ from simple_history.models import HistoricalRecords
 from core import written
 from core.bilingual import BilingualField, BilingualModel
 from core.fiscal import fiscal_year_bounds, fiscal_year_label
+from core.limits import NOTE, text_field
 from core.models import TimeStampedModel
 from councils.models import Council, Priority
 from workinggroups.models import Group, Objective, WorkplanItem
@@ -185,7 +186,7 @@ class PlanStatusChange(models.Model):
     )
     at = models.DateTimeField(_("at"), auto_now_add=True)
     # What the person typed (in reason_lang), after what the code said (a key, core.written).
-    reason = models.TextField(_("reason"), blank=True)
+    reason = text_field(_("reason"), max_length=NOTE, blank=True)
     reason_lang = written.language_field()
     reason_key = models.CharField(_("system text"), max_length=60, blank=True, default="")
     reason_params = models.JSONField(_("system text values"), default=dict, blank=True)
@@ -289,7 +290,7 @@ class PlanVersion(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    note = models.TextField(_("note"), blank=True)
+    note = text_field(_("note"), max_length=NOTE, blank=True)
 
     class Meta:
         ordering = ["plan", "-number"]

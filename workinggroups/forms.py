@@ -4,7 +4,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from core.bilingual import translated_order
-from core.forms import ModelForm
+from core.forms import Form, ModelForm
+from core.limits import NOTE, TEXT
 from councils.forms import (
     ChangeReasonMixin,
     DateInput,
@@ -25,11 +26,12 @@ from .models import (
 from .services import community_names, still_named_a_working_group
 
 
-class TransitionForm(forms.Form):
+class TransitionForm(Form):
     # The group's "kind:status" as the page showed it; a change since is refused.
     seen = forms.CharField(widget=forms.HiddenInput, required=False, max_length=40)
     reason = forms.CharField(
         label=_("Reason"),
+        max_length=NOTE,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Required. It is kept in the group's history with your name and the date."),
     )
@@ -81,16 +83,18 @@ class MandateReviewForm(ModelForm):
         }
 
 
-class GroupLinkForm(forms.Form):
+class GroupLinkForm(Form):
     other = forms.ModelChoiceField(label=_("Linked group"), queryset=Group.objects.none())
     note_en = forms.CharField(
         label=_("Note (English)"),
         required=False,
+        max_length=NOTE,
         widget=forms.Textarea(attrs={"lang": "en", "rows": 3}),
     )
     note_fr = forms.CharField(
         label=_("Note (French)"),
         required=False,
+        max_length=NOTE,
         widget=forms.Textarea(attrs={"lang": "fr", "rows": 3}),
     )
 
@@ -138,7 +142,7 @@ class MeasureForm(PersonSearchMixin, ModelForm):
             self.initial["groups"] = list(self.instance.groups.values_list("pk", flat=True))
 
 
-class MeasureStatusForm(forms.Form):
+class MeasureStatusForm(Form):
     status = forms.ChoiceField(label=_("Status"), choices=Measure.Status.choices)
 
 
@@ -181,10 +185,11 @@ WorkplanItemFormSet = forms.inlineformset_factory(
 )
 
 
-class ReviewCommentForm(forms.Form):
+class ReviewCommentForm(Form):
     comment = forms.CharField(
         label=_("Comments for the group"),
         required=False,
+        max_length=NOTE,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
@@ -192,7 +197,7 @@ class ReviewCommentForm(forms.Form):
 # --- Progress reporting ---------------------------------------------------------------------
 
 
-class ObjectiveUpdateForm(forms.Form):
+class ObjectiveUpdateForm(Form):
     """An update of one objective. Built with the prefix `objective-<pk>`, so that every
     objective's form on the group page has its own field ids."""
 
@@ -209,20 +214,20 @@ class ObjectiveUpdateForm(forms.Form):
     due_date_reason = forms.CharField(
         label=_("Reason for a new deadline"),
         required=False,
-        max_length=2000,
+        max_length=NOTE,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Required when the deadline moves; the original deadline stays visible."),
     )
     note_en = forms.CharField(
         label=_("Progress note (English)"),
         required=False,
-        max_length=5000,
+        max_length=NOTE,
         widget=forms.Textarea(attrs={"lang": "en", "rows": 2}),
     )
     note_fr = forms.CharField(
         label=_("Progress note (French)"),
         required=False,
-        max_length=5000,
+        max_length=NOTE,
         widget=forms.Textarea(attrs={"lang": "fr", "rows": 2}),
     )
     evidence_url = forms.URLField(
@@ -254,7 +259,7 @@ def period_label(start, end):
     }
 
 
-class ProgressReportStartForm(forms.Form):
+class ProgressReportStartForm(Form):
     period = forms.ChoiceField(label=_("Reporting period"))
 
     def __init__(self, *args, periods, **kwargs):
@@ -268,18 +273,18 @@ class ProgressReportStartForm(forms.Form):
         return self.periods[self.cleaned_data["period"]]
 
 
-class ProgressReportForm(forms.Form):
+class ProgressReportForm(Form):
     revision = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
     narrative_en = forms.CharField(
         label=_("Narrative (English)"),
         required=False,
-        max_length=20000,
+        max_length=TEXT,
         widget=forms.Textarea(attrs={"lang": "en", "rows": 6}),
     )
     narrative_fr = forms.CharField(
         label=_("Narrative (French)"),
         required=False,
-        max_length=20000,
+        max_length=TEXT,
         widget=forms.Textarea(attrs={"lang": "fr", "rows": 6}),
     )
     confirmed = forms.TypedMultipleChoiceField(
@@ -333,7 +338,7 @@ class GroupForm(ModelForm):
     reason = forms.CharField(
         label=_("Reason for the change"),
         required=False,
-        max_length=2000,
+        max_length=NOTE,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_(
             "Required when the mandate changes: it is kept with the new version, with your "

@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from core import written
 from core.bilingual import BilingualField, BilingualModel
+from core.limits import NOTE, text_field
 from core.models import stamp_completion
 from councils.models import (
     Council,
@@ -135,7 +136,7 @@ class MandateVersion(BilingualModel):
         _("origin"), max_length=20, choices=Origin.choices, default=Origin.EDITED
     )
     # What the person wrote: required for a change made in the portal.
-    reason = models.TextField(_("reason for the change"), blank=True)
+    reason = text_field(_("reason for the change"), max_length=NOTE, blank=True)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("by"),
@@ -190,7 +191,7 @@ class GroupMembership(models.Model):
     revision = models.PositiveIntegerField(_("revision"), default=0, editable=False)
     # Why the latest change was made (required when it opened a liaison gap); each historical
     # row keeps the reason of its own change, with who and when.
-    change_reason = models.TextField(_("reason for the change"), blank=True)
+    change_reason = text_field(_("reason for the change"), max_length=NOTE, blank=True)
     history = HistoricalRecords()
 
     objects = DatedMembershipQuerySet.as_manager()
@@ -319,7 +320,7 @@ class ObjectiveUpdate(BilingualModel):
     new_completed_on = models.DateField(_("completion date"), null=True, blank=True)
     old_due_date = models.DateField(_("old deadline"), null=True, blank=True)
     new_due_date = models.DateField(_("deadline"), null=True, blank=True)
-    due_date_reason = models.TextField(_("reason for the new deadline"), blank=True)
+    due_date_reason = text_field(_("reason for the new deadline"), max_length=NOTE, blank=True)
     due_date_reason_lang = written.language_field()
     note = BilingualField(_("progress note"), field_class=models.TextField, required=False)
     evidence_url = models.URLField(_("evidence link"), max_length=500, blank=True)
@@ -392,7 +393,7 @@ class ProgressReport(BilingualModel):
         blank=True,
         related_name="+",
     )
-    review_comment = models.TextField(_("secretariat's comment"), blank=True)
+    review_comment = text_field(_("secretariat's comment"), max_length=NOTE, blank=True)
     review_comment_lang = written.language_field()
     history = HistoricalRecords()
 
@@ -438,7 +439,7 @@ class ProgressReportStatusChange(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
     )
     at = models.DateTimeField(_("at"), default=timezone.now)
-    comment = models.TextField(_("comment"), blank=True)
+    comment = text_field(_("comment"), max_length=NOTE, blank=True)
     comment_lang = written.language_field()
 
     class Meta:
@@ -497,7 +498,7 @@ class Workplan(BilingualModel):
         blank=True,
         related_name="+",
     )
-    review_comment = models.TextField(_("review comments"), blank=True)
+    review_comment = text_field(_("review comments"), max_length=NOTE, blank=True)
     review_comment_lang = written.language_field()
     history = HistoricalRecords()
 
@@ -579,7 +580,7 @@ class GroupStatusChange(models.Model):
         related_name="+",
     )
     at = models.DateTimeField(_("at"), default=timezone.now)
-    reason = models.TextField(_("reason"))
+    reason = text_field(_("reason"), max_length=NOTE)
     reason_lang = written.language_field()
 
     class Meta:

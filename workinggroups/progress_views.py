@@ -264,7 +264,10 @@ def _snapshot_rows(snapshot):
 def _review(request, pk, service, done_message):
     report = _report_for(request, pk, can_change=can_review_progress_report)
     form = ReviewCommentForm(request.POST)
-    form.is_valid()
+    if not form.is_valid():  # a comment past its limit: nothing is done, the page says why
+        for message in form.errors.get("comment", []):
+            messages.error(request, message)
+        return redirect("workinggroups:report_detail", pk=report.pk)
     try:
         service(report=report, by=request.user, comment=form.cleaned_data.get("comment", ""))
     except ValidationError as exc:

@@ -599,7 +599,10 @@ def workplan_discard_view(request, pk):
 def _review(request, pk, service):
     workplan = _workplan_for(request, pk, can_change=can_review_workplan)
     form = ReviewCommentForm(request.POST)
-    form.is_valid()
+    if not form.is_valid():  # a comment past its limit: nothing is done, the page says why
+        for message in form.errors.get("comment", []):
+            messages.error(request, message)
+        return redirect("workinggroups:workplan_detail", pk=workplan.pk)
     try:
         service(workplan=workplan, by=request.user, comment=form.cleaned_data.get("comment", ""))
     except TransitionRefused as exc:

@@ -9,6 +9,7 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from core import limits
 from core.bilingual import LocalizedText, current_language
 
 register = template.Library()
@@ -168,3 +169,15 @@ def link_if(parser, token):
     nodelist = parser.parse(("endlink_if",))
     parser.delete_first_token()
     return LinkIfNode(condition, href, css, nodelist)
+
+
+@register.simple_tag
+def text_limit(name):
+    """The limit called `name` in core/limits.py (NOTE, TEXT, LONG_TEXT), for a hand-written box."""
+    return getattr(limits, name)
+
+
+@register.filter
+def up_to(max_length):
+    """ "Up to 10,000 characters." in the reader's language."""
+    return limits.up_to(max_length)

@@ -63,44 +63,93 @@ def test_amounts_are_read_as_people_write_them_in_each_language(
     assert FundingRequest.objects.get().amount_requested == Decimal("25000.50")
 
 
+CONFIRM = "confirm"
 MONEY_TABLE = [
-    # language, typed, saved (None: refused with an example)
+    # language, typed, what happens: the amount saved at once, None (refused with an example),
+    # or (CONFIRM, shown back in the box, saved when the person saves again)
     ("en", "$12,500.50", "12500.50"),
     ("en", "12500.50", "12500.50"),
-    ("en", "12 500,50 $", "12500.50"),
-    ("en", "12\u00a0500,50", "12500.50"),
-    ("en", "12 500,50", "12500.50"),
+    ("en", "12,500.50", "12500.50"),
+    ("en", "12 500.50", "12500.50"),
     ("en", "12,500", "12500.00"),
+    ("en", "12500", "12500.00"),
+    ("en", "1.5", "1.50"),
+    ("en", "12 500,50 $", (CONFIRM, "12,500.50", "12500.50")),
+    ("en", "12\u00a0500,50", (CONFIRM, "12,500.50", "12500.50")),
+    ("en", "12\u202f500,50", (CONFIRM, "12,500.50", "12500.50")),
+    ("en", "12 500,50", (CONFIRM, "12,500.50", "12500.50")),
     ("en", "1,5", None),
     ("en", "12500,50", None),
     ("en", "12.500,50", None),
-    ("fr", "$12,500.50", "12500.50"),
-    ("fr", "12500.50", "12500.50"),
+    ("en", "12,50.5", None),
+    ("en", "1.505", None),
+    ("en", "twelve", None),
     ("fr", "12 500,50 $", "12500.50"),
     ("fr", "12\u00a0500,50", "12500.50"),
     ("fr", "12\u202f500,50\u00a0$", "12500.50"),
+    ("fr", "12500,50", "12500.50"),
+    ("fr", "12500.50", "12500.50"),
     ("fr", "1,5", "1.50"),
+    ("fr", "$12,500.50", (CONFIRM, "12\u00a0500,50", "12500.50")),
+    ("fr", "12,500.50 $", (CONFIRM, "12\u00a0500,50", "12500.50")),
     ("fr", "12,500", None),
     ("fr", "12.500", None),
+    ("fr", "12.500,50", None),
+    ("fr", "douze", None),
 ]
 
 
-@pytest.mark.parametrize(("language", "typed", "saved"), MONEY_TABLE)
+def _amount_box(html):
+    import re
+
+    return re.search(r'<input[^>]*name="amount_requested"[^>]*value="([^"]*)"', html)[1]
+
+
+@pytest.mark.parametrize(("language", "typed", "outcome"), MONEY_TABLE)
 def test_the_money_table_in_both_languages(
-    group_cochair, client_for, form_data, language, typed, saved
+    group_cochair, client_for, form_data, language, typed, outcome
 ):
-    """Issue 14: `12 500,50` in English was saved as $1,250,050.00 and `1,5` as $15.00."""
-    response = client_for(group_cochair).post(
-        f"/{language}/funding/new/",
-        {**form_data, "amount_requested": typed, "fiscal_year": "2026-2027"},
-    )
-    if saved is None:
+    """Issue 14: `12 500,50` in English was saved as $1,250,050.00 and `1,5` as $15.00. Each
+    input is saved, refused with an example, or shown back to be confirmed before saving."""
+    client = client_for(group_cochair)
+    data = {**form_data, "amount_requested": typed, "fiscal_year": "2026-2027"}
+    response = client.post(f"/{language}/funding/new/", data)
+    html = response.content.decode()
+    if outcome is None:
         assert response.status_code == 400
-        assert "12,500.50" in response.content.decode() or "12 500,50" in response.content.decode()
+        assert "12,500.50" in html or "12 500,50" in html  # the example
         assert not FundingRequest.objects.exists()
-    else:
+    elif isinstance(outcome, tuple):
+        _, shown, saved = outcome
+        assert response.status_code == 400
+        assert not FundingRequest.objects.exists()  # nothing saved before the person agrees
+        said = "$12,500.50" if language == "en" else "12\u00a0500,50\u00a0$"
+        assert ("Read as " if language == "en" else "Lu comme ") + said in html
+        assert _amount_box(html) == shown
+        response = client.post(f"/{language}/funding/new/", {**data, "amount_requested": shown})
         assert response.status_code == 302
         assert FundingRequest.objects.get().amount_requested == Decimal(saved)
+    else:
+        assert response.status_code == 302
+        assert FundingRequest.objects.get().amount_requested == Decimal(outcome)
+
+
+def test_an_approved_amount_read_the_other_way_is_confirmed_before_the_decision(
+    scheduled, secretariat, client_for
+):
+    """The decision's amount goes through the same field: shown back, then saved."""
+    url = reverse("funding:request_decide", args=[scheduled.pk])
+    data = {"version": scheduled.version, "outcome": "approved", "amount_approved": "1 000,50"}
+    response = client_for(secretariat).post(url, data)
+    assert response.status_code == 400
+    assert "Read as $1,000.50" in response.content.decode()
+    scheduled.refresh_from_db()
+    assert scheduled.status == Status.SCHEDULED and scheduled.amount_approved is None
+    response = client_for(secretariat).post(url, {**data, "amount_approved": "1,000.50"})
+    assert response.status_code == 302
+    scheduled.refresh_from_db()
+    assert scheduled.status == Status.APPROVED
+    assert scheduled.amount_approved == Decimal("1000.50")
 
 
 @pytest.mark.parametrize(
@@ -365,3 +414,43 @@ def test_an_office_file_that_inflates_past_the_limit_is_refused(
     assert response.status_code == 400
     assert "expands to more than" in response.content.decode()
     assert not FundingRequest.objects.exists()
+
+
+def lying_odt(inflated_bytes):
+    """An OpenDocument file whose `mimetype` entry says it holds 46 bytes while its data
+    inflates to `inflated_bytes`: the archive's directory lies about the bomb inside."""
+    import io
+    import struct
+    import zipfile
+
+    mimetype = b"application/vnd.oasis.opendocument.text"
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("mimetype", mimetype + b" " * (inflated_bytes - len(mimetype)))
+        archive.writestr("content.xml", "<office:document-content/>")
+    data = bytearray(buffer.getvalue())
+    central = data.index(b"PK\x01\x02", len(data) - 400)  # the mimetype's directory entry
+    struct.pack_into("<I", data, 22, len(mimetype))  # its local header's size
+    struct.pack_into("<I", data, central + 24, len(mimetype))  # and its directory entry's
+    return bytes(data)
+
+
+def test_an_office_file_lying_about_its_inflated_size_is_read_with_bounded_memory(
+    group_cochair, client_for, form_data
+):
+    """Issue 14: the sizes an archive declares may lie; reading it must not inflate the bomb."""
+    import tracemalloc
+
+    bomb = lying_odt(60 * 1024 * 1024)
+    assert len(bomb) < 200 * 1024  # a small upload that inflates to 60 MB
+    client = client_for(group_cochair)
+    tracemalloc.start()
+    try:
+        response = create(client, form_data, {"attachments": [upload("plan.odt", bomb)]})
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert response.status_code == 400
+    assert "plan.odt" in response.content.decode()
+    assert not FundingRequest.objects.exists()
+    assert peak < 20 * 1024 * 1024, f"{peak / 2**20:.0f} MiB allocated while reading it"
