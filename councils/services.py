@@ -5,6 +5,7 @@ import copy
 import datetime
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -12,10 +13,26 @@ from django.utils.formats import date_format
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
-from core import workflow
+from core import workflow, written
 
-from .models import ActionItem, Council, CouncilMembership, person_name
-from .permissions import can_manage_councils, can_manage_meetings, can_update_action_item
+from .models import (
+    ActionItem,
+    Attendee,
+    Council,
+    CouncilMembership,
+    InterestDeclaration,
+    Meeting,
+    Vote,
+    person_name,
+)
+from .permissions import (
+    can_manage_councils,
+    can_manage_meetings,
+    can_update_action_item,
+    council_roles,
+    is_secretariat,
+)
+from .selectors import declared_person_ids, meeting_quorum
 
 
 def _save(obj, *, by, m2m=None):
@@ -40,12 +57,211 @@ def agenda_item_save(*, item, by):
 
 @transaction.atomic
 def attendee_save(*, attendee, by):
+    """A member sits for the jurisdiction of their council seat on the meeting's day, unless
+    the secretariat chose one."""
+    if attendee.role == Attendee.Role.MEMBER and attendee.user_id and not attendee.jurisdiction_id:
+        seat = (
+            CouncilMembership.objects.active(attendee.meeting.day)
+            .filter(
+                user_id=attendee.user_id,
+                role=CouncilMembership.Role.MEMBER,
+                council__in=attendee.meeting.councils.all(),
+                jurisdiction__isnull=False,
+            )
+            .order_by("council__code")
+            .first()
+        )
+        attendee.jurisdiction_id = seat.jurisdiction_id if seat else None
+        if attendee.jurisdiction_id is None and hasattr(attendee.user, "profile"):
+            attendee.jurisdiction_id = attendee.user.profile.jurisdiction_id
+    if attendee.role != Attendee.Role.MEMBER:
+        attendee.jurisdiction = None
     return _save(attendee, by=by)
 
 
+class DecisionRefused(ValidationError):
+    """The meeting cannot decide this now; the message says why."""
+
+
+def vote_close(
+    *,
+    meeting,
+    by,
+    agenda_item=None,
+    votes_for=None,
+    votes_against=None,
+    votes_abstaining=None,
+    subjects=(),
+):
+    """Check that `meeting` may decide now and close its vote, freezing who was eligible.
+
+    Called inside the caller's transaction. The meeting row is locked, so of two people
+    recording a decision on one item at once, the second sees the first's vote and is refused.
+    Refuses (DecisionRefused) before the meeting's day, without quorum, or with more votes
+    than members present and not recused. Without counts (a decision by consensus) the vote
+    records no counts but still freezes the eligible voters."""
+    if not is_secretariat(by):
+        raise PermissionDenied
+    locked = (
+        Meeting.objects.select_for_update()
+        .prefetch_related("councils", "attendees")
+        .get(pk=meeting.pk)
+    )
+    if not locked.is_open_for_decisions():
+        if locked.status == Meeting.Status.CANCELLED:
+            message = _("This meeting was cancelled: it decides nothing.")
+        else:
+            message = _(
+                "This meeting has not been held yet (it is on %(day)s). A decision is recorded "
+                "once the meeting is held, or on its day."
+            ) % {"day": date_format(locked.day, "DATE_FORMAT")}
+        raise DecisionRefused(message, code="not_held")
+    if agenda_item is not None and Vote.objects.filter(agenda_item=agenda_item).exists():
+        raise DecisionRefused(
+            _("The vote on this item is already closed: someone recorded it a moment ago."),
+            code="closed",
+        )
+    quorum = meeting_quorum(locked)
+    if not quorum.reached:
+        counts = "; ".join(
+            _("%(present)s of %(total)s jurisdictions, %(needed)s needed")
+            % {"present": c.present, "total": c.total, "needed": c.needed}
+            for c in quorum.checks
+        )
+        raise DecisionRefused(
+            _(
+                "The meeting has no quorum (%(counts)s). Record who attended as a member "
+                "for a jurisdiction first."
+            )
+            % {"counts": counts or _("no member jurisdictions")},
+            code="no_quorum",
+        )
+    recused = declared_person_ids([agenda_item, *subjects])
+    eligible = [
+        a.user_id
+        for a in locked.attendees.all()
+        if a.role == Attendee.Role.MEMBER
+        and a.attendance == Attendee.Attendance.PRESENT
+        and a.user_id
+        and a.user_id not in recused
+    ]
+    counts = [votes_for or 0, votes_against or 0, votes_abstaining or 0]
+    if sum(counts) > len(eligible):
+        raise DecisionRefused(
+            {
+                "votes_for": _(
+                    "%(cast)s votes were cast, but only %(eligible)s members present may vote "
+                    "on this item (recused members do not vote)."
+                )
+                % {"cast": sum(counts), "eligible": len(eligible)}
+            },
+            code="too_many_votes",
+        )
+    vote = Vote(
+        meeting=locked,
+        agenda_item=agenda_item,
+        votes_for=counts[0],
+        votes_against=counts[1],
+        votes_abstaining=counts[2],
+        eligible_count=len(eligible),
+        jurisdictions_present=min(c.present for c in quorum.checks),
+        closed_at=timezone.now(),
+        closed_by=by,
+    )
+    vote.full_clean()
+    vote.save()
+    vote.eligible_voters.set(eligible)
+    return vote
+
+
 @transaction.atomic
-def decision_save(*, decision, by):
+def decision_save(*, decision, by, votes=None):
+    """A new decision closes its vote first (held meeting, quorum, possible counts); a
+    correction of its wording later changes the text only."""
+    if decision.pk is None:
+        votes = votes or {}
+        decision.vote = vote_close(
+            meeting=decision.meeting,
+            by=by,
+            agenda_item=decision.agenda_item,
+            votes_for=votes.get("votes_for"),
+            votes_against=votes.get("votes_against"),
+            votes_abstaining=votes.get("votes_abstaining"),
+        )
     return _save(decision, by=by)
+
+
+# --- Declared interests ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def interest_declare(*, subject, person, statement, by):
+    """`person` declares an interest in `subject` (a funding request or an agenda item); the
+    secretariat may record it on their behalf. They are recused from it from now on."""
+    if by.pk != person.pk and not is_secretariat(by):
+        raise PermissionDenied
+    roles = council_roles(person)
+    if not (roles.member_of or roles.co_chair_of):
+        raise ValidationError(
+            {"person": _("Only a council member or co-chair declares an interest.")}
+        )
+    content_type = ContentType.objects.get_for_model(subject)
+    # Lock the person's row: one declaration at a time per person (no duplicate active row).
+    list(type(person).objects.select_for_update().filter(pk=person.pk).values("pk"))
+    if InterestDeclaration.objects.filter(
+        content_type=content_type, object_id=subject.pk, person=person, withdrawn_at=None
+    ).exists():
+        raise ValidationError(
+            {
+                "statement": _("%(person)s has already declared an interest in this item.")
+                % {"person": person_name(person)}
+            }
+        )
+    statement = (statement or "").strip()
+    declaration = InterestDeclaration(
+        person=person,
+        content_type=content_type,
+        object_id=subject.pk,
+        statement=statement,
+        statement_lang=written.typed_language() if statement else "",
+        declared_by=by,
+        declared_at=timezone.now(),
+    )
+    declaration.full_clean()
+    declaration.save()
+    return declaration
+
+
+@transaction.atomic
+def interest_withdraw(*, declaration, reason, by):
+    """Withdraw a declaration, with a reason; the row and its first step stay."""
+    locked = InterestDeclaration.objects.select_for_update().get(pk=declaration.pk)
+    if by.pk != locked.person_id and not is_secretariat(by):
+        raise PermissionDenied
+    if locked.withdrawn_at is not None:
+        raise ValidationError(_("This declaration was already withdrawn."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the declaration is withdrawn.")})
+    locked.withdrawn_at = timezone.now()
+    locked.withdrawn_by = by
+    locked.withdrawal_reason = reason
+    locked.withdrawal_reason_lang = written.typed_language()
+    locked.full_clean()
+    locked.save()
+    return locked
+
+
+@transaction.atomic
+def council_quorum_save(*, council, by):
+    """The council's quorum rule (the secretariat's)."""
+    if not can_manage_councils(by):
+        raise PermissionDenied
+    if council.quorum_rule != "count":
+        council.quorum_count = None
+    council.full_clean()
+    council.save(update_fields=["quorum_rule", "quorum_count", "joint_quorum_rule"])
+    return council
 
 
 @transaction.atomic

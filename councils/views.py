@@ -2,7 +2,7 @@ import datetime
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Max, Prefetch, Q
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.generic import DetailView, ListView
 
 from core import workflow
@@ -26,11 +26,15 @@ from .forms import (
     AgendaItemForm,
     AttendeeForm,
     CouncilMembershipForm,
+    CouncilQuorumForm,
     DecisionForm,
+    DeclarationForm,
     EndTermForm,
     EngagementForm,
     ExternalBodyForm,
     MeetingForm,
+    SecretariatDeclarationForm,
+    WithdrawDeclarationForm,
 )
 from .models import (
     ActionItem,
@@ -41,21 +45,27 @@ from .models import (
     Decision,
     Engagement,
     ExternalBody,
+    InterestDeclaration,
     Jurisdiction,
     Meeting,
     Priority,
+    Vote,
     person_name,
 )
 from .permissions import (
+    can_declare_interest,
     can_manage_councils,
     can_manage_meetings,
     can_update_action_item,
     can_view_meetings,
+    can_withdraw_declaration,
     is_portal_reader,
+    is_secretariat,
 )
 from .selectors import (
     PERSON_SEARCH_LIMIT,
     jurisdictions_without_member,
+    meeting_quorum,
     person_label,
     search_people,
 )
@@ -65,9 +75,12 @@ from .services import (
     agenda_item_save,
     attendee_save,
     council_membership_save,
+    council_quorum_save,
     decision_save,
     engagement_save,
     external_body_save,
+    interest_declare,
+    interest_withdraw,
     meeting_part_delete,
     meeting_save,
 )
@@ -268,15 +281,38 @@ class MeetingListView(ListView):
         return ctx
 
 
+def _declarations():
+    return InterestDeclaration.objects.select_related("person", "declared_by", "withdrawn_by")
+
+
 def _meeting_queryset():
+    # The funding requests are read through their reverse relations (by name): this app does
+    # not import `funding`, which sits above it.
     return Meeting.objects.prefetch_related(
         "councils",
-        "agenda_items",
+        Prefetch(
+            "agenda_items",
+            queryset=AgendaItem.objects.select_related("funding_request__group").prefetch_related(
+                Prefetch("interest_declarations", queryset=_declarations()),
+                "funding_request__recommendations__reviewer",
+                Prefetch("votes", queryset=Vote.objects.order_by("closed_at", "pk")),
+            ),
+        ),
+        Prefetch(
+            "funding_requests",
+            queryset=Meeting.funding_requests.rel.related_model.objects.select_related(
+                "group", "vote"
+            )
+            .prefetch_related(Prefetch("interest_declarations", queryset=_declarations()))
+            .order_by("pk"),
+        ),
         Prefetch(
             "attendees",
-            queryset=Attendee.objects.select_related("user", "user__profile__jurisdiction"),
+            queryset=Attendee.objects.select_related(
+                "user", "user__profile__jurisdiction", "jurisdiction"
+            ),
         ),
-        Prefetch("decisions", queryset=Decision.objects.select_related("agenda_item")),
+        Prefetch("decisions", queryset=Decision.objects.select_related("agenda_item", "vote")),
         Prefetch("action_items", queryset=ActionItem.objects.select_related("owner")),
         "measures__owner",
         "measures__group_rows__group",
@@ -284,17 +320,49 @@ def _meeting_queryset():
     )
 
 
+def _funding_request(item):
+    """The funding request an agenda line carries, or None (a reverse one-to-one)."""
+    try:
+        return item.funding_request
+    except ObjectDoesNotExist:
+        return None
+
+
 def meeting_detail(request, pk):
     meeting = get_object_for_user(_meeting_queryset(), request.user, can_view=_reader, pk=pk)
     items = list(meeting.agenda_items.all())
+    agenda = []
+    for item in items:
+        if item.kind == AgendaItem.Kind.QUESTION:
+            continue
+        funding_request = _funding_request(item)
+        recommendations = (
+            [
+                r
+                for r in funding_request.recommendations.all()
+                if r.revision == funding_request.revision
+            ]
+            if funding_request
+            else []
+        )
+        agenda.append((item, funding_request, recommendations))
+    requests = list(meeting.funding_requests.all())
+    declarations = [(d, item) for item in items for d in item.interest_declarations.all()] + [
+        (d, r) for r in requests for d in r.interest_declarations.all()
+    ]
     return render(
         request,
         "councils/meeting_detail.html",
         {
             "meeting": meeting,
-            "agenda": [i for i in items if i.kind != AgendaItem.Kind.QUESTION],
+            "agenda": agenda,
             "questions": [i for i in items if i.kind == AgendaItem.Kind.QUESTION],
+            "funding_requests": requests,
+            "item_votes": [v for item in items for v in item.votes.all()],
+            "declarations": declarations,
+            "quorum": meeting_quorum(meeting),
             "can_manage": can_manage_meetings(request.user),
+            "can_declare": can_declare_interest(request.user),
             "user_id": request.user.pk,
         },
     )
@@ -409,7 +477,9 @@ def decision_edit(request, meeting_pk=None, pk=None):
         request,
         form=form,
         title=_("Decision"),
-        save=lambda f: decision_save(decision=f.save(commit=False), by=request.user),
+        save=lambda f: decision_save(
+            decision=f.save(commit=False), by=request.user, votes=f.votes()
+        ),
         success_url=_meeting_url(meeting, "#decisions-h"),
         back_url=_meeting_url(meeting),
         extra={"meeting": meeting},
@@ -431,6 +501,112 @@ def meeting_part_remove(request, part, pk):
     meeting_part_delete(obj=obj, by=request.user)
     messages.success(request, _("Removed."))
     return redirect(_meeting_url(meeting))
+
+
+# --- Declared interests ---------------------------------------------------------------------
+
+
+def declaration_page(request, *, subject, title, back_url, crumbs=()):
+    """Declare an interest in `subject` (an agenda item here; a funding request in `funding`).
+    A member or co-chair declares their own; the secretariat names the person."""
+    if not can_declare_interest(request.user):
+        raise PermissionDenied
+    on_behalf = is_secretariat(request.user)
+    form_class = SecretariatDeclarationForm if on_behalf else DeclarationForm
+    form = form_class(request.POST or None)
+    searching = getattr(form, "person_search", lambda: False)
+    status = 200
+    if request.method == "POST" and not searching():
+        status = 400
+        if form.is_valid():
+            try:
+                interest_declare(
+                    subject=subject,
+                    person=form.cleaned_data.get("person") or request.user,
+                    statement=form.cleaned_data["statement"],
+                    by=request.user,
+                )
+            except ValidationError as exc:
+                _form_errors(form, exc)
+            else:
+                messages.success(
+                    request, _("The interest is declared: the person is recused from this item.")
+                )
+                return redirect(back_url)
+    context = {"form": form, "title": title, "back_url": back_url, "crumbs": crumbs}
+    return render(request, "councils/declaration_form.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def agenda_item_declare(request, pk):
+    item = get_object_for_user(
+        AgendaItem.objects.select_related("meeting"), request.user, can_view=_reader, pk=pk
+    )
+    return declaration_page(
+        request,
+        subject=item,
+        title=_("Declare an interest in “%(item)s”") % {"item": item.title},
+        back_url=_meeting_url(item.meeting, "#interests-h"),
+        crumbs=[(reverse("councils:meeting_detail", args=[item.meeting_id]), item.meeting.title)],
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def declaration_withdraw(request, pk):
+    declaration = get_object_for_user(
+        InterestDeclaration.objects.select_related("person"),
+        request.user,
+        can_view=_reader,
+        can_change=can_withdraw_declaration,
+        pk=pk,
+    )
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = reverse("councils:meeting_list")
+    form = WithdrawDeclarationForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                interest_withdraw(
+                    declaration=declaration, reason=form.cleaned_data["reason"], by=request.user
+                )
+            except ValidationError as exc:
+                _form_errors(form, exc)
+            else:
+                messages.success(request, _("The declaration is withdrawn; it stays on record."))
+                return redirect(next_url)
+    context = {
+        "form": form,
+        "title": _("Withdraw a declared interest"),
+        "declaration": declaration,
+        "back_url": next_url,
+        "next": next_url,
+        "crumbs": (),
+    }
+    return render(request, "councils/declaration_form.html", context, status=status)
+
+
+def council_quorum(request, code):
+    council = get_object_for_user(
+        Council.objects.all(),
+        request.user,
+        can_view=_directory_reader,
+        can_change=lambda u, c: can_manage_councils(u),
+        code=code,
+    )
+    form = CouncilQuorumForm(request.POST or None, instance=council)
+    return edit_page(
+        request,
+        form=form,
+        title=_("Quorum rule of %(council)s") % {"council": council.acronym},
+        save=lambda f: council_quorum_save(council=f.save(commit=False), by=request.user),
+        success_url=reverse("councils:council_detail", args=[council.code]),
+        back_url=reverse("councils:council_detail", args=[council.code]),
+    )
 
 
 class ActionItemListView(ListView):

@@ -41,7 +41,7 @@ ZERO = Value(Decimal("0.00"), output_field=DecimalField(max_digits=14, decimal_p
 
 def base_queryset():
     return FundingRequest.objects.select_related(
-        "group", "meeting", "submitted_by"
+        "group", "meeting", "submitted_by", "agenda_item", "vote"
     ).prefetch_related("priorities", "group__councils")
 
 
