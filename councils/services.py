@@ -5,6 +5,7 @@ import copy
 import datetime
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -207,7 +208,7 @@ def interest_declare(*, subject, person, statement, by):
         )
     content_type = ContentType.objects.get_for_model(subject)
     # Lock the person's row: one declaration at a time per person (no duplicate active row).
-    list(type(person).objects.select_for_update().filter(pk=person.pk).values("pk"))
+    list(get_user_model().objects.select_for_update().filter(pk=person.pk).values("pk"))
     if InterestDeclaration.objects.filter(
         content_type=content_type, object_id=subject.pk, person=person, withdrawn_at=None
     ).exists():

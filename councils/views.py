@@ -561,7 +561,7 @@ def declaration_withdraw(request, pk):
         pk=pk,
     )
     next_url = request.POST.get("next") or request.GET.get("next") or ""
-    if not url_has_allowed_host_and_scheme(
+    if not next_url.startswith("/") or not url_has_allowed_host_and_scheme(
         next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         next_url = reverse("councils:meeting_list")
@@ -578,7 +578,7 @@ def declaration_withdraw(request, pk):
                 _form_errors(form, exc)
             else:
                 messages.success(request, _("The declaration is withdrawn; it stays on record."))
-                return redirect(next_url)
+                return HttpResponseRedirect(next_url)
     context = {
         "form": form,
         "title": _("Withdraw a declared interest"),

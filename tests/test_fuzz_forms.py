@@ -202,3 +202,39 @@ def test_generated_input_never_breaks_the_secretariats_forms(world, client_for):
 
     for form in forms:
         fuzz(form)
+
+
+# The meeting cycle's forms (issue 13): declaring and withdrawing an interest, the quorum rule,
+# attendance and decisions. Each is reached and gets its own generated input.
+MEETING_CYCLE_FORMS = {
+    "councils:agenda_item_declare",
+    "councils:declaration_withdraw",
+    "councils:council_quorum",
+    "councils:attendee_create",
+    "councils:decision_create",
+    "funding:request_declare",
+}
+
+
+def test_generated_input_never_breaks_the_meeting_cycle_forms(world, client_for):
+    forms = [f for f in reachable_forms(world, client_for) if f[0] in MEETING_CYCLE_FORMS]
+    assert {f[0] for f in forms} == MEETING_CYCLE_FORMS, "a meeting-cycle form is not reached"
+
+    def fuzz(form):
+        @settings(
+            max_examples=5, deadline=None, suppress_health_check=list(HealthCheck), database=None
+        )
+        @given(data=st.data())
+        def post_generated(data):
+            name, persona, action, fields = form
+            payload = {k: v for k, f in fields.items() if (v := value_for(f, data)) is not None}
+            before = table_counts()
+            response = client_for(world[persona]).post(action, payload)
+            assert response.status_code < 500, (name, persona, action, payload)
+            if response.status_code not in (201, 302):
+                assert table_counts() == before, f"half-saved on {action} with {payload}"
+
+        post_generated()
+
+    for form in forms:
+        fuzz(form)
