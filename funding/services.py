@@ -343,7 +343,8 @@ def _check_meeting(locked, meeting):
 
 def _agenda_title(locked, lang):
     with translation.override(lang):
-        return _("Funding request: %(title)s") % {"title": getattr(locked, f"title_{lang}")}
+        title = getattr(locked, f"title_{lang}") or locked.title_en or locked.title_fr
+        return _("Funding request: %(title)s") % {"title": title}
 
 
 def _put_on_agenda(locked, meeting):
