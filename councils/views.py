@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.generic import DetailView, ListView
@@ -328,14 +329,29 @@ def _funding_request(item):
         return None
 
 
+def _visible_funding_requests(user, ids):
+    """The ids of the requests the reader may open, by the rule of the app that owns them."""
+    if not settings.PORTAL_VISIBLE_FUNDING_REQUESTS:
+        return set()
+    return import_string(settings.PORTAL_VISIBLE_FUNDING_REQUESTS)(user, ids)
+
+
 def meeting_detail(request, pk):
     meeting = get_object_for_user(_meeting_queryset(), request.user, can_view=_reader, pk=pk)
     items = list(meeting.agenda_items.all())
+    on_agenda = [fr for fr in map(_funding_request, items) if fr is not None]
+    all_requests = list(meeting.funding_requests.all())
+    # A request the reader may not open shows as its agenda line only.
+    visible = _visible_funding_requests(
+        request.user, {r.pk for r in on_agenda} | {r.pk for r in all_requests}
+    )
     agenda = []
     for item in items:
         if item.kind == AgendaItem.Kind.QUESTION:
             continue
         funding_request = _funding_request(item)
+        if funding_request is not None and funding_request.pk not in visible:
+            funding_request = None
         recommendations = (
             [
                 r
@@ -346,7 +362,7 @@ def meeting_detail(request, pk):
             else []
         )
         agenda.append((item, funding_request, recommendations))
-    requests = list(meeting.funding_requests.all())
+    requests = [r for r in all_requests if r.pk in visible]
     declarations = [(d, item) for item in items for d in item.interest_declarations.all()] + [
         (d, r) for r in requests for d in r.interest_declarations.all()
     ]

@@ -67,6 +67,14 @@ def visible_requests(user, queryset=None):
     return queryset.filter(condition)
 
 
+def visible_request_ids(user, ids) -> set:
+    """Which of the requests `ids` `user` may open (one query): for the meeting page."""
+    if not ids:
+        return set()
+    queryset = FundingRequest.objects.filter(pk__in=list(ids))
+    return set(visible_requests(user, queryset).values_list("pk", flat=True))
+
+
 def review_queue(user):
     """What waits on this co-chair: requests under review in a council they co-chair, where
     they are not recused and have not yet recommended on the current revision."""

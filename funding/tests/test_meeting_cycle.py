@@ -264,3 +264,22 @@ def test_meeting_page_queries_do_not_grow_with_requests(
         declare(member, other)
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert c.get(url).status_code == 200
+
+
+def test_the_meeting_page_lists_only_requests_the_reader_may_open(
+    meeting, group, group_cochair, client_for, member, secretariat
+):
+    hidden = FundingRequestFactory(
+        group=group,
+        created_by=group_cochair,
+        status=S.SUBMITTED,
+        submitted=True,
+        meeting=meeting,
+        title_en="Not yet endorsed request",
+    )
+    url = reverse("councils:meeting_detail", args=[meeting.pk])
+    assert "Not yet endorsed request" not in client_for(member).get(url).content.decode()
+    assert "Not yet endorsed request" in client_for(secretariat).get(url).content.decode()
+    assert reverse("funding:request_detail", args=[hidden.pk]) not in (
+        client_for(member).get(url).content.decode()
+    )
