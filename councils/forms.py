@@ -22,6 +22,7 @@ from .models import (
     InterestDeclaration,
     Jurisdiction,
     Meeting,
+    MinutesErratum,
     Priority,
 )
 from .selectors import PERSON_SEARCH_LIMIT, people, person_label, search_people
@@ -171,6 +172,17 @@ class MeetingForm(ModelForm):
             "minutes_en": forms.Textarea(attrs={"rows": 6}),
             "minutes_fr": forms.Textarea(attrs={"rows": 6}),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        lock_minutes_fields(self)
+
+
+def lock_minutes_fields(form):
+    """Approved minutes are not edited here (corrections are errata)."""
+    if form.instance.pk and form.instance.minutes_locked:
+        for name in ("minutes_en", "minutes_fr"):
+            form.fields.pop(name, None)
 
 
 class AgendaItemForm(ModelForm):
@@ -432,3 +444,32 @@ class EndTermForm(ChangeReasonMixin):
         help_text=_("Today, a day past (the person already left) or a day to come."),
     )
     field_order = ["revision", "end_date", "reason"]
+
+
+class MinutesCirculateForm(forms.Form):
+    next_meeting = forms.ModelChoiceField(
+        label=_("Put them on the agenda of"),
+        queryset=Meeting.objects.none(),
+        error_messages={"required": _("Choose the meeting that will approve the minutes.")},
+    )
+
+    def __init__(self, *args, meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["next_meeting"].queryset = (
+            Meeting.objects.filter(
+                status=Meeting.Status.PLANNED,
+                starts_at__gt=meeting.starts_at,
+                councils__in=meeting.councils.all(),
+            )
+            .distinct()
+            .order_by("starts_at")
+        )
+
+
+class ErratumForm(forms.Form):
+    text = forms.CharField(
+        label=_("The correction"),
+        max_length=MinutesErratum.TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Write the correction.")},
+    )

@@ -288,6 +288,12 @@ class JurisdictionPriority(BilingualModel):
         return f"{self.jurisdiction}: {self.title}"
 
 
+class MinutesStatus(models.TextChoices):
+    DRAFT = "draft", pgettext_lazy("minutes status", "Draft")
+    CIRCULATED = "circulated", pgettext_lazy("minutes status", "Circulated for approval")
+    APPROVED = "approved", pgettext_lazy("minutes status", "Approved")
+
+
 class Meeting(BilingualModel):
     """A meeting of one council or of both (the joint councils)."""
 
@@ -305,6 +311,22 @@ class Meeting(BilingualModel):
         _("status"), max_length=20, choices=Status.choices, default=Status.PLANNED
     )
     minutes = BilingualField(_("minutes"), field_class=models.TextField, required=False)
+    minutes_status = models.CharField(
+        _("minutes"),
+        max_length=20,
+        choices=MinutesStatus.choices,
+        default=MinutesStatus.DRAFT,
+    )
+    # Set when a decision of a later meeting approves the minutes: from then on they are
+    # locked, and a correction is an erratum (MinutesErratum), never an edit.
+    minutes_approved_by = models.OneToOneField(
+        "Decision",
+        verbose_name=_("approved by the decision"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="approves_minutes_of",
+    )
     context = BilingualField(_("context"), field_class=models.TextField, required=False)
     history = HistoricalRecords(m2m_fields=[councils])
 
@@ -324,6 +346,10 @@ class Meeting(BilingualModel):
     @property
     def day(self):
         return timezone.localdate(self.starts_at)
+
+    @property
+    def minutes_locked(self):
+        return self.minutes_status == MinutesStatus.APPROVED
 
     def is_open_for_decisions(self, today=None):
         """A meeting decides once it is held, or on its own day; never before, never when
@@ -352,6 +378,15 @@ class AgendaItem(BilingualModel):
     title = BilingualField(_("title"), max_length=300)
     description = BilingualField(_("description"), field_class=models.TextField, required=False)
     presenter = models.CharField(_("presented by"), max_length=200, blank=True)
+    # The approval of an earlier meeting's minutes: a decision on this item approves them.
+    minutes_of = models.ForeignKey(
+        "Meeting",
+        verbose_name=_("minutes to approve"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="minutes_approval_items",
+    )
     interest_declarations = GenericRelation("InterestDeclaration")
     history = HistoricalRecords()
 
@@ -553,6 +588,33 @@ class Decision(BilingualModel):
             and self.agenda_item.meeting_id != self.meeting_id
         ):
             raise ValidationError({"agenda_item": _("Choose an item of this meeting's agenda.")})
+
+
+class MinutesErratum(models.Model):
+    """A correction of approved (locked) minutes: recorded beside them, never an edit."""
+
+    TEXT_MAX = 2000
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.PROTECT, related_name="errata"
+    )
+    text = models.CharField(_("correction"), max_length=TEXT_MAX)
+    text_lang = written.language_field()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
+
+    class Meta:
+        ordering = ["meeting", "recorded_at", "pk"]
+        verbose_name = _("erratum")
+        verbose_name_plural = _("errata")
+
+    def __str__(self):
+        return f"{self.meeting}: {self.text[:40]}"
 
 
 class InterestDeclaration(models.Model):

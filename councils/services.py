@@ -9,20 +9,25 @@ from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.db.models import Max
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core import workflow, written
 
 from .models import (
     ActionItem,
+    AgendaItem,
     Attendee,
     Council,
     CouncilMembership,
     InterestDeclaration,
     Meeting,
+    MinutesErratum,
+    MinutesStatus,
     Vote,
     person_name,
 )
@@ -48,7 +53,105 @@ def _save(obj, *, by, m2m=None):
 
 @transaction.atomic
 def meeting_save(*, meeting, councils, by):
+    if meeting.pk:
+        before = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        changed = (meeting.minutes_en, meeting.minutes_fr) != (before.minutes_en, before.minutes_fr)
+        if before.minutes_locked and changed:
+            raise ValidationError(
+                {
+                    "minutes_en": _(
+                        "These minutes were approved and are locked: record a correction as "
+                        "an erratum instead."
+                    )
+                }
+            )
+        # The minutes' approval is never undone by an edit of the meeting.
+        meeting.minutes_status = before.minutes_status
+        meeting.minutes_approved_by_id = before.minutes_approved_by_id
     return _save(meeting, by=by, m2m={"councils": councils})
+
+
+def _in_both_languages(message, **params):
+    values = {}
+    for lang in ("en", "fr"):
+        with translation.override(lang):
+            values[lang] = str(message) % {
+                name: (value(lang) if callable(value) else value) for name, value in params.items()
+            }
+    return values
+
+
+@transaction.atomic
+def minutes_circulate(*, meeting, next_meeting, by):
+    """Circulate a held meeting's draft minutes: they go on `next_meeting`'s agenda, where a
+    decision on that line approves (and locks) them."""
+    if not can_manage_meetings(by):
+        raise PermissionDenied
+    locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if locked.minutes_status != MinutesStatus.DRAFT:
+        raise ValidationError(
+            _("These minutes were already circulated: they are on a later meeting's agenda.")
+        )
+    if not (locked.minutes_en.strip() or locked.minutes_fr.strip()):
+        raise ValidationError(_("Write the minutes before circulating them."))
+    if not locked.is_open_for_decisions():
+        raise ValidationError(_("Minutes are circulated once the meeting is held."))
+    if next_meeting.pk == locked.pk or next_meeting.starts_at <= locked.starts_at:
+        raise ValidationError({"next_meeting": _("Choose a later meeting.")})
+    if next_meeting.status != Meeting.Status.PLANNED:
+        raise ValidationError({"next_meeting": _("Choose a meeting that is still planned.")})
+    titles = _in_both_languages(
+        gettext_lazy("Approval of the minutes of %(meeting)s"),
+        meeting=lambda lang: getattr(locked, f"title_{lang}") or locked.title_en,
+    )
+    last = next_meeting.agenda_items.aggregate(last=Max("order"))["last"] or 0
+    item = AgendaItem(
+        meeting=next_meeting,
+        order=last + 1,
+        kind=AgendaItem.Kind.ITEM,
+        title_en=titles["en"][:300],
+        title_fr=titles["fr"][:300],
+        minutes_of=locked,
+    )
+    item.full_clean()
+    item.save()
+    locked.minutes_status = MinutesStatus.CIRCULATED
+    locked.save(update_fields=["minutes_status"])
+    return item
+
+
+def _approve_minutes(decision):
+    """A decision on a minutes-approval line approves and locks those minutes."""
+    item = decision.agenda_item
+    if item is None or item.minutes_of_id is None:
+        return
+    minutes = Meeting.objects.select_for_update().get(pk=item.minutes_of_id)
+    if minutes.minutes_locked:
+        raise ValidationError(_("These minutes are already approved."))
+    minutes.minutes_status = MinutesStatus.APPROVED
+    minutes.minutes_approved_by = decision
+    minutes.save(update_fields=["minutes_status", "minutes_approved_by"])
+
+
+@transaction.atomic
+def minutes_erratum_add(*, meeting, text, by):
+    """Record a correction of approved minutes (which stay as approved)."""
+    if not can_manage_meetings(by):
+        raise PermissionDenied
+    locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if not locked.minutes_locked:
+        raise ValidationError(_("The minutes are not approved yet: correct the draft itself."))
+    text = (text or "").strip()
+    erratum = MinutesErratum(
+        meeting=locked,
+        text=text,
+        text_lang=written.typed_language() if text else "",
+        recorded_by=by,
+        recorded_at=timezone.now(),
+    )
+    erratum.full_clean()
+    erratum.save()
+    return erratum
 
 
 @transaction.atomic
@@ -189,6 +292,9 @@ def decision_save(*, decision, by, votes=None):
             votes_against=votes.get("votes_against"),
             votes_abstaining=votes.get("votes_abstaining"),
         )
+        _save(decision, by=by)
+        _approve_minutes(decision)
+        return decision
     return _save(decision, by=by)
 
 

@@ -30,6 +30,16 @@ urlpatterns = [
         name="agenda_item_declare",
     ),
     path(
+        "meetings/<int:pk>/minutes/circulate/",
+        views.minutes_circulate_view,
+        name="minutes_circulate",
+    ),
+    path(
+        "meetings/<int:pk>/minutes/errata/new/",
+        views.minutes_erratum_create,
+        name="minutes_erratum_create",
+    ),
+    path(
         "declarations/<int:pk>/withdraw/",
         views.declaration_withdraw,
         name="declaration_withdraw",

@@ -32,8 +32,10 @@ from .forms import (
     DeclarationForm,
     EndTermForm,
     EngagementForm,
+    ErratumForm,
     ExternalBodyForm,
     MeetingForm,
+    MinutesCirculateForm,
     SecretariatDeclarationForm,
     WithdrawDeclarationForm,
 )
@@ -49,6 +51,7 @@ from .models import (
     InterestDeclaration,
     Jurisdiction,
     Meeting,
+    MinutesErratum,
     Priority,
     Vote,
     person_name,
@@ -84,6 +87,8 @@ from .services import (
     interest_withdraw,
     meeting_part_delete,
     meeting_save,
+    minutes_circulate,
+    minutes_erratum_add,
 )
 from .services import council_membership_end as end_council_term
 
@@ -289,7 +294,7 @@ def _declarations():
 def _meeting_queryset():
     # The funding requests are read through their reverse relations (by name): this app does
     # not import `funding`, which sits above it.
-    return Meeting.objects.prefetch_related(
+    return Meeting.objects.select_related("minutes_approved_by__meeting").prefetch_related(
         "councils",
         Prefetch(
             "agenda_items",
@@ -314,6 +319,11 @@ def _meeting_queryset():
             ),
         ),
         Prefetch("decisions", queryset=Decision.objects.select_related("agenda_item", "vote")),
+        Prefetch("errata", queryset=MinutesErratum.objects.select_related("recorded_by")),
+        Prefetch(
+            "minutes_approval_items",
+            queryset=AgendaItem.objects.select_related("meeting"),
+        ),
         Prefetch("action_items", queryset=ActionItem.objects.select_related("owner")),
         "measures__owner",
         "measures__group_rows__group",
@@ -363,6 +373,7 @@ def meeting_detail(request, pk):
         )
         agenda.append((item, funding_request, recommendations))
     requests = [r for r in all_requests if r.pk in visible]
+    can_manage = can_manage_meetings(request.user)
     declarations = [(d, item) for item in items for d in item.interest_declarations.all()] + [
         (d, r) for r in requests for d in r.interest_declarations.all()
     ]
@@ -377,7 +388,8 @@ def meeting_detail(request, pk):
             "item_votes": [v for item in items for v in item.votes.all()],
             "declarations": declarations,
             "quorum": meeting_quorum(meeting),
-            "can_manage": can_manage_meetings(request.user),
+            "circulate_form": MinutesCirculateForm(meeting=meeting) if can_manage else None,
+            "can_manage": can_manage,
             "can_declare": can_declare_interest(request.user),
             "user_id": request.user.pk,
         },
@@ -517,6 +529,50 @@ def meeting_part_remove(request, part, pk):
     meeting_part_delete(obj=obj, by=request.user)
     messages.success(request, _("Removed."))
     return redirect(_meeting_url(meeting))
+
+
+# --- Minutes --------------------------------------------------------------------------------
+
+
+@require_POST
+def minutes_circulate_view(request, pk):
+    meeting = _meeting_for_edit(request, pk)
+    form = MinutesCirculateForm(request.POST, meeting=meeting)
+    if form.is_valid():
+        try:
+            item = minutes_circulate(
+                meeting=meeting, next_meeting=form.cleaned_data["next_meeting"], by=request.user
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(
+                request,
+                _("The minutes are circulated: they are on the agenda of %(meeting)s.")
+                % {"meeting": item.meeting.title},
+            )
+    else:
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+    return redirect(_meeting_url(meeting, "#minutes-h"))
+
+
+def minutes_erratum_create(request, pk):
+    meeting = _meeting_for_edit(request, pk)
+    form = ErratumForm(request.POST or None)
+    return edit_page(
+        request,
+        form=form,
+        title=_("Record a correction of the approved minutes"),
+        save=lambda f: minutes_erratum_add(
+            meeting=meeting, text=f.cleaned_data["text"], by=request.user
+        ),
+        success_url=_meeting_url(meeting, "#minutes-h"),
+        back_url=_meeting_url(meeting),
+        extra={"meeting": meeting},
+    )
 
 
 # --- Declared interests ---------------------------------------------------------------------

@@ -213,6 +213,7 @@ MEETING_CYCLE_FORMS = {
     "councils:attendee_create",
     "councils:decision_create",
     "funding:request_declare",
+    "councils:minutes_erratum_create",
 }
 
 

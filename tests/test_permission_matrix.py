@@ -272,6 +272,16 @@ MATRIX = {
             "secretariat": 200,
         },
     ),
+    "councils:minutes_circulate": (
+        "get",
+        lambda w: reverse("councils:minutes_circulate", args=[w["meeting"].pk]),
+        POST_ONLY,
+    ),
+    "councils:minutes_erratum_create": (
+        "get",
+        lambda w: reverse("councils:minutes_erratum_create", args=[w["meeting"].pk]),
+        {**SECRETARIAT_MANAGES, "anonymous": 302},
+    ),
     "councils:agenda_item_declare": (
         "get",
         lambda w: reverse("councils:agenda_item_declare", args=[w["agenda_item"].pk]),
