@@ -14,7 +14,15 @@ from django.utils import timezone
 
 from core import written
 from core.upsert import upsert
-from councils.models import AgendaItem, InterestDeclaration, Meeting
+from councils.models import (
+    AgendaItem,
+    Attendee,
+    Decision,
+    InterestDeclaration,
+    Meeting,
+    MinutesStatus,
+    Vote,
+)
 
 from .models import (
     DECIDED_AT_TEXT,
@@ -329,7 +337,76 @@ def load(ctx):
     ctx["funding_requests"] = requests
     _remove_stale_duplicates()
     _declare(requests, users)
+    _approve_2020_minutes(ctx["meeting_2020"], meetings["autumn-2026"], users)
     return ctx
+
+
+MINUTES_2020 = (
+    "The councils confirmed their three priorities (digital identity, client-centred service, "
+    "digital strategy) and agreed that the council co-chairs meet the co-chairs of each set of "
+    "working groups.",
+    "Les conseils ont confirmé leurs trois priorités (identité numérique, service axé sur le "
+    "client, stratégie numérique) et convenu que les coprésidents des conseils rencontrent les "
+    "coprésidents de chaque ensemble de groupes de travail.",
+)
+
+
+def _approve_2020_minutes(meeting, approving, users):
+    """The 27 February 2020 minutes, approved at the autumn 2026 meeting (held, with its
+    members present for quorum), and so locked."""
+    if not meeting.minutes_en:
+        meeting.minutes_en, meeting.minutes_fr = MINUTES_2020
+        meeting.save(update_fields=["minutes_en", "minutes_fr"])
+    item, _ = upsert(
+        AgendaItem,
+        {"meeting": approving, "minutes_of": meeting},
+        {
+            "order": 1,
+            "kind": AgendaItem.Kind.ITEM,
+            "title_en": f"Approval of the minutes of {meeting.title_en}",
+            "title_fr": f"Approbation du procès-verbal de {meeting.title_fr}",
+        },
+    )
+    voters = []
+    for username in ("member", "groupchair"):
+        user = users[username]
+        upsert(
+            Attendee,
+            {"meeting": approving, "user": user},
+            {
+                "role": Attendee.Role.MEMBER,
+                "jurisdiction": user.profile.jurisdiction,
+                "attendance": Attendee.Attendance.PRESENT,
+            },
+        )
+        voters.append(user)
+    vote, created = upsert(
+        Vote,
+        {"meeting": approving, "agenda_item": item},
+        {
+            "votes_for": 2,
+            "eligible_count": 2,
+            "jurisdictions_present": 2,
+            "closed_at": approving.starts_at,
+            "closed_by": users["secretariat"],
+        },
+    )
+    if created:
+        vote.eligible_voters.set(voters)
+    decision, _ = upsert(
+        Decision,
+        {"meeting": approving, "agenda_item": item},
+        {
+            "number": 1,
+            "text_en": "The minutes of the 27 February 2020 meeting are approved.",
+            "text_fr": "Le procès-verbal de la réunion du 27 février 2020 est approuvé.",
+            "vote": vote,
+        },
+    )
+    if meeting.minutes_approved_by_id != decision.pk:
+        meeting.minutes_status = MinutesStatus.APPROVED
+        meeting.minutes_approved_by = decision
+        meeting.save(update_fields=["minutes_status", "minutes_approved_by"])
 
 
 def _on_agenda(request, meeting):

@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from councils.models import AgendaItem, InterestDeclaration, Meeting
+from councils.models import AgendaItem, Decision, InterestDeclaration, Meeting, Vote
 from councils.selectors import meeting_quorum
 from funding.models import FundingRequest, Status
 
@@ -40,21 +40,20 @@ def test_one_winter_2027_meeting_carries_the_scheduled_request_and_a_conflict(de
     assert InterestDeclaration.objects.filter(object_id=scheduled.pk).count() == 1
 
 
-def test_the_2020_meeting_has_its_quorum(demo):
+def test_the_2020_meeting_has_its_quorum_and_its_minutes_approved_later(demo):
     meeting = Meeting.objects.get(starts_at__date=datetime.date(2020, 2, 27))
     assert meeting_quorum(meeting).reached
+    assert meeting.minutes_locked
+    approving = meeting.minutes_approved_by.meeting
+    assert approving.starts_at > meeting.starts_at and meeting_quorum(approving).reached
+
+
+def _counts():
+    return [m.objects.count() for m in (Meeting, AgendaItem, InterestDeclaration, Vote, Decision)]
 
 
 def test_loading_twice_changes_nothing(demo):
-    counts = (
-        Meeting.objects.count(),
-        AgendaItem.objects.count(),
-        InterestDeclaration.objects.count(),
-    )
+    counts = _counts()
     call_command("load_demo", verbosity=0)
-    assert (
-        Meeting.objects.count(),
-        AgendaItem.objects.count(),
-        InterestDeclaration.objects.count(),
-    ) == counts
+    assert _counts() == counts
     assert winter_2027().count() == 1
