@@ -196,10 +196,14 @@ class AgendaItemForm(ModelForm):
             "description_en",
             "description_fr",
             "presenter",
+            "outcome_en",
+            "outcome_fr",
         ]
         widgets = {
             "description_en": forms.Textarea(attrs={"rows": 3}),
             "description_fr": forms.Textarea(attrs={"rows": 3}),
+            "outcome_en": forms.Textarea(attrs={"rows": 2}),
+            "outcome_fr": forms.Textarea(attrs={"rows": 2}),
         }
 
 

@@ -362,6 +362,9 @@ class Meeting(BilingualModel):
 # --- Meetings: agenda, attendees, decisions, action items ----------------------------------
 
 
+OUTCOME_MAX = 2000
+
+
 class AgendaItem(BilingualModel):
     """One line of a meeting's agenda: an item to present or decide, or a discussion question."""
 
@@ -378,6 +381,10 @@ class AgendaItem(BilingualModel):
     title = BilingualField(_("title"), max_length=300)
     description = BilingualField(_("description"), field_class=models.TextField, required=False)
     presenter = models.CharField(_("presented by"), max_length=200, blank=True)
+    # What the discussion of a question (or an item) came to, as the minutes record it.
+    outcome = BilingualField(
+        _("outcome"), field_class=models.TextField, required=False, max_length=OUTCOME_MAX
+    )
     # The approval of an earlier meeting's minutes: a decision on this item approves them.
     minutes_of = models.ForeignKey(
         "Meeting",

@@ -120,6 +120,47 @@ def minutes_circulate(*, meeting, next_meeting, by):
     return item
 
 
+@transaction.atomic
+def minutes_draft_from_agenda(*, meeting, by):
+    """Start the minutes from the agenda, in each language: each item with its outcome and its
+    decisions, then the action items. Only over empty, unlocked minutes."""
+    if not can_manage_meetings(by):
+        raise PermissionDenied
+    locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if locked.minutes_locked:
+        raise ValidationError(_("These minutes are approved and locked."))
+    if locked.minutes_en.strip() or locked.minutes_fr.strip():
+        raise ValidationError(_("The minutes already have text: edit them instead."))
+    items = list(locked.agenda_items.prefetch_related("decisions").order_by("order", "pk"))
+    actions = list(locked.action_items.select_related("owner").order_by("due_date", "pk"))
+    for lang in ("en", "fr"):
+        with translation.override(lang):
+            lines = []
+            for number, item in enumerate(items, start=1):
+                lines.append(f"{number}. {getattr(item, f'title_{lang}') or item.title_en}")
+                outcome = getattr(item, f"outcome_{lang}")
+                if outcome:
+                    lines.append(outcome)
+                for decision in item.decisions.all():
+                    text = getattr(decision, f"text_{lang}") or decision.text_en
+                    lines.append(
+                        _("Decision %(number)s: %(text)s")
+                        % {"number": decision.number, "text": text}
+                    )
+                lines.append("")
+            if actions:
+                lines.append(_("Action items:"))
+                for action in actions:
+                    owner = person_name(action.owner) if action.owner_id else "—"
+                    lines.append(
+                        f"- {getattr(action, f'title_{lang}') or action.title_en} ({owner})"
+                    )
+            setattr(locked, f"minutes_{lang}", "\n".join(lines).strip())
+    locked.full_clean()
+    locked.save(update_fields=["minutes_en", "minutes_fr"])
+    return locked
+
+
 def _approve_minutes(decision):
     """A decision on a minutes-approval line approves and locks those minutes."""
     item = decision.agenda_item

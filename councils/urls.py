@@ -30,6 +30,11 @@ urlpatterns = [
         name="agenda_item_declare",
     ),
     path(
+        "meetings/<int:pk>/minutes/draft/",
+        views.minutes_draft_view,
+        name="minutes_draft",
+    ),
+    path(
         "meetings/<int:pk>/minutes/circulate/",
         views.minutes_circulate_view,
         name="minutes_circulate",

@@ -88,6 +88,7 @@ from .services import (
     meeting_part_delete,
     meeting_save,
     minutes_circulate,
+    minutes_draft_from_agenda,
     minutes_erratum_add,
 )
 from .services import council_membership_end as end_council_term
@@ -556,6 +557,19 @@ def minutes_circulate_view(request, pk):
         for errors in form.errors.values():
             for message in errors:
                 messages.error(request, message)
+    return redirect(_meeting_url(meeting, "#minutes-h"))
+
+
+@require_POST
+def minutes_draft_view(request, pk):
+    meeting = _meeting_for_edit(request, pk)
+    try:
+        minutes_draft_from_agenda(meeting=meeting, by=request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The minutes are started from the agenda: complete them."))
     return redirect(_meeting_url(meeting, "#minutes-h"))
 
 

@@ -272,6 +272,11 @@ MATRIX = {
             "secretariat": 200,
         },
     ),
+    "councils:minutes_draft": (
+        "get",
+        lambda w: reverse("councils:minutes_draft", args=[w["meeting"].pk]),
+        POST_ONLY,
+    ),
     "councils:minutes_circulate": (
         "get",
         lambda w: reverse("councils:minutes_circulate", args=[w["meeting"].pk]),

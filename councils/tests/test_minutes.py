@@ -108,3 +108,43 @@ def test_a_correction_is_an_erratum_only_once_approved(client_for, secretariat, 
     assert erratum.text == "Item 2 was moved by Quebec." and erratum.recorded_by == secretariat
     held.refresh_from_db()
     assert held.minutes_en == "Priorities confirmed."
+
+
+def test_the_minutes_start_from_the_agenda_in_each_language(client_for, secretariat, held):
+    from councils.models import AgendaItem, Decision
+
+    held.minutes_en = ""
+    held.save()
+    item = AgendaItem.objects.create(
+        meeting=held,
+        order=1,
+        kind="question",
+        title_en="Are we focused?",
+        title_fr="Sommes-nous concentrés?",
+        outcome_en="Yes, on three priorities.",
+        outcome_fr="Oui, sur trois priorités.",
+    )
+    Decision.objects.create(meeting=held, number=1, agenda_item=item, text_en="Priorities set")
+    url = reverse("councils:minutes_draft", args=[held.pk])
+    assert client_for(secretariat).post(url).status_code == 302
+    held.refresh_from_db()
+    assert "1. Are we focused?" in held.minutes_en
+    assert "Yes, on three priorities." in held.minutes_en
+    assert "Decision 1: Priorities set" in held.minutes_en
+    assert "Oui, sur trois priorités." in held.minutes_fr
+    # A second start never overwrites what was written since.
+    held.minutes_en = "Edited by hand."
+    held.save()
+    client_for(secretariat).post(url)
+    held.refresh_from_db()
+    assert held.minutes_en == "Edited by hand."
+
+
+def test_a_question_shows_its_recorded_outcome(client_for, member, held):
+    from councils.models import AgendaItem
+
+    AgendaItem.objects.create(
+        meeting=held, order=1, kind="question", title_en="Q?", outcome_en="Agreed to pilot."
+    )
+    page = client_for(member).get(reverse("councils:meeting_detail", args=[held.pk]))
+    assert "Agreed to pilot." in page.content.decode()
