@@ -117,6 +117,13 @@ def minutes_circulate(*, meeting, next_meeting, by):
     item.save()
     locked.minutes_status = MinutesStatus.CIRCULATED
     locked.save(update_fields=["minutes_status"])
+    if settings.PORTAL_MINUTES_CIRCULATED_NOTICE:
+        attendees = locked.attendees.filter(
+            user__isnull=False, attendance=Attendee.Attendance.PRESENT
+        ).values_list("user_id", flat=True)
+        import_string(settings.PORTAL_MINUTES_CIRCULATED_NOTICE)(
+            meeting=locked, approving_meeting=next_meeting, recipient_ids=list(attendees)
+        )
     return item
 
 

@@ -148,3 +148,16 @@ def test_a_question_shows_its_recorded_outcome(client_for, member, held):
     )
     page = client_for(member).get(reverse("councils:meeting_detail", args=[held.pk]))
     assert "Agreed to pilot." in page.content.decode()
+
+
+def test_circulating_tells_the_attendees(client_for, secretariat, held, later):
+    from notifications.models import Notification, Reminder
+
+    present = hold_with_quorum(held, members=2)
+    held.status = Meeting.Status.HELD
+    held.save()
+    _circulate(client_for(secretariat), held, later)
+    reminders = Reminder.objects.filter(kind="minutes_circulated")
+    assert sorted(r.recipient_id for r in reminders) == sorted(u.pk for u in present)
+    entry = Notification.objects.filter(recipient=present[0]).get()
+    assert "Draft minutes to approve" in entry.text_en
