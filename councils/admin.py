@@ -86,6 +86,7 @@ class JurisdictionPriorityAdmin(GovernanceAdmin):
 
 class AgendaItemInline(GovernanceInline):
     model = AgendaItem
+    fk_name = "meeting"
     extra = 0
     fields = ("order", "kind", "title_en", "title_fr", "presenter")
 

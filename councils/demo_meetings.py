@@ -233,11 +233,14 @@ def load(ctx):
     meeting.councils.set(both)
     _agenda(meeting, AGENDA_2020)
     for username, role in ATTENDEES_2020:
+        user = users[username]
         upsert(
             Attendee,
-            {"meeting": meeting, "user": users[username]},
+            {"meeting": meeting, "user": user},
             {
                 "role": role,
+                # Members sit for their jurisdiction: they make the quorum.
+                "jurisdiction": user.profile.jurisdiction if role == Attendee.Role.MEMBER else None,
                 "attendance": Attendee.Attendance.PRESENT,
                 "organization": ("Chief digital officer" if username == "cdo.guest" else ""),
                 "organization_lang": "en" if username == "cdo.guest" else "",

@@ -1,10 +1,12 @@
 from django import forms
+from django.core.validators import MaxLengthValidator
 from django.db.models import Q
 from django.forms.utils import ErrorDict
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core import written
+from core.bilingual import translated_order
 from core.forms import Form, ModelForm
 from core.limits import NOTE
 from core.params import ODD_CHARACTERS, parse_id
@@ -18,8 +20,10 @@ from .models import (
     Decision,
     Engagement,
     ExternalBody,
+    InterestDeclaration,
     Jurisdiction,
     Meeting,
+    MinutesErratum,
     Priority,
 )
 from .selectors import PERSON_SEARCH_LIMIT, people, person_label, search_people
@@ -170,6 +174,17 @@ class MeetingForm(ModelForm):
             "minutes_fr": forms.Textarea(attrs={"rows": 6}),
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        lock_minutes_fields(self)
+
+
+def lock_minutes_fields(form):
+    """Approved minutes are not edited here (corrections are errata)."""
+    if form.instance.pk and form.instance.minutes_locked:
+        for name in ("minutes_en", "minutes_fr"):
+            form.fields.pop(name, None)
+
 
 class AgendaItemForm(ModelForm):
     class Meta:
@@ -182,10 +197,14 @@ class AgendaItemForm(ModelForm):
             "description_en",
             "description_fr",
             "presenter",
+            "outcome_en",
+            "outcome_fr",
         ]
         widgets = {
             "description_en": forms.Textarea(attrs={"rows": 3}),
             "description_fr": forms.Textarea(attrs={"rows": 3}),
+            "outcome_en": forms.Textarea(attrs={"rows": 2}),
+            "outcome_fr": forms.Textarea(attrs={"rows": 2}),
         }
 
 
@@ -194,10 +213,13 @@ class AttendeeForm(PersonSearchMixin, ModelForm):
 
     class Meta:
         model = Attendee
-        fields = ["user", "name", "organization", "role", "attendance"]
+        fields = ["user", "name", "organization", "role", "jurisdiction", "attendance"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["jurisdiction"].queryset = Jurisdiction.objects.order_by(
+            translated_order("name")
+        )
 
     def clean(self):
         data = super().clean()
@@ -208,18 +230,76 @@ class AttendeeForm(PersonSearchMixin, ModelForm):
         return data
 
 
+def vote_count_field(label):
+    return forms.IntegerField(label=label, required=False, min_value=0, max_value=999)
+
+
 class DecisionForm(ModelForm):
+    """A new decision closes its vote: the counts are asked once, then kept with the vote."""
+
+    votes_for = vote_count_field(_("Votes for"))
+    votes_against = vote_count_field(_("Votes against"))
+    votes_abstaining = vote_count_field(_("Abstentions"))
+
     class Meta:
         model = Decision
         fields = ["number", "agenda_item", "text_en", "text_fr"]
         widgets = {
-            "text_en": forms.Textarea(attrs={"rows": 3}),
-            "text_fr": forms.Textarea(attrs={"rows": 3}),
+            "text_en": forms.Textarea(attrs={"rows": 3, "maxlength": 5000}),
+            "text_fr": forms.Textarea(attrs={"rows": 3, "maxlength": 5000}),
         }
 
     def __init__(self, *args, meeting, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["agenda_item"].queryset = meeting.agenda_items.all()
+        for name in ("text_en", "text_fr"):
+            self.fields[name].max_length = 5000
+            self.fields[name].validators.append(MaxLengthValidator(5000))
+        if self.instance.pk:  # the vote is closed: its counts no longer change
+            for name in VOTE_FIELDS:
+                del self.fields[name]
+        else:
+            self.fields["votes_for"].help_text = _(
+                "Leave the counts empty for a decision by consensus. They cannot exceed the "
+                "members present and not recused."
+            )
+
+    def votes(self):
+        return {name: self.cleaned_data.get(name) for name in VOTE_FIELDS}
+
+
+VOTE_FIELDS = ("votes_for", "votes_against", "votes_abstaining")
+
+
+class CouncilQuorumForm(ModelForm):
+    class Meta:
+        model = Council
+        fields = ["quorum_rule", "quorum_count", "joint_quorum_rule"]
+        widgets = {"quorum_rule": forms.RadioSelect, "joint_quorum_rule": forms.RadioSelect}
+
+
+class DeclarationForm(forms.Form):
+    statement = forms.CharField(
+        label=_("Your interest, in a sentence"),
+        max_length=InterestDeclaration.STATEMENT_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Say what your interest is.")},
+    )
+
+
+class SecretariatDeclarationForm(PersonSearchMixin, DeclarationForm):
+    person = PersonField(label=_("Declared by (the member or co-chair)"))
+
+    field_order = ["person", "statement"]
+
+
+class WithdrawDeclarationForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is the declaration withdrawn?"),
+        max_length=InterestDeclaration.STATEMENT_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Say why the declaration is withdrawn.")},
+    )
 
 
 class ActionItemForm(PersonSearchMixin, ModelForm):
@@ -369,3 +449,32 @@ class EndTermForm(ChangeReasonMixin):
         help_text=_("Today, a day past (the person already left) or a day to come."),
     )
     field_order = ["revision", "end_date", "reason"]
+
+
+class MinutesCirculateForm(forms.Form):
+    next_meeting = forms.ModelChoiceField(
+        label=_("Put them on the agenda of"),
+        queryset=Meeting.objects.none(),
+        error_messages={"required": _("Choose the meeting that will approve the minutes.")},
+    )
+
+    def __init__(self, *args, meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["next_meeting"].queryset = (
+            Meeting.objects.filter(
+                status=Meeting.Status.PLANNED,
+                starts_at__gt=meeting.starts_at,
+                councils__in=meeting.councils.all(),
+            )
+            .distinct()
+            .order_by("starts_at")
+        )
+
+
+class ErratumForm(forms.Form):
+    text = forms.CharField(
+        label=_("The correction"),
+        max_length=MinutesErratum.TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Write the correction.")},
+    )

@@ -1,6 +1,8 @@
 import datetime
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -95,11 +97,48 @@ class Profile(BilingualModel):
         return person_name(self.user)
 
 
+class QuorumRule(models.TextChoices):
+    MAJORITY = "majority", _("A majority of member jurisdictions")
+    TWO_THIRDS = "two_thirds", _("Two thirds of member jurisdictions")
+    COUNT = "count", _("A fixed number of jurisdictions")
+
+
+class JointQuorumRule(models.TextChoices):
+    OWN = "own", _("This council's own quorum must be reached among its own jurisdictions")
+    COMBINED = "combined", _("Counted over the jurisdictions of all the councils meeting together")
+
+
+def jurisdictions_needed(rule, total, count=None):
+    """How many jurisdictions a rule needs out of `total` member jurisdictions."""
+    if rule == QuorumRule.COUNT:
+        return min(count or 1, total) if total else (count or 1)
+    if rule == QuorumRule.TWO_THIRDS:
+        return -(-2 * total // 3)  # ceiling
+    return total // 2 + 1
+
+
 class Council(BilingualModel):
     code = models.SlugField(_("code"), max_length=20, unique=True)
     name = BilingualField(_("name"))
     acronym = BilingualField(_("acronym"), max_length=20)
     description = BilingualField(_("description"), field_class=models.TextField, required=False)
+    # Quorum: how many of the council's member jurisdictions must have a member present before
+    # the meeting may decide (selectors.meeting_quorum).
+    quorum_rule = models.CharField(
+        _("quorum rule"), max_length=20, choices=QuorumRule.choices, default=QuorumRule.MAJORITY
+    )
+    quorum_count = models.PositiveSmallIntegerField(
+        _("jurisdictions needed"),
+        null=True,
+        blank=True,
+        help_text=_("Only for the rule “a fixed number of jurisdictions”."),
+    )
+    joint_quorum_rule = models.CharField(
+        _("quorum at a joint meeting"),
+        max_length=20,
+        choices=JointQuorumRule.choices,
+        default=JointQuorumRule.OWN,
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -109,6 +148,13 @@ class Council(BilingualModel):
 
     def __str__(self):
         return self.acronym
+
+    def clean(self):
+        super().clean()
+        if self.quorum_rule == QuorumRule.COUNT and not self.quorum_count:
+            raise ValidationError(
+                {"quorum_count": _("Enter how many jurisdictions make the quorum.")}
+            )
 
 
 class CouncilMembership(models.Model):
@@ -243,6 +289,12 @@ class JurisdictionPriority(BilingualModel):
         return f"{self.jurisdiction}: {self.title}"
 
 
+class MinutesStatus(models.TextChoices):
+    DRAFT = "draft", pgettext_lazy("minutes status", "Draft")
+    CIRCULATED = "circulated", pgettext_lazy("minutes status", "Circulated for approval")
+    APPROVED = "approved", pgettext_lazy("minutes status", "Approved")
+
+
 class Meeting(BilingualModel):
     """A meeting of one council or of both (the joint councils)."""
 
@@ -262,6 +314,22 @@ class Meeting(BilingualModel):
     minutes = BilingualField(
         _("minutes"), field_class=models.TextField, max_length=LONG_TEXT, required=False
     )
+    minutes_status = models.CharField(
+        _("minutes"),
+        max_length=20,
+        choices=MinutesStatus.choices,
+        default=MinutesStatus.DRAFT,
+    )
+    # Set when a decision of a later meeting approves the minutes: from then on they are
+    # locked, and a correction is an erratum (MinutesErratum), never an edit.
+    minutes_approved_by = models.OneToOneField(
+        "Decision",
+        verbose_name=_("approved by the decision"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="approves_minutes_of",
+    )
     context = BilingualField(
         _("context"), field_class=models.TextField, max_length=LONG_TEXT, required=False
     )
@@ -280,8 +348,26 @@ class Meeting(BilingualModel):
         if self.ends_at and self.starts_at and self.ends_at < self.starts_at:
             raise ValidationError({"ends_at": _("A meeting cannot end before it starts.")})
 
+    @property
+    def day(self):
+        return timezone.localdate(self.starts_at)
+
+    @property
+    def minutes_locked(self):
+        return self.minutes_status == MinutesStatus.APPROVED
+
+    def is_open_for_decisions(self, today=None):
+        """A meeting decides once it is held, or on its own day; never before, never when
+        cancelled."""
+        if self.status == self.Status.CANCELLED:
+            return False
+        return self.status == self.Status.HELD or self.day <= (today or timezone.localdate())
+
 
 # --- Meetings: agenda, attendees, decisions, action items ----------------------------------
+
+
+OUTCOME_MAX = 2000
 
 
 class AgendaItem(BilingualModel):
@@ -300,6 +386,20 @@ class AgendaItem(BilingualModel):
     title = BilingualField(_("title"), max_length=300)
     description = BilingualField(_("description"), field_class=models.TextField, required=False)
     presenter = models.CharField(_("presented by"), max_length=200, blank=True)
+    # What the discussion of a question (or an item) came to, as the minutes record it.
+    outcome = BilingualField(
+        _("outcome"), field_class=models.TextField, required=False, max_length=OUTCOME_MAX
+    )
+    # The approval of an earlier meeting's minutes: a decision on this item approves them.
+    minutes_of = models.ForeignKey(
+        "Meeting",
+        verbose_name=_("minutes to approve"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="minutes_approval_items",
+    )
+    interest_declarations = GenericRelation("InterestDeclaration")
     history = HistoricalRecords()
 
     class Meta:
@@ -344,6 +444,16 @@ class Attendee(models.Model):
     organization = models.CharField(_("organization or title"), max_length=200, blank=True)
     organization_lang = written.language_field()
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.MEMBER)
+    # The jurisdiction a member sits for: only members count for quorum, one per jurisdiction.
+    jurisdiction = models.ForeignKey(
+        Jurisdiction,
+        verbose_name=_("member for"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("For a member: the jurisdiction they sit for (from their council seat)."),
+    )
     attendance = models.CharField(
         _("attendance"), max_length=20, choices=Attendance.choices, default=Attendance.INVITED
     )
@@ -376,6 +486,76 @@ class Attendee(models.Model):
     def clean(self):
         if not self.user_id and not (self.name or "").strip():
             raise ValidationError({"name": _("Choose a person or enter the guest's name.")})
+        if self.role == self.Role.MEMBER and not self.user_id:
+            raise ValidationError(
+                {"user": _("A member attends as a person with an account: choose them.")}
+            )
+        if self.role != self.Role.MEMBER and self.jurisdiction_id:
+            raise ValidationError(
+                {"jurisdiction": _("Only a member sits for a jurisdiction; leave it empty.")}
+            )
+
+    @property
+    def counts_for_quorum(self):
+        return (
+            self.role == self.Role.MEMBER
+            and self.attendance == self.Attendance.PRESENT
+            and self.jurisdiction_id is not None
+        )
+
+
+class Vote(models.Model):
+    """A closed vote: the counts and, frozen with them, who was eligible to vote (the members
+    present and not recused when it closed). A later attendance edit changes neither."""
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.PROTECT, related_name="votes"
+    )
+    agenda_item = models.ForeignKey(
+        AgendaItem,
+        verbose_name=_("agenda item"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="votes",
+    )
+    votes_for = models.PositiveSmallIntegerField(_("votes for"), default=0)
+    votes_against = models.PositiveSmallIntegerField(_("votes against"), default=0)
+    votes_abstaining = models.PositiveSmallIntegerField(_("abstentions"), default=0)
+    eligible_voters = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("eligible voters"), related_name="+", blank=True
+    )
+    eligible_count = models.PositiveSmallIntegerField(_("eligible voters"), default=0)
+    jurisdictions_present = models.PositiveSmallIntegerField(_("jurisdictions present"), default=0)
+    closed_at = models.DateTimeField(_("closed"), default=timezone.now)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("closed by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["meeting", "closed_at", "pk"]
+        verbose_name = _("vote")
+        verbose_name_plural = _("votes")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    eligible_count__gte=models.F("votes_for")
+                    + models.F("votes_against")
+                    + models.F("votes_abstaining")
+                ),
+                name="vote_counts_within_eligible",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.votes_for}–{self.votes_against}–{self.votes_abstaining}"
+
+    @property
+    def cast(self):
+        return self.votes_for + self.votes_against + self.votes_abstaining
 
 
 class Decision(BilingualModel):
@@ -394,6 +574,14 @@ class Decision(BilingualModel):
         related_name="decisions",
     )
     text = BilingualField(_("decision"), field_class=models.TextField)
+    vote = models.OneToOneField(
+        Vote,
+        verbose_name=_("vote"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="decision",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -412,6 +600,96 @@ class Decision(BilingualModel):
             and self.agenda_item.meeting_id != self.meeting_id
         ):
             raise ValidationError({"agenda_item": _("Choose an item of this meeting's agenda.")})
+
+
+class MinutesErratum(models.Model):
+    """A correction of approved (locked) minutes: recorded beside them, never an edit."""
+
+    TEXT_MAX = 2000
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.PROTECT, related_name="errata"
+    )
+    text = models.CharField(_("correction"), max_length=TEXT_MAX)
+    text_lang = written.language_field()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
+
+    class Meta:
+        ordering = ["meeting", "recorded_at", "pk"]
+        verbose_name = _("erratum")
+        verbose_name_plural = _("errata")
+
+    def __str__(self):
+        return f"{self.meeting}: {self.text[:40]}"
+
+
+class InterestDeclaration(models.Model):
+    """A person's declared interest in a funding request or an agenda item: they are recused
+    from recommending and voting on it. Never deleted: a withdrawal is a second step, with its
+    reason, kept on the same row."""
+
+    STATEMENT_MAX = 500
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.PROTECT,
+        related_name="interest_declarations",
+    )
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    subject = GenericForeignKey("content_type", "object_id")
+    statement = models.CharField(_("statement"), max_length=STATEMENT_MAX)
+    statement_lang = written.language_field()
+    declared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    declared_at = models.DateTimeField(_("declared"), default=timezone.now)
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("withdrawn by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    withdrawal_reason = models.CharField(
+        _("reason for withdrawing"), max_length=STATEMENT_MAX, blank=True
+    )
+    withdrawal_reason_lang = written.language_field()
+
+    class Meta:
+        ordering = ["declared_at", "pk"]
+        verbose_name = _("declared interest")
+        verbose_name_plural = _("declared interests")
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "person"],
+                condition=Q(withdrawn_at__isnull=True),
+                name="one_active_declaration_per_person",
+            )
+        ]
+
+    def __str__(self):
+        return f"{person_name(self.person)}: {self.statement}"
+
+    @property
+    def is_active(self):
+        return self.withdrawn_at is None
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(_("A declaration of interest is never deleted; withdraw it."))
 
 
 class ActionItemQuerySet(models.QuerySet):

@@ -102,3 +102,18 @@ def can_update_action_item(user, item) -> bool:
     return is_secretariat(user) or (
         getattr(user, "is_authenticated", False) and item.owner_id == user.pk
     )
+
+
+def can_declare_interest(user) -> bool:
+    """Members and co-chairs of a council declare their own interests; the secretariat records
+    one on a person's behalf."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    roles = council_roles(user)
+    return is_secretariat(user) or bool(roles.member_of or roles.co_chair_of)
+
+
+def can_withdraw_declaration(user, declaration) -> bool:
+    return getattr(user, "is_authenticated", False) and (
+        is_secretariat(user) or declaration.person_id == user.pk
+    )

@@ -1,12 +1,22 @@
 """Reads about people and councils that span relations."""
 
+from dataclasses import dataclass
+
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 
 from core.bilingual import translated_order
 from core.params import ODD_CHARACTERS
 
-from .models import CouncilMembership, Jurisdiction, person_name
+from .models import (
+    CouncilMembership,
+    InterestDeclaration,
+    JointQuorumRule,
+    Jurisdiction,
+    jurisdictions_needed,
+    person_name,
+)
 
 # A search shows at most this many people; more means "type more of the name".
 PERSON_SEARCH_LIMIT = 20
@@ -74,3 +84,84 @@ def jurisdictions_without_member(memberships):
         for j in Jurisdiction.objects.order_by("kind", translated_order("name"), "pk")
         if j.pk not in represented
     ]
+
+
+# --- Quorum -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QuorumCheck:
+    """One count of the quorum: for one council, or for councils counted together."""
+
+    councils: tuple
+    present: int
+    total: int
+    needed: int
+
+    @property
+    def reached(self):
+        return self.total > 0 and self.present >= self.needed
+
+
+@dataclass(frozen=True)
+class Quorum:
+    checks: tuple
+
+    @property
+    def reached(self):
+        return bool(self.checks) and all(check.reached for check in self.checks)
+
+
+def meeting_quorum(meeting) -> Quorum:
+    """Whether the members present make the quorum, by each council's rule (one query, plus
+    the meeting's councils and attendees, which the meeting page prefetches).
+
+    A council counts the jurisdictions its members sit for on the meeting's day. Only
+    attendees present as members count, once per jurisdiction. At a joint meeting, a council
+    whose joint rule is "own" is counted on its own; those whose rule is "combined" are
+    counted together over all their jurisdictions, with the strictest of their rules."""
+    councils = list(meeting.councils.all())
+    present = {a.jurisdiction_id for a in meeting.attendees.all() if a.counts_for_quorum}
+    seats = {}
+    for council_id, jurisdiction_id in (
+        CouncilMembership.objects.active(meeting.day)
+        .filter(
+            council__in=[c.pk for c in councils],
+            role=CouncilMembership.Role.MEMBER,
+            jurisdiction__isnull=False,
+        )
+        .values_list("council_id", "jurisdiction_id")
+        .distinct()
+    ):
+        seats.setdefault(council_id, set()).add(jurisdiction_id)
+    joint = len(councils) > 1
+    combined = [c for c in councils if joint and c.joint_quorum_rule == JointQuorumRule.COMBINED]
+    checks = []
+    for council in councils:
+        if council in combined:
+            continue
+        members = seats.get(council.pk, set())
+        needed = jurisdictions_needed(council.quorum_rule, len(members), council.quorum_count)
+        checks.append(QuorumCheck((council,), len(members & present), len(members), needed))
+    if combined:
+        members = set().union(*(seats.get(c.pk, set()) for c in combined))
+        needed = max(
+            jurisdictions_needed(c.quorum_rule, len(members), c.quorum_count) for c in combined
+        )
+        checks.append(QuorumCheck(tuple(combined), len(members & present), len(members), needed))
+    return Quorum(tuple(checks))
+
+
+def declared_person_ids(subjects) -> set:
+    """Who has an active declared interest in any of `subjects` (model instances)."""
+    condition = Q(pk__in=[])
+    for subject in subjects:
+        if subject is not None and subject.pk:
+            condition |= Q(
+                content_type=ContentType.objects.get_for_model(subject), object_id=subject.pk
+            )
+    return set(
+        InterestDeclaration.objects.filter(condition, withdrawn_at__isnull=True).values_list(
+            "person_id", flat=True
+        )
+    )

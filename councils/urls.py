@@ -25,6 +25,31 @@ urlpatterns = [
     path("meetings/<int:meeting_pk>/decisions/new/", views.decision_edit, name="decision_create"),
     path("meetings/decisions/<int:pk>/edit/", views.decision_edit, name="decision_edit"),
     path(
+        "meetings/agenda/<int:pk>/declare/",
+        views.agenda_item_declare,
+        name="agenda_item_declare",
+    ),
+    path(
+        "meetings/<int:pk>/minutes/draft/",
+        views.minutes_draft_view,
+        name="minutes_draft",
+    ),
+    path(
+        "meetings/<int:pk>/minutes/circulate/",
+        views.minutes_circulate_view,
+        name="minutes_circulate",
+    ),
+    path(
+        "meetings/<int:pk>/minutes/errata/new/",
+        views.minutes_erratum_create,
+        name="minutes_erratum_create",
+    ),
+    path(
+        "declarations/<int:pk>/withdraw/",
+        views.declaration_withdraw,
+        name="declaration_withdraw",
+    ),
+    path(
         "meetings/<str:part>/<int:pk>/remove/",
         views.meeting_part_remove,
         name="meeting_part_remove",
@@ -54,6 +79,7 @@ urlpatterns = [
     ),
     path("<slug:code>/", views.CouncilDetailView.as_view(), name="council_detail"),
     path("<slug:code>/members/", views.council_members, name="council_members"),
+    path("<slug:code>/quorum/", views.council_quorum, name="council_quorum"),
     path(
         "<slug:code>/members/new/",
         views.council_membership_create,

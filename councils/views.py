@@ -2,15 +2,16 @@ import datetime
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Max, Prefetch, Q
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.generic import DetailView, ListView
 
 from core import workflow
@@ -25,11 +26,17 @@ from .forms import (
     AgendaItemForm,
     AttendeeForm,
     CouncilMembershipForm,
+    CouncilQuorumForm,
     DecisionForm,
+    DeclarationForm,
     EndTermForm,
     EngagementForm,
+    ErratumForm,
     ExternalBodyForm,
     MeetingForm,
+    MinutesCirculateForm,
+    SecretariatDeclarationForm,
+    WithdrawDeclarationForm,
 )
 from .models import (
     ActionItem,
@@ -40,21 +47,28 @@ from .models import (
     Decision,
     Engagement,
     ExternalBody,
+    InterestDeclaration,
     Jurisdiction,
     Meeting,
+    MinutesErratum,
     Priority,
+    Vote,
     person_name,
 )
 from .permissions import (
+    can_declare_interest,
     can_manage_councils,
     can_manage_meetings,
     can_update_action_item,
     can_view_meetings,
+    can_withdraw_declaration,
     is_portal_reader,
+    is_secretariat,
 )
 from .selectors import (
     PERSON_SEARCH_LIMIT,
     jurisdictions_without_member,
+    meeting_quorum,
     person_label,
     search_people,
 )
@@ -64,11 +78,17 @@ from .services import (
     agenda_item_save,
     attendee_save,
     council_membership_save,
+    council_quorum_save,
     decision_save,
     engagement_save,
     external_body_save,
+    interest_declare,
+    interest_withdraw,
     meeting_part_delete,
     meeting_save,
+    minutes_circulate,
+    minutes_draft_from_agenda,
+    minutes_erratum_add,
 )
 from .services import council_membership_end as end_council_term
 
@@ -267,15 +287,43 @@ class MeetingListView(ListView):
         return ctx
 
 
+def _declarations():
+    return InterestDeclaration.objects.select_related("person", "declared_by", "withdrawn_by")
+
+
 def _meeting_queryset():
-    return Meeting.objects.prefetch_related(
+    # The funding requests are read through their reverse relations (by name): this app does
+    # not import `funding`, which sits above it.
+    return Meeting.objects.select_related("minutes_approved_by__meeting").prefetch_related(
         "councils",
-        "agenda_items",
+        Prefetch(
+            "agenda_items",
+            queryset=AgendaItem.objects.select_related("funding_request__group").prefetch_related(
+                Prefetch("interest_declarations", queryset=_declarations()),
+                "funding_request__recommendations__reviewer",
+                Prefetch("votes", queryset=Vote.objects.order_by("closed_at", "pk")),
+            ),
+        ),
+        Prefetch(
+            "funding_requests",
+            queryset=Meeting.funding_requests.rel.related_model.objects.select_related(
+                "group", "vote"
+            )
+            .prefetch_related(Prefetch("interest_declarations", queryset=_declarations()))
+            .order_by("pk"),
+        ),
         Prefetch(
             "attendees",
-            queryset=Attendee.objects.select_related("user", "user__profile__jurisdiction"),
+            queryset=Attendee.objects.select_related(
+                "user", "user__profile__jurisdiction", "jurisdiction"
+            ),
         ),
-        Prefetch("decisions", queryset=Decision.objects.select_related("agenda_item")),
+        Prefetch("decisions", queryset=Decision.objects.select_related("agenda_item", "vote")),
+        Prefetch("errata", queryset=MinutesErratum.objects.select_related("recorded_by")),
+        Prefetch(
+            "minutes_approval_items",
+            queryset=AgendaItem.objects.select_related("meeting"),
+        ),
         Prefetch("action_items", queryset=ActionItem.objects.select_related("owner")),
         "measures__owner",
         "measures__group_rows__group",
@@ -283,17 +331,66 @@ def _meeting_queryset():
     )
 
 
+def _funding_request(item):
+    """The funding request an agenda line carries, or None (a reverse one-to-one)."""
+    try:
+        return item.funding_request
+    except ObjectDoesNotExist:
+        return None
+
+
+def _visible_funding_requests(user, ids):
+    """The ids of the requests the reader may open, by the rule of the app that owns them."""
+    if not settings.PORTAL_VISIBLE_FUNDING_REQUESTS:
+        return set()
+    return import_string(settings.PORTAL_VISIBLE_FUNDING_REQUESTS)(user, ids)
+
+
 def meeting_detail(request, pk):
     meeting = get_object_for_user(_meeting_queryset(), request.user, can_view=_reader, pk=pk)
     items = list(meeting.agenda_items.all())
+    on_agenda = [fr for fr in map(_funding_request, items) if fr is not None]
+    all_requests = list(meeting.funding_requests.all())
+    # A request the reader may not open shows as its agenda line only.
+    visible = _visible_funding_requests(
+        request.user, {r.pk for r in on_agenda} | {r.pk for r in all_requests}
+    )
+    agenda = []
+    for item in items:
+        if item.kind == AgendaItem.Kind.QUESTION:
+            continue
+        funding_request = _funding_request(item)
+        if funding_request is not None and funding_request.pk not in visible:
+            funding_request = None
+        recommendations = (
+            [
+                r
+                for r in funding_request.recommendations.all()
+                if r.revision == funding_request.revision
+            ]
+            if funding_request
+            else []
+        )
+        agenda.append((item, funding_request, recommendations))
+    requests = [r for r in all_requests if r.pk in visible]
+    can_manage = can_manage_meetings(request.user)
+    declarations = [(d, item) for item in items for d in item.interest_declarations.all()] + [
+        (d, r) for r in requests for d in r.interest_declarations.all()
+    ]
     return render(
         request,
         "councils/meeting_detail.html",
         {
             "meeting": meeting,
-            "agenda": [i for i in items if i.kind != AgendaItem.Kind.QUESTION],
+            "agenda": agenda,
             "questions": [i for i in items if i.kind == AgendaItem.Kind.QUESTION],
-            "can_manage": can_manage_meetings(request.user),
+            "funding_requests": requests,
+            "item_votes": [v for item in items for v in item.votes.all()],
+            "declarations": declarations,
+            "quorum": meeting_quorum(meeting),
+            "circulate_form": MinutesCirculateForm(meeting=meeting) if can_manage else None,
+            "can_manage": can_manage,
+            "can_declare": can_declare_interest(request.user),
             "user_id": request.user.pk,
         },
     )
@@ -408,7 +505,9 @@ def decision_edit(request, meeting_pk=None, pk=None):
         request,
         form=form,
         title=_("Decision"),
-        save=lambda f: decision_save(decision=f.save(commit=False), by=request.user),
+        save=lambda f: decision_save(
+            decision=f.save(commit=False), by=request.user, votes=f.votes()
+        ),
         success_url=_meeting_url(meeting, "#decisions-h"),
         back_url=_meeting_url(meeting),
         extra={"meeting": meeting},
@@ -430,6 +529,167 @@ def meeting_part_remove(request, part, pk):
     meeting_part_delete(obj=obj, by=request.user)
     messages.success(request, _("Removed."))
     return redirect(_meeting_url(meeting))
+
+
+# --- Minutes --------------------------------------------------------------------------------
+
+
+@require_POST
+def minutes_circulate_view(request, pk):
+    meeting = _meeting_for_edit(request, pk)
+    form = MinutesCirculateForm(request.POST, meeting=meeting)
+    if form.is_valid():
+        try:
+            item = minutes_circulate(
+                meeting=meeting, next_meeting=form.cleaned_data["next_meeting"], by=request.user
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(
+                request,
+                _("The minutes are circulated: they are on the agenda of %(meeting)s.")
+                % {"meeting": item.meeting.title},
+            )
+    else:
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+    return redirect(_meeting_url(meeting, "#minutes-h"))
+
+
+@require_POST
+def minutes_draft_view(request, pk):
+    meeting = _meeting_for_edit(request, pk)
+    try:
+        minutes_draft_from_agenda(meeting=meeting, by=request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The minutes are started from the agenda: complete them."))
+    return redirect(_meeting_url(meeting, "#minutes-h"))
+
+
+def minutes_erratum_create(request, pk):
+    meeting = _meeting_for_edit(request, pk)
+    form = ErratumForm(request.POST or None)
+    return edit_page(
+        request,
+        form=form,
+        title=_("Record a correction of the approved minutes"),
+        save=lambda f: minutes_erratum_add(
+            meeting=meeting, text=f.cleaned_data["text"], by=request.user
+        ),
+        success_url=_meeting_url(meeting, "#minutes-h"),
+        back_url=_meeting_url(meeting),
+        extra={"meeting": meeting},
+    )
+
+
+# --- Declared interests ---------------------------------------------------------------------
+
+
+def declaration_page(request, *, subject, title, back_url, crumbs=()):
+    """Declare an interest in `subject` (an agenda item here; a funding request in `funding`).
+    A member or co-chair declares their own; the secretariat names the person."""
+    if not can_declare_interest(request.user):
+        raise PermissionDenied
+    on_behalf = is_secretariat(request.user)
+    form_class = SecretariatDeclarationForm if on_behalf else DeclarationForm
+    form = form_class(request.POST or None)
+    searching = getattr(form, "person_search", lambda: False)
+    status = 200
+    if request.method == "POST" and not searching():
+        status = 400
+        if form.is_valid():
+            try:
+                interest_declare(
+                    subject=subject,
+                    person=form.cleaned_data.get("person") or request.user,
+                    statement=form.cleaned_data["statement"],
+                    by=request.user,
+                )
+            except ValidationError as exc:
+                _form_errors(form, exc)
+            else:
+                messages.success(
+                    request, _("The interest is declared: the person is recused from this item.")
+                )
+                return redirect(back_url)
+    context = {"form": form, "title": title, "back_url": back_url, "crumbs": crumbs}
+    return render(request, "councils/declaration_form.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def agenda_item_declare(request, pk):
+    item = get_object_for_user(
+        AgendaItem.objects.select_related("meeting"), request.user, can_view=_reader, pk=pk
+    )
+    return declaration_page(
+        request,
+        subject=item,
+        title=_("Declare an interest in “%(item)s”") % {"item": item.title},
+        back_url=_meeting_url(item.meeting, "#interests-h"),
+        crumbs=[(reverse("councils:meeting_detail", args=[item.meeting_id]), item.meeting.title)],
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def declaration_withdraw(request, pk):
+    declaration = get_object_for_user(
+        InterestDeclaration.objects.select_related("person"),
+        request.user,
+        can_view=_reader,
+        can_change=can_withdraw_declaration,
+        pk=pk,
+    )
+    next_url = safe_next(
+        request, request.POST.get("next") or request.GET.get("next") or ""
+    ) or reverse("councils:meeting_list")
+    form = WithdrawDeclarationForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                interest_withdraw(
+                    declaration=declaration, reason=form.cleaned_data["reason"], by=request.user
+                )
+            except ValidationError as exc:
+                _form_errors(form, exc)
+            else:
+                messages.success(request, _("The declaration is withdrawn; it stays on record."))
+                return HttpResponseRedirect(next_url)
+    context = {
+        "form": form,
+        "title": _("Withdraw a declared interest"),
+        "declaration": declaration,
+        "back_url": next_url,
+        "next": next_url,
+        "crumbs": (),
+    }
+    return render(request, "councils/declaration_form.html", context, status=status)
+
+
+def council_quorum(request, code):
+    council = get_object_for_user(
+        Council.objects.all(),
+        request.user,
+        can_view=_directory_reader,
+        can_change=lambda u, c: can_manage_councils(u),
+        code=code,
+    )
+    form = CouncilQuorumForm(request.POST or None, instance=council)
+    return edit_page(
+        request,
+        form=form,
+        title=_("Quorum rule of %(council)s") % {"council": council.acronym},
+        save=lambda f: council_quorum_save(council=f.save(commit=False), by=request.user),
+        success_url=reverse("councils:council_detail", args=[council.code]),
+        back_url=reverse("councils:council_detail", args=[council.code]),
+    )
 
 
 class ActionItemListView(ListView):

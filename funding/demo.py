@@ -8,11 +8,21 @@ which would e-mail the demo people and stamp today's date on every step.
 import datetime
 from decimal import Decimal
 
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Max
 from django.utils import timezone
 
 from core import written
 from core.upsert import upsert
-from councils.models import Meeting
+from councils.models import (
+    AgendaItem,
+    Attendee,
+    Decision,
+    InterestDeclaration,
+    Meeting,
+    MinutesStatus,
+    Vote,
+)
 
 from .models import (
     DECIDED_AT_TEXT,
@@ -43,14 +53,17 @@ MEETINGS = [
         at(2026, 10, 15, 13),
         Meeting.Status.HELD,
     ),
-    (
-        "winter-2027",
-        "Joint councils meeting — winter 2027",
-        "Réunion des conseils mixtes — hiver 2027",
-        at(2027, 2, 25, 13),
-        Meeting.Status.PLANNED,
-    ),
 ]
+# The planned winter 2027 meeting is the one councils.demo_meetings makes, with its agenda. An
+# earlier demo made a second, empty one under this title; loading again removes it.
+WINTER_2027 = "2027-02-25"
+STALE_DUPLICATES = ["Joint councils meeting — winter 2027"]
+# A declared conflict on the scheduled request: (request title, person, statement).
+DECLARED = (
+    "Common building blocks for online services: discovery study",
+    "member",
+    "My branch would host the shared notification service this study looks at.",
+)
 
 REQUESTS = [
     {
@@ -242,6 +255,7 @@ def load(ctx):
         )
         meeting.councils.set(councils.values())
         meetings[key] = meeting
+    meetings["winter-2027"] = ctx["meetings"][WINTER_2027]
     ctx["funding_meetings"] = meetings
 
     requests = {}
@@ -318,9 +332,136 @@ def load(ctx):
                     "reason_params": params,
                 },
             )
+        _on_agenda(request, meetings.get(spec.get("meeting")))
         requests[spec["title_en"]] = request
     ctx["funding_requests"] = requests
+    _remove_stale_duplicates()
+    _declare(requests, users)
+    _approve_2020_minutes(ctx["meeting_2020"], meetings["autumn-2026"], users)
     return ctx
+
+
+MINUTES_2020 = (
+    "The councils confirmed their three priorities (digital identity, client-centred service, "
+    "digital strategy) and agreed that the council co-chairs meet the co-chairs of each set of "
+    "working groups.",
+    "Les conseils ont confirmé leurs trois priorités (identité numérique, service axé sur le "
+    "client, stratégie numérique) et convenu que les coprésidents des conseils rencontrent les "
+    "coprésidents de chaque ensemble de groupes de travail.",
+)
+
+
+def _approve_2020_minutes(meeting, approving, users):
+    """The 27 February 2020 minutes, approved at the autumn 2026 meeting (held, with its
+    members present for quorum), and so locked."""
+    if not meeting.minutes_en:
+        meeting.minutes_en, meeting.minutes_fr = MINUTES_2020
+        meeting.save(update_fields=["minutes_en", "minutes_fr"])
+    item, _ = upsert(
+        AgendaItem,
+        {"meeting": approving, "minutes_of": meeting},
+        {
+            "order": 1,
+            "kind": AgendaItem.Kind.ITEM,
+            "title_en": f"Approval of the minutes of {meeting.title_en}",
+            "title_fr": f"Approbation du procès-verbal de {meeting.title_fr}",
+        },
+    )
+    voters = []
+    for username in ("member", "groupchair"):
+        user = users[username]
+        upsert(
+            Attendee,
+            {"meeting": approving, "user": user},
+            {
+                "role": Attendee.Role.MEMBER,
+                "jurisdiction": user.profile.jurisdiction,
+                "attendance": Attendee.Attendance.PRESENT,
+            },
+        )
+        voters.append(user)
+    vote, created = upsert(
+        Vote,
+        {"meeting": approving, "agenda_item": item},
+        {
+            "votes_for": 2,
+            "eligible_count": 2,
+            "jurisdictions_present": 2,
+            "closed_at": approving.starts_at,
+            "closed_by": users["secretariat"],
+        },
+    )
+    if created:
+        vote.eligible_voters.set(voters)
+    decision, _ = upsert(
+        Decision,
+        {"meeting": approving, "agenda_item": item},
+        {
+            "number": 1,
+            "text_en": "The minutes of the 27 February 2020 meeting are approved.",
+            "text_fr": "Le procès-verbal de la réunion du 27 février 2020 est approuvé.",
+            "vote": vote,
+        },
+    )
+    if meeting.minutes_approved_by_id != decision.pk:
+        meeting.minutes_status = MinutesStatus.APPROVED
+        meeting.minutes_approved_by = decision
+        meeting.save(update_fields=["minutes_status", "minutes_approved_by"])
+
+
+def _on_agenda(request, meeting):
+    """A scheduled request has its line on the meeting's agenda (as the service makes it)."""
+    if request.status != S.SCHEDULED or meeting is None:
+        return
+    last = (
+        meeting.agenda_items.filter(funding_request__isnull=True)
+        .exclude(kind=AgendaItem.Kind.QUESTION)
+        .aggregate(last=Max("order"))["last"]
+    )
+    item, _ = upsert(
+        AgendaItem,
+        {"meeting": meeting, "title_en": f"Funding request: {request.title_en}"},
+        {
+            "kind": AgendaItem.Kind.ITEM,
+            "order": (last or 0) + 1,
+            "title_fr": f"Demande de financement : {request.title_fr}",
+        },
+    )
+    if request.agenda_item_id != item.pk:
+        request.agenda_item = item
+        request.save(update_fields=["agenda_item"])
+
+
+def _remove_stale_duplicates():
+    """The empty duplicate an earlier demo made; kept if anything real points at it."""
+    for title in STALE_DUPLICATES:
+        for meeting in Meeting.objects.filter(title_en=title):
+            if not (
+                meeting.funding_requests.exists()
+                or meeting.agenda_items.exists()
+                or meeting.attendees.exists()
+                or meeting.decisions.exists()
+            ):
+                meeting.delete()
+
+
+def _declare(requests, users):
+    title, username, statement = DECLARED
+    request = requests[title]
+    person = users[username]
+    content_type = ContentType.objects.get_for_model(FundingRequest)
+    if not InterestDeclaration.objects.filter(
+        content_type=content_type, object_id=request.pk, person=person
+    ).exists():
+        InterestDeclaration.objects.create(
+            person=person,
+            content_type=content_type,
+            object_id=request.pk,
+            statement=statement,
+            statement_lang="en",
+            declared_by=person,
+            declared_at=at(2026, 12, 1),
+        )
 
 
 def _said_by_workflow(new, meeting):

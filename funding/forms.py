@@ -322,6 +322,35 @@ class ScheduleForm(VersionedForm):
         )
 
 
+class RescheduleForm(VersionedForm):
+    """Move a scheduled request to another planned meeting, or take it off the agenda."""
+
+    meeting = forms.ModelChoiceField(
+        label=_("Move to"),
+        queryset=Meeting.objects.none(),
+        required=False,
+        empty_label=_("— Take it off the agenda (no meeting) —"),
+    )
+    reason = forms.CharField(
+        label=_("Why?"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Say why the request leaves this meeting's agenda.")},
+    )
+
+    def __init__(self, *args, request_obj, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["meeting"].queryset = (
+            Meeting.objects.filter(
+                status=Meeting.Status.PLANNED,
+                councils__in=request_obj.group.councils.all(),
+            )
+            .exclude(pk=request_obj.meeting_id)
+            .distinct()
+            .order_by("starts_at")
+        )
+
+
 DECISION_CHOICES = [
     (Status.APPROVED.value, pgettext_lazy("members' decision", "Approved")),
     (Status.NOT_APPROVED.value, pgettext_lazy("members' decision", "Not approved")),

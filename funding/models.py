@@ -10,6 +10,7 @@ from decimal import Decimal
 from pathlib import PurePath
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import SuspiciousFileOperation, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -25,7 +26,7 @@ from core.bilingual import BilingualField, BilingualModel
 from core.fiscal import fiscal_year_label
 from core.limits import NOTE, text_field
 from core.models import TimeStampedModel
-from councils.models import Meeting, Priority
+from councils.models import AgendaItem, InterestDeclaration, Meeting, Priority, Vote
 from workinggroups.models import Group
 
 MIN_AMOUNT = Decimal("0.01")
@@ -44,6 +45,12 @@ FIRST_RECOMMENDATION_TEXT = written.register(
 )
 SCHEDULED_TEXT = written.register("funding.scheduled", _("Placed on the agenda of %(meeting)s."))
 DECIDED_AT_TEXT = written.register("funding.decided_at", _("At %(meeting)s."))
+UNSCHEDULED_TEXT = written.register(
+    "funding.unscheduled", _("Removed from the agenda of %(meeting)s.")
+)
+MOVED_TEXT = written.register(
+    "funding.moved", _("Moved from the agenda of %(old)s to that of %(meeting)s.")
+)
 
 
 class Status(models.TextChoices):
@@ -86,6 +93,8 @@ TRANSITIONS = {
     S.RETURNED: {S.SUBMITTED: Actor.REQUESTER, S.WITHDRAWN: Actor.REQUESTER},
     S.ENDORSED: {S.SCHEDULED: Actor.SECRETARIAT, S.WITHDRAWN: Actor.REQUESTER},
     S.SCHEDULED: {
+        # Taken off the agenda: endorsed again, ready for another meeting.
+        S.ENDORSED: Actor.SECRETARIAT,
         S.APPROVED: Actor.SECRETARIAT,
         S.NOT_APPROVED: Actor.SECRETARIAT,
         S.DEFERRED: Actor.SECRETARIAT,
@@ -159,6 +168,25 @@ class FundingRequest(BilingualModel, TimeStampedModel):
         blank=True,
         related_name="funding_requests",
     )
+    # The line of the meeting's agenda that carries this request (made when it is scheduled).
+    agenda_item = models.OneToOneField(
+        AgendaItem,
+        verbose_name=_("agenda item"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="funding_request",
+    )
+    # The members' vote, closed with its eligible voters frozen.
+    vote = models.OneToOneField(
+        Vote,
+        verbose_name=_("vote"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="funding_request",
+    )
+    interest_declarations = GenericRelation(InterestDeclaration)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=pgettext_lazy("funding request", "created by"),

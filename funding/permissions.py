@@ -9,7 +9,9 @@
 Everyone else is told it does not exist (404); a reader who may not act gets 403.
 """
 
+from councils.models import AgendaItem
 from councils.permissions import council_roles, is_portal_reader, is_secretariat
+from councils.selectors import declared_person_ids
 from workinggroups.permissions import group_roles
 
 from .models import EDITABLE, ENDORSED_OR_LATER, TRANSITIONS, UNDER_REVIEW, Actor, Status
@@ -34,10 +36,25 @@ def is_requester(user, request) -> bool:
 
 
 def is_recused(user, request) -> bool:
-    return request.group_id in group_roles(user).groups or user.pk in (
-        request.created_by_id,
-        request.submitted_by_id,
+    """Recused automatically (the group is theirs, or they created or submitted the request)
+    or by their own declared interest."""
+    return (
+        request.group_id in group_roles(user).groups
+        or user.pk in (request.created_by_id, request.submitted_by_id)
+        or user.pk in declared_ids(request)
     )
+
+
+def declared_ids(request) -> frozenset:
+    """Who has an active declared interest in the request or its agenda line (read once per
+    request object)."""
+    cached = getattr(request, "_declared_ids", None)
+    if cached is None:
+        # The agenda line by its id alone: no query to load it.
+        line = AgendaItem(pk=request.agenda_item_id) if request.agenda_item_id else None
+        cached = frozenset(declared_person_ids([request, line]))
+        request._declared_ids = cached
+    return cached
 
 
 def reviewing_councils(user, request) -> frozenset:

@@ -15,13 +15,15 @@ from councils.models import CouncilMembership
 from workinggroups.models import GroupMembership
 
 from .models import Recommendation, Status
+from .permissions import declared_ids
 
 
 @dataclass
 class CouncilReview:
     council: object
     reviewers: list = field(default_factory=list)  # non-recused co-chairs (users)
-    recused: list = field(default_factory=list)
+    recused: list = field(default_factory=list)  # automatically (the group, the author)
+    declared: list = field(default_factory=list)  # by their own declared interest
     endorsements: list = field(default_factory=list)  # Recommendations that count here
 
     @property
@@ -84,6 +86,7 @@ def recused_user_ids(request, group_member_ids=None) -> set:
         )
     ids = set(group_member_ids)
     ids.update(pk for pk in (request.created_by_id, request.submitted_by_id) if pk)
+    ids.update(declared_ids(request))
     return ids
 
 
@@ -97,6 +100,7 @@ def review_state(request) -> ReviewState:
         .order_by("user__last_name", "user__first_name", "pk")
     )
     recused = recused_user_ids(request)
+    declared = set(declared_ids(request))
     recommendations = list(
         Recommendation.objects.filter(request=request, revision=request.revision)
         .select_related("reviewer", "reviewer__profile")
@@ -105,7 +109,12 @@ def review_state(request) -> ReviewState:
     by_council = {c.pk: CouncilReview(council=c) for c in councils}
     for membership in cochairs:
         entry = by_council[membership.council_id]
-        bucket = entry.recused if membership.user_id in recused else entry.reviewers
+        if membership.user_id in declared:
+            bucket = entry.declared
+        elif membership.user_id in recused:
+            bucket = entry.recused
+        else:
+            bucket = entry.reviewers
         if all(u.pk != membership.user_id for u in bucket):
             bucket.append(membership.user)
     for entry in by_council.values():

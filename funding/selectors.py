@@ -41,7 +41,7 @@ ZERO = Value(Decimal("0.00"), output_field=DecimalField(max_digits=14, decimal_p
 
 def base_queryset():
     return FundingRequest.objects.select_related(
-        "group", "meeting", "submitted_by"
+        "group", "meeting", "submitted_by", "agenda_item", "vote"
     ).prefetch_related("priorities", "group__councils")
 
 
@@ -70,6 +70,14 @@ def _visible_condition(user) -> Q:
             group__in=Group.objects.filter(councils__in=roles.member_of),
         )
     return condition
+
+
+def visible_request_ids(user, ids) -> set:
+    """Which of the requests `ids` `user` may open (one query): for the meeting page."""
+    if not ids:
+        return set()
+    queryset = FundingRequest.objects.filter(pk__in=list(ids))
+    return set(visible_requests(user, queryset).values_list("pk", flat=True))
 
 
 def review_queue(user):

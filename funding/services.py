@@ -7,12 +7,14 @@ read with the current one, so of two people acting at once exactly one wins; the
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.db.models import Max
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core import written
-from councils.models import CouncilMembership, Meeting
+from councils.models import AgendaItem, CouncilMembership, Meeting
 from councils.permissions import is_secretariat
+from councils.services import vote_close
 from notifications import services as outbox
 from workinggroups.models import GroupMembership
 
@@ -22,11 +24,13 @@ from .models import (
     EDITABLE,
     FIRST_RECOMMENDATION_TEXT,
     MAX_ATTACHMENTS,
+    MOVED_TEXT,
     RESUBMITTED_TEXT,
     SCHEDULED_TEXT,
     SUBMITTED_TEXT,
     TRANSITIONS,
     UNDER_REVIEW,
+    UNSCHEDULED_TEXT,
     Actor,
     Attachment,
     FundingRequest,
@@ -334,10 +338,7 @@ def recommendation_record(*, request, by, decision, comment, expected_version):
     return locked, recommendation
 
 
-@transaction.atomic
-def funding_request_schedule(*, request, by, meeting, expected_version, reason=""):
-    locked = _lock(request, expected_version)
-    _check_allowed(locked, to=Status.SCHEDULED, by=by)
+def _check_meeting(locked, meeting):
     if meeting.status != Meeting.Status.PLANNED:
         raise ValidationError({"meeting": _("Choose a meeting that is still planned.")})
     group_councils = set(locked.group.councils.values_list("pk", flat=True))
@@ -345,7 +346,37 @@ def funding_request_schedule(*, request, by, meeting, expected_version, reason="
         raise ValidationError(
             {"meeting": _("Choose a meeting of a council the requesting group reports to.")}
         )
+
+
+def _agenda_title(locked, lang):
+    with translation.override(lang):
+        title = getattr(locked, f"title_{lang}") or locked.title_en or locked.title_fr
+        return _("Funding request: %(title)s") % {"title": title}
+
+
+def _put_on_agenda(locked, meeting):
+    """The request's line on the meeting's agenda, last in order; moved, not copied, when the
+    request moves to another meeting."""
+    last = meeting.agenda_items.aggregate(last=Max("order"))["last"] or 0
+    item = locked.agenda_item or AgendaItem(kind=AgendaItem.Kind.ITEM)
+    item.meeting = meeting
+    item.order = last + 1
+    item.title_en = _agenda_title(locked, "en")[:300]
+    item.title_fr = _agenda_title(locked, "fr")[:300]
+    item.full_clean()
+    item.save()
+    locked.agenda_item = item
+
+
+@transaction.atomic
+def funding_request_schedule(*, request, by, meeting, expected_version, reason=""):
+    """Put an endorsed request on a planned meeting: it gets its line on the agenda, which
+    the meeting page shows with the co-chairs' recommendations."""
+    locked = _lock(request, expected_version)
+    _check_allowed(locked, to=Status.SCHEDULED, by=by)
+    _check_meeting(locked, meeting)
     locked.meeting = meeting
+    _put_on_agenda(locked, meeting)
     _transition(
         locked,
         to=Status.SCHEDULED,
@@ -353,6 +384,64 @@ def funding_request_schedule(*, request, by, meeting, expected_version, reason="
         reason=reason,
         key=SCHEDULED_TEXT,
         params={"meeting": _meeting_label(meeting)},
+    )
+    _notify(requesters(locked), notices.SCHEDULED, locked, meeting=meeting)
+    return locked
+
+
+@transaction.atomic
+def funding_request_reschedule(*, request, by, meeting, reason, expected_version):
+    """Move a scheduled request to another meeting (`meeting`), or take it off the agenda
+    (`meeting=None`: it is endorsed again). Either way a recorded step, with its reason."""
+    locked = _lock(request, expected_version)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the request leaves this meeting's agenda.")})
+    if locked.status != Status.SCHEDULED or locked.meeting is None:
+        raise WorkflowError(
+            _(
+                "Only a scheduled request can be moved or taken off the agenda; "
+                "this one is “%(status)s”."
+            )
+            % {"status": locked.get_status_display()}
+        )
+    if not is_secretariat(by):
+        raise WorkflowError(_("Only the secretariat changes a meeting's agenda."))
+    old = locked.meeting
+    if meeting is None:
+        item = locked.agenda_item
+        locked.meeting = None
+        locked.agenda_item = None
+        _transition(
+            locked,
+            to=Status.ENDORSED,
+            by=by,
+            reason=reason,
+            key=UNSCHEDULED_TEXT,
+            params={"meeting": _meeting_label(old)},
+        )
+        if item is not None and not item.votes.exists():
+            item.delete()  # the agenda line goes; its history and the status change remain
+        return locked
+    if meeting.pk == old.pk:
+        raise ValidationError({"meeting": _("The request is already on this meeting's agenda.")})
+    _check_meeting(locked, meeting)
+    locked.meeting = meeting
+    _put_on_agenda(locked, meeting)
+    locked.version += 1
+    locked.full_clean()
+    locked.save()
+    StatusChange.objects.create(
+        request=locked,
+        old_status=Status.SCHEDULED,
+        new_status=Status.SCHEDULED,
+        by=by,
+        at=timezone.now(),
+        reason=reason,
+        reason_lang=written.typed_language(),
+        reason_key=MOVED_TEXT,
+        reason_params={"old": _meeting_label(old), "meeting": _meeting_label(meeting)},
+        revision=locked.revision,
     )
     _notify(requesters(locked), notices.SCHEDULED, locked, meeting=meeting)
     return locked
@@ -389,14 +478,31 @@ def funding_request_record_decision(
     else:
         locked.amount_approved = None
     meeting = locked.meeting
+    if meeting is None:
+        raise WorkflowError(
+            _("Schedule the request on a meeting first: the members decide it there.")
+        )
+    # Held (or today), quorum, possible counts; the eligible voters are frozen with the vote.
+    locked.vote = vote_close(
+        meeting=meeting,
+        by=by,
+        agenda_item=locked.agenda_item,
+        votes_for=votes_for,
+        votes_against=votes_against,
+        votes_abstaining=votes_abstaining,
+        subjects=[locked],
+    )
     locked.votes_for, locked.votes_against = votes_for, votes_against
     locked.votes_abstaining = votes_abstaining
     locked.decision_note = note or ""
     locked.decision_note_lang = written.typed_language() if locked.decision_note else ""
     if outcome == Status.DEFERRED:
-        locked.meeting = None  # to be scheduled again; the status change keeps the meeting
+        # To be scheduled again: the agenda line and its vote stay with this meeting, and the
+        # status change names it.
+        locked.meeting = None
+        locked.agenda_item = None
     else:
-        locked.decided_at = timezone.now()
+        locked.decided_at = meeting.starts_at  # the meeting's date, not the day it was typed
     _transition(
         locked,
         to=outcome,

@@ -15,6 +15,8 @@ urlpatterns = [
     path("<int:pk>/withdraw/", views.request_withdraw, name="request_withdraw"),
     path("<int:pk>/recommend/", views.request_recommend, name="request_recommend"),
     path("<int:pk>/schedule/", views.request_schedule, name="request_schedule"),
+    path("<int:pk>/reschedule/", views.request_reschedule, name="request_reschedule"),
+    path("<int:pk>/declare/", views.request_declare, name="request_declare"),
     path("<int:pk>/decision/", views.request_decide, name="request_decide"),
     path(
         "<int:pk>/attachments/<int:attachment_pk>/",

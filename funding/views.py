@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -20,8 +21,9 @@ from core.csvfile import amount, csv_response, safe_text
 from core.fiscal import fiscal_year_label
 from core.params import parse_int
 from core.permissions import get_object_for_user
-from councils.models import CitizenOutcome, Council
-from councils.permissions import council_roles
+from councils.models import CitizenOutcome, Council, InterestDeclaration
+from councils.permissions import can_declare_interest, council_roles
+from councils.views import declaration_page
 from workinggroups.models import Group, Objective
 from workinggroups.permissions import group_roles
 
@@ -32,6 +34,7 @@ from .forms import (
     DecisionForm,
     FundingRequestForm,
     RecommendationForm,
+    RescheduleForm,
     ScheduleForm,
     SubmitForm,
     WithdrawForm,
@@ -153,12 +156,20 @@ def _detail_context(request, obj, forms):
         "recommend": RecommendationForm(initial=version),
         "submit": SubmitForm(initial=version),
         "schedule": ScheduleForm(initial=version, request_obj=obj),
+        "reschedule": RescheduleForm(initial=version, request_obj=obj),
         "decide": DecisionForm(initial=version, request_obj=obj),
         **forms,
     }
+    automatic = {u.pk: u for c in (state.councils if state else []) for u in c.recused}
     return {
         "req": obj,
         "state": state,
+        "declarations": InterestDeclaration.objects.filter(
+            pk__in=obj.interest_declarations.values("pk")
+        ).select_related("person", "declared_by"),
+        "automatic_recusals": list(automatic.values()),
+        "can_declare": can_declare_interest(user),
+        "is_secretariat": may_act_as_secretariat(user, obj),
         "changes": changes,
         "previous_revision": revisions[1] if len(revisions) == 2 else None,
         "earlier_recommendations": Recommendation.objects.filter(
@@ -183,6 +194,7 @@ def _detail_context(request, obj, forms):
             "withdraw": can_withdraw_request(user, obj),
             "review": may_review or forms["recommend"].is_bound,
             "schedule": can_schedule_request(user, obj) or forms["schedule"].is_bound,
+            "reschedule": can_record_decision(user, obj) or forms["reschedule"].is_bound,
             "decide": can_record_decision(user, obj) or forms["decide"].is_bound,
         },
     }
@@ -335,6 +347,45 @@ def request_schedule(request, pk):
         perform=perform,
         success=_("The request is on the meeting's agenda. The requesters will be told."),
         form_kwargs=lambda obj: {"request_obj": obj},
+    )
+
+
+@require_POST
+def request_reschedule(request, pk):
+    def perform(obj, data):
+        services.funding_request_reschedule(
+            request=obj,
+            by=request.user,
+            meeting=data["meeting"],
+            reason=data["reason"],
+            expected_version=data["version"],
+        )
+
+    return _action(
+        request,
+        pk,
+        key="reschedule",
+        form_class=RescheduleForm,
+        may=may_act_as_secretariat,
+        perform=perform,
+        success=_("The meeting's agenda is changed, and the step is in the request's history."),
+        form_kwargs=lambda obj: {"request_obj": obj},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def request_declare(request, pk):
+    """Declare an interest in a request (a member or co-chair; the secretariat for them)."""
+    obj = _load(request, pk)
+    return declaration_page(
+        request,
+        subject=obj,
+        title=_("Declare an interest in “%(title)s”") % {"title": obj.title},
+        back_url=reverse("funding:request_detail", args=[obj.pk]) + "#recusals-h",
+        crumbs=[
+            (reverse("funding:request_list"), _("Funding requests")),
+            (reverse("funding:request_detail", args=[obj.pk]), obj.title),
+        ],
     )
 
 

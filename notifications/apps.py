@@ -21,6 +21,8 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Reminders and notifications")
 
     def ready(self):
+        from . import meetings  # noqa: F401 - registers the meetings' notice kinds
+
         post_migrate.connect(create_schedules, sender=self, dispatch_uid="portal-schedules")
 
         from celery.signals import task_postrun

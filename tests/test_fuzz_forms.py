@@ -242,3 +242,23 @@ def test_generated_input_never_breaks_the_progress_forms(world, client_for):
                 forms.append(form)
     assert reached == wanted, f"progress forms not reached: {wanted - reached}"
     fuzz_each(forms, world, client_for)
+
+
+# The meeting cycle's forms (issue 13): declaring and withdrawing an interest, the quorum rule,
+# attendance and decisions. Each is reached and gets its own generated input.
+MEETING_CYCLE_FORMS = {
+    "councils:agenda_item_declare",
+    "councils:declaration_withdraw",
+    "councils:council_quorum",
+    "councils:attendee_create",
+    "councils:decision_create",
+    "funding:request_declare",
+    "councils:minutes_erratum_create",
+}
+
+
+def test_generated_input_never_breaks_the_meeting_cycle_forms(world, client_for):
+    forms = [f for f in reachable_forms(world, client_for) if f[0] in MEETING_CYCLE_FORMS]
+    assert {f[0] for f in forms} == MEETING_CYCLE_FORMS, "a meeting-cycle form is not reached"
+
+    fuzz_each(forms, world, client_for)

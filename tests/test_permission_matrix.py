@@ -170,8 +170,15 @@ MATRIX = {
             lambda w, a=action: reverse(f"funding:request_{a}", args=[w["funding_request"].pk]),
             POST_ONLY,
         )
-        for action in ("submit", "recommend", "schedule", "decide")
+        for action in ("submit", "recommend", "schedule", "reschedule", "decide")
     },
+    # Declaring an interest: members and co-chairs of a council (their own), the secretariat
+    # (for them), on a request they may see.
+    "funding:request_declare": (
+        "get",
+        lambda w: reverse("funding:request_declare", args=[w["funding_request"].pk]),
+        {**READERS, "outsider": 404, "member": 404, "group_cochair": 403},
+    ),
     # Withdrawing is final, so its GET is a confirmation page: the requesters' only.
     "funding:request_withdraw": (
         "get",
@@ -264,6 +271,32 @@ MATRIX = {
             "council_cochair": 403,
             "secretariat": 200,
         },
+    ),
+    "councils:minutes_draft": (
+        "get",
+        lambda w: reverse("councils:minutes_draft", args=[w["meeting"].pk]),
+        POST_ONLY,
+    ),
+    "councils:minutes_circulate": (
+        "get",
+        lambda w: reverse("councils:minutes_circulate", args=[w["meeting"].pk]),
+        POST_ONLY,
+    ),
+    "councils:minutes_erratum_create": (
+        "get",
+        lambda w: reverse("councils:minutes_erratum_create", args=[w["meeting"].pk]),
+        {**SECRETARIAT_MANAGES, "anonymous": 302},
+    ),
+    "councils:agenda_item_declare": (
+        "get",
+        lambda w: reverse("councils:agenda_item_declare", args=[w["agenda_item"].pk]),
+        {**READERS, "outsider": 404, "group_cochair": 403},
+    ),
+    # Withdrawn by the person who declared (the member here) or the secretariat.
+    "councils:declaration_withdraw": (
+        "get",
+        lambda w: reverse("councils:declaration_withdraw", args=[w["declaration"].pk]),
+        {**READERS, "outsider": 404, "group_cochair": 403, "council_cochair": 403},
     ),
     "councils:attendee_create": (
         "get",
@@ -892,6 +925,11 @@ MATRIX = {
     "councils:council_members": (
         "get",
         lambda w: reverse("councils:council_members", args=[w["council"].code]),
+        SECRETARIAT_MANAGES,
+    ),
+    "councils:council_quorum": (
+        "get",
+        lambda w: reverse("councils:council_quorum", args=[w["council"].code]),
         SECRETARIAT_MANAGES,
     ),
     "councils:council_membership_create": (

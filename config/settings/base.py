@@ -430,6 +430,11 @@ PORTAL_ROLES_LOADER = "workinggroups.permissions.load_roles"
 # Asked by the councils' membership services before a change of council membership: a group
 # co-chair's seat on a council is their group's liaison there (workinggroups.liaison).
 PORTAL_LIAISON_CHECK = "workinggroups.liaison.council_change_check"
+# Asked by the meeting page which of the funding requests on it the reader may open (an app
+# higher up knows the rule): the others show as their agenda line only (funding.selectors).
+PORTAL_VISIBLE_FUNDING_REQUESTS = "funding.selectors.visible_request_ids"
+# Called by councils.services.minutes_circulate to tell the attendees (the outbox lives above).
+PORTAL_MINUTES_CIRCULATED_NOTICE = "notifications.meetings.minutes_circulated"
 # Shared parts of pages (the dashboard's board, ...) cached per data version (core.cache).
 PORTAL_FRAGMENT_CACHE = env_bool("PORTAL_FRAGMENT_CACHE", True)
 # The main navigation: (URL name, label[, dotted path of a can_*(user) function]). An entry is

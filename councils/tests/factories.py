@@ -92,3 +92,29 @@ class ActionItemFactory(factory.django.DjangoModelFactory):
     title_en = factory.Sequence(lambda n: f"Next step {n}")
     title_fr = factory.Sequence(lambda n: f"Prochaine étape {n}")
     due_date = datetime.date(2027, 1, 15)
+
+
+def hold_with_quorum(meeting, members=3):
+    """Make `meeting` one that may decide: held, and `members` people present as members, each
+    sitting for their own jurisdiction on every council of the meeting. Returns them."""
+    from councils.models import Attendee
+
+    meeting.status = Meeting.Status.HELD
+    meeting.save(update_fields=["status"])
+    people = []
+    for _ in range(members):
+        jurisdiction = JurisdictionFactory()
+        user = UserFactory()
+        for council in meeting.councils.all():
+            CouncilMembershipFactory(
+                user=user, council=council, role="member", jurisdiction=jurisdiction
+            )
+        Attendee.objects.create(
+            meeting=meeting,
+            user=user,
+            role=Attendee.Role.MEMBER,
+            jurisdiction=jurisdiction,
+            attendance=Attendee.Attendance.PRESENT,
+        )
+        people.append(user)
+    return people

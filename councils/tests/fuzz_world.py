@@ -2,9 +2,17 @@
 
 import datetime
 
+from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
-from councils.models import AgendaItem, Attendee, Decision, Engagement, ExternalBody
+from councils.models import (
+    AgendaItem,
+    Attendee,
+    Decision,
+    Engagement,
+    ExternalBody,
+    InterestDeclaration,
+)
 from councils.tests.factories import (
     ActionItemFactory,
     CouncilMembershipFactory,
@@ -25,7 +33,15 @@ def build(**world):
     Engagement.objects.create(external_body=body, summary_en="Briefing on digital identity.")
     guest = UserFactory(username="cdo-guest", first_name="Maya", last_name="Chen")
     seat = CouncilMembershipFactory(council=world["council"], user=guest, role="guest")
+    declaration = InterestDeclaration.objects.create(
+        person=world["member"],
+        content_type=ContentType.objects.get_for_model(AgendaItem),
+        object_id=agenda.pk,
+        statement="My team would deliver the work.",
+        declared_by=world["member"],
+    )
     return {
+        "declaration": declaration,
         "council_membership": seat,
         "meeting": meeting,
         "agenda_item": agenda,

@@ -17,7 +17,13 @@ from councils.models import (
     ExternalBody,
     Meeting,
 )
-from councils.tests.factories import ActionItemFactory, MeetingFactory, UserFactory
+from councils.tests.factories import (
+    ActionItemFactory,
+    CouncilMembershipFactory,
+    JurisdictionFactory,
+    MeetingFactory,
+    UserFactory,
+)
 
 NOW = datetime.datetime(2026, 11, 23, 15, tzinfo=datetime.UTC)
 LIST = reverse("councils:meeting_list")
@@ -113,10 +119,6 @@ def test_secretariat_creates_a_joint_meeting_and_fills_it(client_for, secretaria
     }
     c.post(reverse("councils:attendee_create", args=[meeting.pk]), guest_form)
     c.post(
-        reverse("councils:decision_create", args=[meeting.pk]),
-        {"number": 1, "text_en": "Plan adopted"},
-    )
-    c.post(
         reverse("councils:action_item_create") + f"?meeting={meeting.pk}",
         {
             "title_en": "Publish the plan",
@@ -135,10 +137,21 @@ def test_secretariat_creates_a_joint_meeting_and_fills_it(client_for, secretaria
             "minutes_en": "The plan was adopted.",
         },
     )
+    # Held, with its one member jurisdiction present: the meeting may decide.
+    seat = CouncilMembershipFactory(council=council, jurisdiction=JurisdictionFactory())
+    c.post(
+        reverse("councils:attendee_create", args=[meeting.pk]),
+        {"user": seat.user.pk, "role": "member", "attendance": "present"},
+    )
+    c.post(
+        reverse("councils:decision_create", args=[meeting.pk]),
+        {"number": 1, "text_en": "Plan adopted"},
+    )
     meeting.refresh_from_db()
     assert meeting.status == "held" and meeting.minutes_en == "The plan was adopted."
     assert meeting.agenda_items.get().title_en == "Strategic plan"
-    assert meeting.attendees.get().name == "Chief digital officer of Alberta"
+    assert meeting.attendees.get(role="guest").name == "Chief digital officer of Alberta"
+    assert meeting.attendees.get(role="member").jurisdiction == seat.jurisdiction
     assert meeting.decisions.get().text_en == "Plan adopted"
     assert meeting.action_items.get().owner == secretariat
 

@@ -186,3 +186,11 @@ def upload(name, content, content_type="application/octet-stream"):
 
 
 from notifications.tests.helpers import eager_celery  # noqa: E402, F401 - shared fixture
+
+
+@pytest.fixture
+def in_session(scheduled, meeting):
+    """The scheduled request's meeting is held, with fifteen members present for quorum."""
+    from councils.tests.factories import hold_with_quorum
+
+    return hold_with_quorum(meeting, members=15)

@@ -5,6 +5,7 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 
+from councils.models import Attendee, CouncilMembership, Meeting
 from funding.models import FundingRequest, Status
 from notifications.tests.helpers import eager_celery  # noqa: F401
 from tests.browser import axe_violations, describe, sign_in
@@ -54,15 +55,46 @@ def test_cochair_endorses_and_secretariat_records_the_approval(live_server, page
     sign_in(page, live_server.url, "secretariat")
     page.goto(f"{live_server.url}/en/funding/{request.pk}/")
     page.get_by_role("combobox", name="Meeting").select_option(
-        label="Joint councils meeting — winter 2027 (2027-02-25)"
+        label="Joint councils meeting: winter 2027 (2027-02-25)"
     )
     page.get_by_role("button", name="Schedule").click()
     page.wait_for_load_state("networkidle")
     assert page.get_by_text("The request is on the meeting's agenda.").is_visible()
 
+    # The meeting is still ahead: the decision is refused, and nothing is saved (issue 13).
     page.get_by_label("Approved", exact=True).check()
     page.get_by_label("Amount approved (CAD)").fill("80000")
-    page.get_by_label("Votes for").fill("15")
+    page.get_by_role("button", name="Record the decision").click()
+    page.wait_for_load_state("networkidle")
+    assert page.get_by_text("This meeting has not been held yet").is_visible()
+    request.refresh_from_db()
+    assert request.status == Status.SCHEDULED and request.vote is None
+
+    # The meeting is held, every member present: quorum on both councils.
+    meeting = request.meeting
+    meeting.status = Meeting.Status.HELD
+    meeting.save()
+    seats = CouncilMembership.objects.active(meeting.day).filter(
+        council__in=meeting.councils.all(), role="member", jurisdiction__isnull=False
+    )
+    for seat in {s.user_id: s for s in seats}.values():
+        Attendee.objects.create(
+            meeting=meeting,
+            user=seat.user,
+            role=Attendee.Role.MEMBER,
+            jurisdiction=seat.jurisdiction,
+            attendance=Attendee.Attendance.PRESENT,
+        )
+    page.goto(f"{live_server.url}/en/councils/meetings/{meeting.pk}/")
+    assert page.locator(".quorum", has_text="Quorum reached").count() == 2
+    assert page.get_by_role("link", name=TITLE, exact=True).is_visible()
+    violations = axe_violations(page)
+    assert not violations, describe(violations)
+    page.get_by_role("link", name=TITLE, exact=True).click()
+    page.wait_for_load_state("networkidle")
+    page.get_by_label("Approved", exact=True).check()
+    page.get_by_label("Amount approved (CAD)").fill("80000")
+    page.get_by_label("Votes for").fill("2")
     page.get_by_label("Votes against").fill("0")
     page.get_by_role("button", name="Record the decision").click()
     page.wait_for_load_state("networkidle")

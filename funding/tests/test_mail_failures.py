@@ -10,7 +10,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from django.urls import reverse
 
-from councils.tests.factories import CouncilMembershipFactory, UserFactory
+from councils.tests.factories import CouncilMembershipFactory, UserFactory, hold_with_quorum
 from funding import notices, services
 from funding.models import Status
 from notifications.models import Reminder
@@ -148,6 +148,7 @@ def test_refused_then_accepted_every_notice_is_delivered_once_and_failures_show_
                 request=draft, by=secretariat, meeting=meeting, expected_version=draft.version
             )
         draft.refresh_from_db()
+        hold_with_quorum(meeting)  # held, with quorum: the members may decide
         with run_on_commit():
             services.funding_request_record_decision(
                 request=draft,

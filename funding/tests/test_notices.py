@@ -14,6 +14,7 @@ from django.core import mail
 from django.db import transaction
 from django.urls import reverse
 
+from councils.tests.factories import hold_with_quorum
 from funding import notices, services
 from funding.models import Status
 from notifications.models import Notification, Reminder
@@ -87,6 +88,7 @@ def test_each_step_of_the_workflow_notifies_its_people(
             request=draft, by=secretariat, meeting=meeting, expected_version=draft.version
         )
     draft.refresh_from_db()
+    hold_with_quorum(meeting)  # held, with quorum: the members may decide
     with run_on_commit():
         services.funding_request_record_decision(
             request=draft,
@@ -119,7 +121,12 @@ def test_each_step_of_the_workflow_notifies_its_people(
 
 
 def test_a_notice_says_what_was_true_when_it_was_written(
-    scheduled, secretariat, group_cochair, eager_celery, django_capture_on_commit_callbacks
+    scheduled,
+    in_session,
+    secretariat,
+    group_cochair,
+    eager_celery,
+    django_capture_on_commit_callbacks,
 ):
     """Sent later (after retries, say), a notice still tells the change it is about."""
     services.funding_request_record_decision(

@@ -300,7 +300,7 @@ def test_scheduling_needs_a_planned_meeting_of_the_groups_councils(
 
 
 def test_approval_records_amount_and_votes_and_tells_requesters_and_cochairs_in_their_language(
-    scheduled, secretariat, group_cochair, council_cochair, run_on_commit
+    scheduled, in_session, secretariat, group_cochair, council_cochair, run_on_commit
 ):
     group_cochair.profile.preferred_language = "fr"
     group_cochair.profile.save()
@@ -354,7 +354,7 @@ def test_approval_needs_an_amount(scheduled, secretariat):
         )
 
 
-def test_not_approved_is_final(scheduled, secretariat, group_cochair):
+def test_not_approved_is_final(scheduled, in_session, secretariat, group_cochair):
     services.funding_request_record_decision(
         request=scheduled,
         by=secretariat,
@@ -370,7 +370,7 @@ def test_not_approved_is_final(scheduled, secretariat, group_cochair):
         )
 
 
-def test_deferred_goes_back_to_be_scheduled_again(scheduled, secretariat, council):
+def test_deferred_goes_back_to_be_scheduled_again(scheduled, in_session, secretariat, council):
     from councils.tests.factories import MeetingFactory
 
     services.funding_request_record_decision(

@@ -206,7 +206,7 @@ def test_schedule(endorsed, meeting, personas, client_for, who, code):
         ("secretariat", 302),
     ],
 )
-def test_record_decision(scheduled, personas, client_for, who, code, run_on_commit):
+def test_record_decision(scheduled, in_session, personas, client_for, who, code, run_on_commit):
     data = {"outcome": "approved", "amount_approved": "20000", "votes_for": "9"}
     with run_on_commit():
         response = post(client_for(personas[who]), "request_decide", scheduled, data)

@@ -9,6 +9,7 @@ from django.apps import apps
 from django.urls import reverse
 from django.utils import translation
 
+from councils.tests.factories import hold_with_quorum
 from funding import services
 from funding.models import Status, StatusChange
 
@@ -40,6 +41,7 @@ def _walk_the_whole_workflow(submitted, group_cochair, council_cochair, secretar
     obj = services.funding_request_schedule(
         request=obj, by=secretariat, meeting=meeting, expected_version=obj.version
     )
+    hold_with_quorum(meeting)  # held, with quorum: the members may decide
     with translation.override("fr"):  # the secretariat records the decision from a French page
         obj = services.funding_request_record_decision(
             request=obj,

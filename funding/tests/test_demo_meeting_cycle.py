@@ -1,0 +1,59 @@
+"""The demo's meeting cycle (issue 13): one winter 2027 meeting, no empty duplicate (even in a
+database an older demo filled), carrying an endorsed request and a declared conflict; the
+27 February 2020 meeting has its quorum. Loading twice changes nothing."""
+
+import datetime
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from councils.models import AgendaItem, Decision, InterestDeclaration, Meeting, Vote
+from councils.selectors import meeting_quorum
+from funding.models import FundingRequest, Status
+
+
+def winter_2027():
+    return Meeting.objects.filter(
+        starts_at__date=datetime.date(2027, 2, 25), title_en__icontains="winter 2027"
+    )
+
+
+@pytest.fixture
+def demo(db, settings):
+    settings.DEBUG = True
+    # What an earlier demo left behind: the empty duplicate under the old title.
+    Meeting.objects.create(
+        title_en="Joint councils meeting — winter 2027",
+        title_fr="Réunion des conseils mixtes — hiver 2027",
+        starts_at=timezone.make_aware(datetime.datetime(2027, 2, 25, 13)),
+    )
+    call_command("load_demo", verbosity=0)
+
+
+def test_one_winter_2027_meeting_carries_the_scheduled_request_and_a_conflict(demo):
+    (meeting,) = winter_2027()
+    scheduled = FundingRequest.objects.get(status=Status.SCHEDULED)
+    assert scheduled.meeting == meeting
+    assert scheduled.agenda_item.meeting == meeting
+    assert scheduled.agenda_item.title_en == f"Funding request: {scheduled.title_en}"
+    assert InterestDeclaration.objects.filter(object_id=scheduled.pk).count() == 1
+
+
+def test_the_2020_meeting_has_its_quorum_and_its_minutes_approved_later(demo):
+    meeting = Meeting.objects.get(starts_at__date=datetime.date(2020, 2, 27))
+    assert meeting_quorum(meeting).reached
+    assert meeting.minutes_locked
+    approving = meeting.minutes_approved_by.meeting
+    assert approving.starts_at > meeting.starts_at and meeting_quorum(approving).reached
+
+
+def _counts():
+    return [m.objects.count() for m in (Meeting, AgendaItem, InterestDeclaration, Vote, Decision)]
+
+
+def test_loading_twice_changes_nothing(demo):
+    counts = _counts()
+    call_command("load_demo", verbosity=0)
+    assert _counts() == counts
+    assert winter_2027().count() == 1
