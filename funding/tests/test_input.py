@@ -135,7 +135,7 @@ def test_the_money_table_in_both_languages(
 
 
 def test_an_approved_amount_read_the_other_way_is_confirmed_before_the_decision(
-    scheduled, secretariat, client_for
+    scheduled, in_session, secretariat, client_for
 ):
     """The decision's amount goes through the same field: shown back, then saved."""
     url = reverse("funding:request_decide", args=[scheduled.pk])
