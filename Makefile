@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint messages benchmark screenshots clean oidc-provider
+.PHONY: run test install lint messages benchmark benchmark-1000 screenshots clean oidc-provider
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -43,9 +43,14 @@ lint: install
 messages: install
 	$(BIN)/python scripts/make_messages.py
 
-# Scale 1, 10, 100 on PostgreSQL; writes docs/benchmarks.md (takes several minutes).
+# Scale 1, 10, 100 on PostgreSQL (Redis too when REDIS_URL is set); writes docs/benchmarks.md
+# (3 interleaved rounds; about 10 minutes on 2 cores).
 benchmark: install
 	$(BIN)/python scripts/benchmark.py
+
+# Scale 1 and 1,000 (about 50,000 groups and 1 million objectives): long, its own target.
+benchmark-1000: install
+	$(BIN)/python scripts/benchmark.py --scales 1 1000 --output docs/benchmarks-1000.md
 
 # The README's phone screenshots, in French, at 375 px (a scratch SQLite demo; needs Chromium).
 screenshots: install

@@ -11,6 +11,8 @@ co-chairs or belongs to the group, or who created or submitted the request, is r
 
 from dataclasses import dataclass, field
 
+from django.db.models import Exists, OuterRef
+
 from councils.models import CouncilMembership
 from workinggroups.models import GroupMembership
 
@@ -77,35 +79,33 @@ class ReviewState:
         return [c.council for c in self.councils if not c.has_reviewers]
 
 
-def recused_user_ids(request, group_member_ids=None) -> set:
-    if group_member_ids is None:
-        group_member_ids = set(
-            GroupMembership.objects.active()
-            .filter(group_id=request.group_id)
-            .values_list("user_id", flat=True)
-        )
-    ids = set(group_member_ids)
-    ids.update(pk for pk in (request.created_by_id, request.submitted_by_id) if pk)
-    ids.update(declared_ids(request))
-    return ids
-
-
-def review_state(request) -> ReviewState:
-    """Four queries, whatever the number of councils, co-chairs and recommendations."""
+def review_state(request, recommendations=None) -> ReviewState:
+    """Four queries, whatever the number of councils, co-chairs and recommendations; three
+    when the caller already holds `recommendations`, those of the current revision (oldest
+    first, with reviewer and profile). Whether a co-chair belongs to the group is read with
+    the co-chairs themselves; the declared interests are the fourth."""
     councils = list(request.group.councils.all())
+    in_group = GroupMembership.objects.active().filter(
+        group_id=request.group_id, user_id=OuterRef("user_id")
+    )
     cochairs = (
         CouncilMembership.objects.active()
         .filter(council__in=councils, role=CouncilMembership.Role.CO_CHAIR)
+        .annotate(in_group=Exists(in_group))
         .select_related("user", "user__profile")
         .order_by("user__last_name", "user__first_name", "pk")
     )
-    recused = recused_user_ids(request)
+    cochairs = list(cochairs)
+    recused = {pk for pk in (request.created_by_id, request.submitted_by_id) if pk}
+    recused.update(m.user_id for m in cochairs if m.in_group)
     declared = set(declared_ids(request))
-    recommendations = list(
-        Recommendation.objects.filter(request=request, revision=request.revision)
-        .select_related("reviewer", "reviewer__profile")
-        .order_by("created_at", "pk")
-    )
+    recused.update(declared)
+    if recommendations is None:
+        recommendations = list(
+            Recommendation.objects.filter(request=request, revision=request.revision)
+            .select_related("reviewer", "reviewer__profile")
+            .order_by("created_at", "pk")
+        )
     by_council = {c.pk: CouncilReview(council=c) for c in councils}
     for membership in cochairs:
         entry = by_council[membership.council_id]

@@ -10,13 +10,15 @@ from django.db.models import (
     F,
     Min,
     OuterRef,
+    Prefetch,
     Q,
+    Subquery,
     Sum,
     Value,
 )
 from django.db.models.functions import Coalesce
 
-from councils.models import CouncilMembership, Priority
+from councils.models import CitizenOutcome, CouncilMembership, Priority
 from councils.permissions import council_roles, is_secretariat
 from workinggroups.models import Group, GroupMembership
 from workinggroups.permissions import group_roles
@@ -43,6 +45,21 @@ def base_queryset():
     return FundingRequest.objects.select_related(
         "group", "meeting", "submitted_by", "agenda_item", "vote"
     ).prefetch_related("priorities", "group__councils")
+
+
+def detail_queryset(pk):
+    """`base_queryset` for request `pk`'s page: each priority comes with its citizen outcomes
+    and `in_group`, whether the request's group works on it, in the priorities' own query."""
+    group_of_request = FundingRequest.objects.filter(pk=pk).values("group_id")[:1]
+    in_group = Group.priorities.through.objects.filter(
+        priority_id=OuterRef("pk"), group_id=Subquery(group_of_request)
+    )
+    priorities = Priority.objects.annotate(in_group=Exists(in_group)).prefetch_related(
+        Prefetch("outcomes", queryset=CitizenOutcome.objects.order_by("order"))
+    )
+    return FundingRequest.objects.select_related(
+        "group", "meeting", "submitted_by"
+    ).prefetch_related(Prefetch("priorities", queryset=priorities), "group__councils")
 
 
 def visible_requests(user, queryset=None):

@@ -8,7 +8,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,7 +20,7 @@ from core.csvfile import amount, csv_response, safe_text
 from core.fiscal import fiscal_year_label
 from core.params import parse_int
 from core.permissions import get_object_for_user
-from councils.models import CitizenOutcome, Council, InterestDeclaration
+from councils.models import Council, InterestDeclaration
 from councils.permissions import can_declare_interest, council_roles
 from councils.views import declaration_page
 from workinggroups.models import Group, Objective
@@ -60,7 +59,7 @@ from .permissions import (
 )
 from .review import review_state
 from .selectors import (
-    base_queryset,
+    detail_queryset,
     funding_totals,
     funding_totals_by_year,
     overview_withheld,
@@ -74,7 +73,7 @@ from .selectors import (
 
 def _load(request, pk, can_change=None):
     return get_object_for_user(
-        base_queryset(), request.user, can_view=can_view_request, can_change=can_change, pk=pk
+        detail_queryset(pk), request.user, can_view=can_view_request, can_change=can_change, pk=pk
     )
 
 
@@ -138,19 +137,25 @@ def review_queue(request):
 
 def _detail_context(request, obj, forms):
     user = request.user
-    state = review_state(obj) if obj.revision else None
+    # Every recommendation at once: the current revision's feed the review state, the
+    # earlier ones the history (one query for both).
+    recommendations = list(
+        Recommendation.objects.filter(request=obj, revision__lte=obj.revision)
+        .select_related("reviewer", "reviewer__profile")
+        .order_by("created_at", "pk")
+    )
+    current = [r for r in recommendations if r.revision == obj.revision]
+    earlier = sorted(
+        (r for r in recommendations if r.revision < obj.revision), key=lambda r: -r.revision
+    )
+    state = review_state(obj, recommendations=current) if obj.revision else None
     revisions = list(obj.revisions.order_by("-number")[:2])
     changes = (
         revision_changes(revisions[1].content, revisions[0].content) if len(revisions) == 2 else []
     )
     already = state is not None and user.pk in state.recommended_ids
     may_review = can_review_request(user, obj) and not already
-    priorities = list(
-        obj.priorities.prefetch_related(
-            Prefetch("outcomes", queryset=CitizenOutcome.objects.order_by("order"))
-        )
-    )
-    group_priority_ids = set(obj.group.priorities.values_list("pk", flat=True))
+    priorities = list(obj.priorities.all())  # with outcomes and in_group (detail_queryset)
     version = {"version": obj.version}
     forms = {
         "recommend": RecommendationForm(initial=version),
@@ -172,14 +177,10 @@ def _detail_context(request, obj, forms):
         "is_secretariat": may_act_as_secretariat(user, obj),
         "changes": changes,
         "previous_revision": revisions[1] if len(revisions) == 2 else None,
-        "earlier_recommendations": Recommendation.objects.filter(
-            request=obj, revision__lt=obj.revision
-        )
-        .select_related("reviewer")
-        .order_by("-revision", "created_at"),
+        "earlier_recommendations": earlier,
         "history": obj.status_changes.select_related("by").order_by("at", "pk"),
         "attachments": obj.attachments.select_related("uploaded_by").order_by("uploaded_at", "pk"),
-        "alignment": [(p, p.pk in group_priority_ids) for p in priorities],
+        "alignment": [(p, p.in_group) for p in priorities],
         "objectives": Objective.objects.filter(group=obj.group)
         .select_related("priority")
         .order_by("due_date", "pk"),

@@ -1,10 +1,11 @@
 """Reads for the inbox, the home page and the secretariat's reminder log."""
 
+import contextlib
 import datetime
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Q
+from django.db.models import CharField, Count, Q, Value
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -12,7 +13,43 @@ from .models import Delivery, Notification, Reminder
 
 
 def unread_count(user) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    """How many entries this person has not read. Counted once per request: the menu badge
+    and the home page's inbox section both show it, and `request.user` lives for one request
+    (a write that changes it redirects, so no page shows a count older than its own request)."""
+    try:
+        return user._portal_unread_count
+    except AttributeError:
+        count = Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+        user._portal_unread_count = count
+        return count
+
+
+def unread_row(user):
+    """The unread count as one ("unread", count, "inbox") row, none when nothing is unread:
+    `workinggroups.permissions.load_roles` reads it in the UNION that reads the person's
+    roles, so a page pays no query of its own for the menu badge. See `remember_unread`."""
+    return (
+        Notification.objects.filter(recipient=user, read_at__isnull=True)
+        .order_by()
+        .values("recipient")
+        .annotate(
+            n=Count("pk"),
+            row_role=Value("unread", output_field=CharField()),
+            row_source=Value("inbox", output_field=CharField()),
+        )
+        .values_list("row_role", "n", "row_source")
+    )
+
+
+def remember_unread(user, rows) -> None:
+    """Keep the count from `unread_row`'s row among `rows` (0 if absent) for the request."""
+    user._portal_unread_count = next((n for _, n, source in rows if source == "inbox"), 0)
+
+
+def forget_unread_count(user) -> None:
+    """After marking entries read: the next `unread_count(user)` counts again."""
+    with contextlib.suppress(AttributeError):
+        del user._portal_unread_count
 
 
 def inbox(user):
@@ -26,7 +63,7 @@ def home_section(user):
         return None
     return {
         "template": "notifications/partials/home_section.html",
-        "unread": unread_count(user),
+        "unread": len(latest) if len(latest) < 5 else unread_count(user),
         "latest": latest,
     }
 

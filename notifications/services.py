@@ -54,6 +54,7 @@ from core.emails import language_of, one_line, send_email
 
 from . import kinds
 from .models import Delivery, Notification, Observation, Preference, Reminder
+from .selectors import forget_unread_count
 
 log = logging.getLogger(__name__)
 
@@ -729,12 +730,14 @@ def weekly_digest(day: datetime.date | None = None) -> list[int]:
 
 
 def notification_mark_read(*, user, notification: Notification) -> None:
+    forget_unread_count(user)
     Notification.objects.filter(pk=notification.pk, recipient=user, read_at__isnull=True).update(
         read_at=timezone.now()
     )
 
 
 def notifications_mark_all_read(*, user) -> int:
+    forget_unread_count(user)
     return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
         read_at=timezone.now()
     )

@@ -1,42 +1,50 @@
-"""Measurements behind `manage.py benchmark`: per page, the SQL query count and the median and
-95th-percentile server time (in process, through the whole middleware stack); and requests per
-second under concurrent load against a real gunicorn on loopback."""
+"""Measurements behind `make benchmark`: per page, the SQL query count and the median, spread
+and 95th-percentile server time over interleaved rounds (in process, through the whole
+middleware stack); and requests per second under concurrent load against a real gunicorn on
+loopback."""
 
 import http.client
 import statistics
 import threading
 import time
-from dataclasses import dataclass
 
 from django.db import connection, reset_queries
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 
-@dataclass
-class PageResult:
-    name: str
-    url: str
-    status: int
-    queries: int
-    median_ms: float
-    p95_ms: float
-
-
-def measure_page(client: Client, name: str, url: str, repeat: int = 30) -> PageResult:
-    response = client.get(url)  # warm-up: templates, caches, connection
+def measure_round(client: Client, url: str, repeat: int) -> dict:
+    """One round of one page: a warm-up request (templates, caches, connection), the query
+    count of a second, then `repeat` timed requests. Every status that is not 200 is
+    returned: a benchmark that times error pages measures nothing."""
+    client.get(url)
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url)
     queries = len(ctx.captured_queries)  # read now: reset_queries() below empties the log
+    bad = [] if response.status_code == 200 else [response.status_code]
     timings = []
     for _ in range(repeat):
         reset_queries()
         start = time.perf_counter()
-        client.get(url)
+        response = client.get(url)
         timings.append((time.perf_counter() - start) * 1000)
-    timings.sort()
-    p95 = timings[min(len(timings) - 1, round(0.95 * len(timings)) - 1)]
-    return PageResult(name, url, response.status_code, queries, statistics.median(timings), p95)
+        if response.status_code != 200:
+            bad.append(response.status_code)
+    return {"queries": queries, "timings": timings, "bad_statuses": bad}
+
+
+def summarise(rounds: list[list[float]]) -> dict:
+    """The median of the rounds' medians, their spread (slowest round's median less the
+    fastest's, as a share of the median), and the 95th percentile of every request."""
+    medians = [statistics.median(r) for r in rounds]
+    every = sorted(t for r in rounds for t in r)
+    median = statistics.median(medians)
+    return {
+        "median_ms": median,
+        "round_medians_ms": medians,
+        "spread": (max(medians) - min(medians)) / median if median else 0.0,
+        "p95_ms": every[min(len(every) - 1, round(0.95 * len(every)) - 1)],
+    }
 
 
 def load(

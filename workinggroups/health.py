@@ -116,3 +116,13 @@ def health_sections(rules, *, day, kind="", council=None) -> list[dict]:
         {"rule": rule, "rows": rows, "count": count, "more": count - len(rows)}
         for rule, (rows, count) in zip(rules, found, strict=True)
     ]
+
+
+def health_counts(rules, *, day) -> dict[str, int]:
+    """Each rule's count, unfiltered (the secretariat's home page): one query, then cached
+    per data version and day like the page itself."""
+
+    def find():
+        return _counts({rule.code: rule_queryset(rule, day=day) for rule in rules})
+
+    return cached_value("group-health-counts", (day, tuple(r.code for r in rules)), find)

@@ -4,6 +4,7 @@ from django.db.models import CharField, Value
 
 from councils.models import CouncilMembership
 from councils.permissions import council_roles, council_roles_from, is_portal_reader, is_secretariat
+from notifications.selectors import remember_unread, unread_row
 
 from .models import GroupMembership
 
@@ -31,7 +32,8 @@ def group_roles(user) -> GroupRoles:
 
 def load_roles(user):
     """A person's current council and group roles in one query, kept on the user object for
-    the request (PORTAL_ROLES_LOADER): most pages check both."""
+    the request (PORTAL_ROLES_LOADER): most pages check both. The same query brings the
+    person's unread count (notifications.selectors.unread_count)."""
     council_rows = (
         CouncilMembership.objects.active()
         .filter(user=user)
@@ -46,7 +48,9 @@ def load_roles(user):
         .values_list("role", "group_id", "source")
         .order_by()
     )
-    rows = list(council_rows.union(group_rows, all=True))
+    # The unread count rides along (the menu badge on every page): one query for all three.
+    rows = list(council_rows.union(group_rows, unread_row(user), all=True))
+    remember_unread(user, rows)
     user._council_roles = council_roles_from((r, pk) for r, pk, src in rows if src == "council")
     by_role = {role: set() for role in GroupMembership.Role.values}
     for role, group_id, src in rows:

@@ -184,6 +184,9 @@ def calendar_for(user, day=None):
 # --- Home page ------------------------------------------------------------------------------
 
 
+REVIEWS_SHOWN = 20
+
+
 def home_section(user):
     """What groups, workplans, measures and action items wait on this person."""
     from councils.models import ActionItem
@@ -222,11 +225,15 @@ def home_section(user):
     to_review = []
     if is_secretariat(user):
         from . import rules
+        from .health import health_counts
 
-        counts = [(rule, _count(rule, today)) for rule in rules.HEALTH_RULES]
-        health = [(rule, count) for rule, count in counts if count]
+        counts = health_counts(rules.HEALTH_RULES, day=today)
+        health = [(rule, counts[rule.code]) for rule in rules.HEALTH_RULES if counts[rule.code]]
+        # The oldest first; the health list above links to all of them ("waiting for review").
         to_review = list(
-            Workplan.objects.filter(status=Workplan.Status.SUBMITTED).select_related("group")
+            Workplan.objects.filter(status=Workplan.Status.SUBMITTED)
+            .select_related("group")
+            .order_by("submitted_at", "pk")[:REVIEWS_SHOWN]
         )
     if not (to_submit or actions or measures or health or to_review):
         return None
@@ -239,14 +246,3 @@ def home_section(user):
         "to_review": to_review,
         "today": today,
     }
-
-
-def _count(rule, day):
-    import inspect
-
-    qs = (
-        rule.queryset(day)
-        if "day" in inspect.signature(rule.queryset).parameters
-        else rule.queryset()
-    )
-    return qs.count()

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.cache import add_never_cache_headers
@@ -13,11 +14,12 @@ from django.views.decorators.http import require_GET, require_POST, require_safe
 from django.views.generic import DetailView, ListView
 from django_filters.views import FilterView
 
+from core.cache import cached_fragment
 from core.emails import language_of
 from core.params import parse_id, parse_int
 from core.permissions import get_object_for_user
 from councils.models import Council
-from councils.permissions import is_portal_reader
+from councils.permissions import is_portal_reader, is_secretariat
 from councils.views import ReaderRequiredMixin, edit_page
 
 from . import rules
@@ -64,6 +66,7 @@ from .permissions import (
     can_view_group,
     can_view_health,
     can_view_workplan,
+    group_roles,
 )
 from .selectors import calendar_for, group_list_queryset, liaison_by_council
 from .services import (
@@ -663,12 +666,31 @@ def health(request):
     chosen = request.GET.get("rule", "")
     selected = [r for r in rules.HEALTH_RULES if not chosen or r.code == chosen]
     day = timezone.localdate()
-    sections = health_sections(selected, day=day, kind=kind, council=council)
+    user = request.user
+    can_manage_members = can_manage_memberships(user)
+
+    def render_sections():
+        sections = health_sections(selected, day=day, kind=kind, council=council)
+        context = {"sections": sections, "can_manage_members": can_manage_members, "user": user}
+        return render_to_string("workinggroups/partials/health_sections.html", context)
+
+    # The rules' summary and rows, rendered once per data version, day, language and filters
+    # (rendering was most of a cached request, issue 17). Besides the filters they depend on
+    # who may add representatives, and on which workplans this reader may open: all of them
+    # for the secretariat, otherwise those of the groups they co-chair (can_view_workplan).
+    opens = "all" if is_secretariat(user) else tuple(sorted(group_roles(user).co_chair_of))
+    parts = (
+        tuple(r.code for r in selected),
+        kind,
+        council.code if council else "",
+        can_manage_members,
+        opens,
+    )
     return render(
         request,
         "workinggroups/health.html",
         {
-            "sections": sections,
+            "sections_html": cached_fragment("group-health-page", parts, render_sections),
             "all_rules": rules.HEALTH_RULES,
             "councils": councils,
             "kinds": Group.Kind.choices,
@@ -676,8 +698,6 @@ def health(request):
             "kind": kind,
             "chosen": chosen,
             "today": day,
-            "problems": sum(s["count"] for s in sections),
-            "can_manage_members": can_manage_memberships(request.user),
         },
     )
 

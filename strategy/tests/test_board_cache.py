@@ -120,3 +120,18 @@ def test_the_cache_can_be_switched_off(client_for, member, adopted_plan, setting
     settings.PORTAL_FRAGMENT_CACHE = False
     c = client_for(member)
     assert get(c)[1] == get(c)[1]
+
+
+def test_the_home_headline_is_added_up_once_and_follows_a_change(client_for, member, adopted_plan):
+    """The plan's roll-up on home grows with the plan: added up once per data version and day
+    for every reader (issue 17), and a change shows on the next request."""
+    home = reverse("portal:home")
+    first, cold = get(client_for(member), home)
+    again, warm = get(client_for(member), home)
+    assert "33%" in first and "33%" in again and warm == cold - 1
+    on_track = Objective.objects.get(title_en="Trust framework plan")
+    on_track.status = Objective.Status.DONE
+    on_track.completed_on = datetime.date(2026, 11, 1)
+    on_track.save()
+    changed, queries = get(client_for(member), home)
+    assert "67%" in changed and queries == cold

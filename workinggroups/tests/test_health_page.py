@@ -174,3 +174,25 @@ def test_the_rules_are_computed_once_per_data_version(client_for, secretariat, w
     late.save()  # ...a save does: the next request sees the change
     body = c.get(URL, {"rule": "overdue_objectives"}).content.decode()
     assert "Late objective" not in body
+
+
+def test_the_cached_rules_never_give_a_reader_a_link_another_reader_may_follow(
+    client_for, council, council_cochair, group
+):
+    """The rules' part of the page is rendered once and shared (issue 17); a submitted
+    workplan is a link for a council co-chair who co-chairs its group, and plain text for
+    one who does not, whoever came first."""
+    from councils.tests.factories import CouncilMembershipFactory, UserFactory
+    from workinggroups.models import Workplan
+    from workinggroups.tests.factories import GroupMembershipFactory
+
+    chair = UserFactory(username="council-and-group-cochair")
+    CouncilMembershipFactory(user=chair, council=council, role="co_chair")
+    GroupMembershipFactory(user=chair, group=group, role="co_chair")
+    plan = WorkplanFactory(group=group, status=Workplan.Status.SUBMITTED)
+    link = f'href="{reverse("workinggroups:workplan_detail", args=[plan.pk])}"'
+    url = URL + "?rule=workplans_waiting_for_review"
+    assert link in client_for(chair).get(url).content.decode()
+    page = client_for(council_cochair).get(url).content.decode()
+    assert group.name_en in page and link not in page
+    assert link in client_for(chair).get(url).content.decode()

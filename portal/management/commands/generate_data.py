@@ -1,5 +1,10 @@
 """Synthetic data for benchmarks: scale 1 ≈ 50 groups and 1,000 objectives; scale 100 ≈ 5,000
-groups, 100,000 objectives and 20,000 funding requests. Uses bulk inserts (no history rows)."""
+groups, 100,000 objectives and 20,000 funding requests. Uses bulk inserts (no history rows).
+
+What the demo personas see grows with the scale too (issue 17), not only the portal as a
+whole: the adopted plan gets PLAN_ITEMS_PER_SCALE items per scale step, the demo group
+co-chair chairs CHAIRED_PER_SCALE generated groups per step, and each persona's inbox gets
+INBOX_PER_SCALE entries per step, half of them unread."""
 
 import datetime
 import random
@@ -15,6 +20,10 @@ from workinggroups.models import Group, GroupMembership, Objective
 GROUPS_PER_SCALE = 50
 OBJECTIVES_PER_GROUP = 20
 REQUESTS_PER_SCALE = 200
+PLAN_ITEMS_PER_SCALE = 100
+CHAIRED_PER_SCALE = 2
+INBOX_PER_SCALE = 10
+PERSONAS = ("member", "groupchair", "cochair.pssdc", "secretariat")
 BATCH = 5000
 
 
@@ -42,7 +51,12 @@ class Command(BaseCommand):
         n_groups = GROUPS_PER_SCALE * scale
         people = User.objects.bulk_create(
             [
-                User(username=f"{prefix}-person-{i}", first_name="Bench", last_name=str(i))
+                User(
+                    username=f"{prefix}-person-{i}",
+                    first_name="Bench",
+                    last_name=str(i),
+                    email=f"{prefix}-person-{i}@example.org",  # reminders are really sent
+                )
                 for i in range(n_groups)
             ],
             batch_size=BATCH,
@@ -118,6 +132,7 @@ class Command(BaseCommand):
         )
         Objective.objects.bulk_create(objectives, batch_size=BATCH)
         extra = generate_funding(rng, groups, people, priorities, REQUESTS_PER_SCALE * scale)
+        extra += grow_for_personas(rng, prefix, scale, groups)
         bump_data_version()  # bulk inserts send no signals: cached pages must not survive them
         if connection.vendor == "postgresql":
             # Bulk inserts leave the planner's statistics stale until autovacuum comes by;
@@ -142,3 +157,64 @@ def generate_funding(rng, groups, people, priorities, count):
         rng=rng, groups=groups, people=people, priorities=priorities, count=count
     )
     return f", {made} funding requests"
+
+
+def grow_for_personas(rng, prefix, scale, groups):
+    """What the demo personas see: plan items, chaired groups, inbox entries."""
+    from django.utils import timezone
+
+    from notifications.models import Notification
+    from strategy.models import PlanItem, StrategicPlan
+
+    User = get_user_model()
+    chair = User.objects.filter(username="groupchair").first()
+    chaired = groups[: CHAIRED_PER_SCALE * scale] if chair else []
+    GroupMembership.objects.bulk_create(
+        [
+            GroupMembership(
+                group=g, user=chair, role="co_chair", start_date=datetime.date(2020, 1, 1)
+            )
+            for g in chaired
+        ],
+        batch_size=BATCH,
+    )
+    plan = StrategicPlan.objects.filter(status="adopted").order_by("-pk").first()
+    items = 0
+    if plan:
+        objectives = Objective.objects.filter(group__slug__startswith=f"{prefix}-").order_by("pk")
+        rows = objectives.values_list("pk", "priority_id", "due_date", "title_en", "title_fr")
+        made = PlanItem.objects.bulk_create(
+            (
+                PlanItem(
+                    plan=plan,
+                    objective_id=pk,
+                    priority_id=priority_id,
+                    due_date=due,
+                    title_en=title_en,
+                    title_fr=title_fr,
+                )
+                for pk, priority_id, due, title_en, title_fr in rows[
+                    : PLAN_ITEMS_PER_SCALE * scale
+                ].iterator()
+            ),
+            batch_size=BATCH,
+        )
+        items = len(made)
+    now = timezone.now()
+    entries = [
+        Notification(
+            recipient=user,
+            kind="overdue",
+            text_en=f"Benchmark entry {i}",
+            text_fr=f"Entrée d'essai {i}",
+            link="/en/",
+            read_at=now if i % 2 else None,
+        )
+        for user in User.objects.filter(username__in=PERSONAS)
+        for i in range(INBOX_PER_SCALE * scale)
+    ]
+    Notification.objects.bulk_create(entries, batch_size=BATCH)
+    return (
+        f", {items} plan items, {len(chaired)} groups chaired by groupchair, "
+        f"{len(entries)} inbox entries"
+    )
