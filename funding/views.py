@@ -6,8 +6,10 @@ with their form still filled in, the version refreshed and a message saying what
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,7 +22,7 @@ from core.csvfile import amount, csv_response, safe_text
 from core.fiscal import fiscal_year_label
 from core.params import parse_int
 from core.permissions import get_object_for_user
-from councils.models import Council, InterestDeclaration
+from councils.models import AgendaItem, Council, InterestDeclaration
 from councils.permissions import can_declare_interest, council_roles
 from councils.views import declaration_page
 from workinggroups.models import Group, Objective
@@ -135,6 +137,16 @@ def review_queue(request):
 # --- One request -------------------------------------------------------------------------------
 
 
+def _declaration_subjects(obj):
+    """The request and its agenda line, as an InterestDeclaration filter."""
+    subjects = Q(content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk)
+    if obj.agenda_item_id:
+        subjects |= Q(
+            content_type=ContentType.objects.get_for_model(AgendaItem), object_id=obj.agenda_item_id
+        )
+    return subjects
+
+
 def _detail_context(request, obj, forms):
     user = request.user
     # Every recommendation at once: the current revision's feed the review state, the
@@ -148,6 +160,19 @@ def _detail_context(request, obj, forms):
     earlier = sorted(
         (r for r in recommendations if r.revision < obj.revision), key=lambda r: -r.revision
     )
+    # The declared interests, read once: the request's own for the recusal panel (withdrawn
+    # ones too: both steps are kept), and with its agenda line's the active ones that recuse
+    # (funding.permissions.declared_ids reads them from here instead of asking again).
+    every = list(
+        InterestDeclaration.objects.filter(_declaration_subjects(obj))
+        .select_related("person", "declared_by")
+        .order_by("declared_at", "pk")
+    )
+    request_type = ContentType.objects.get_for_model(obj)
+    declarations = [
+        d for d in every if d.content_type_id == request_type.pk and d.object_id == obj.pk
+    ]
+    obj._declared_ids = frozenset(d.person_id for d in every if d.withdrawn_at is None)
     state = review_state(obj, recommendations=current) if obj.revision else None
     revisions = list(obj.revisions.order_by("-number")[:2])
     changes = (
@@ -169,9 +194,7 @@ def _detail_context(request, obj, forms):
     return {
         "req": obj,
         "state": state,
-        "declarations": InterestDeclaration.objects.filter(
-            pk__in=obj.interest_declarations.values("pk")
-        ).select_related("person", "declared_by"),
+        "declarations": declarations,
         "automatic_recusals": list(automatic.values()),
         "can_declare": can_declare_interest(user),
         "is_secretariat": may_act_as_secretariat(user, obj),

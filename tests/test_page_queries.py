@@ -16,6 +16,8 @@ import os
 
 import pytest
 import time_machine
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -39,6 +41,14 @@ from workinggroups.tests.factories import GroupFactory, GroupMembershipFactory, 
 pytestmark = pytest.mark.django_db
 
 CEILING = 15
+# Pages allowed a query more, and why. The dashboard: which funding cells would give away a
+# single request the reader cannot open is one aggregate query per reader (issue 14); it is
+# part of the board's cache key, so it runs before the cache is read (a hit is 6 queries).
+# The meeting page carries the whole meeting cycle (issue 13): the agenda with its requests,
+# recommendations, votes and declared interests, attendance, decisions, the minutes' approval
+# and errata, action items, measures and engagements; one query per kind of record, the same
+# at every size (councils/tests/test_meetings.py measures it with a full agenda).
+EXCEPTIONS = {"dashboard": 1, "meeting": 3}
 NOW = datetime.datetime(2026, 11, 15, 15, 0, tzinfo=datetime.UTC)
 STATUSES = itertools.cycle(list(Objective.Status))
 DUES = itertools.cycle(
@@ -176,6 +186,9 @@ def test_every_page_runs_as_many_queries_for_every_persona_with_more_data(
 ):
     world = World(personas, council, group, priority)
     world.grow(1)
+    # Content types are read once per process and kept (Django's own cache): a server pays
+    # that query once, not per page, so it is not counted against a page.
+    ContentType.objects.get_for_models(*apps.get_models())
     clients = {who: client_for(user) for who, user in personas.items() if user is not None}
     urls = world.pages()
     small = measure(clients, urls)
@@ -190,7 +203,11 @@ def test_every_page_runs_as_many_queries_for_every_persona_with_more_data(
     print("\n".join(rows))
     grew = {key: (small[key], large[key]) for key in small if small[key] != large[key]}
     assert not grew, grew
-    over = {key: value for key, value in large.items() if max(value[1:]) > CEILING}
+    over = {
+        key: value
+        for key, value in large.items()
+        if max(value[1:]) > CEILING + EXCEPTIONS.get(key[1], 0)
+    }
     if not connection.features.supports_slicing_ordering_in_compound:
         # SQLite: group health's first rows come one query per rule, not in one UNION ALL
         # per kind of subject (workinggroups/health.py); PostgreSQL is the measure.

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.core import mail
 
+from councils.tests.factories import hold_with_quorum
 from funding import services
 from funding.models import Status
 
@@ -33,6 +34,7 @@ def test_every_funding_notice_keeps_the_title_as_typed(
     step(services.funding_request_submit, by=group_cochair)
     step(services.recommendation_record, by=council_cochair, decision="endorse", comment="")
     step(services.funding_request_schedule, by=secretariat, meeting=meeting)
+    hold_with_quorum(meeting, members=15)  # decisions are taken at a held meeting
     step(
         services.funding_request_record_decision,
         by=secretariat,
