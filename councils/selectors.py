@@ -152,16 +152,22 @@ def meeting_quorum(meeting) -> Quorum:
     return Quorum(tuple(checks))
 
 
-def declared_person_ids(subjects) -> set:
-    """Who has an active declared interest in any of `subjects` (model instances)."""
+def declarations_on(subjects):
+    """The interest declarations, withdrawn ones included, on any of `subjects` (model
+    instances; None and unsaved ones are skipped)."""
     condition = Q(pk__in=[])
     for subject in subjects:
         if subject is not None and subject.pk:
             condition |= Q(
                 content_type=ContentType.objects.get_for_model(subject), object_id=subject.pk
             )
+    return InterestDeclaration.objects.filter(condition)
+
+
+def declared_person_ids(subjects) -> set:
+    """Who has an active declared interest in any of `subjects` (model instances)."""
     return set(
-        InterestDeclaration.objects.filter(condition, withdrawn_at__isnull=True).values_list(
-            "person_id", flat=True
-        )
+        declarations_on(subjects)
+        .filter(withdrawn_at__isnull=True)
+        .values_list("person_id", flat=True)
     )

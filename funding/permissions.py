@@ -50,11 +50,15 @@ def declared_ids(request) -> frozenset:
     request object)."""
     cached = getattr(request, "_declared_ids", None)
     if cached is None:
-        # The agenda line by its id alone: no query to load it.
-        line = AgendaItem(pk=request.agenda_item_id) if request.agenda_item_id else None
-        cached = frozenset(declared_person_ids([request, line]))
+        cached = frozenset(declared_person_ids(declaration_subjects(request)))
         request._declared_ids = cached
     return cached
+
+
+def declaration_subjects(request) -> list:
+    """What an interest in the request may be declared on: the request and its agenda line
+    (by its id alone: no query to load it)."""
+    return [request, AgendaItem(pk=request.agenda_item_id) if request.agenda_item_id else None]
 
 
 def reviewing_councils(user, request) -> frozenset:

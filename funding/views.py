@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,8 +21,9 @@ from core.csvfile import amount, csv_response, safe_text
 from core.fiscal import fiscal_year_label
 from core.params import parse_int
 from core.permissions import get_object_for_user
-from councils.models import AgendaItem, Council, InterestDeclaration
+from councils.models import Council
 from councils.permissions import can_declare_interest, council_roles
+from councils.selectors import declarations_on
 from councils.views import declaration_page
 from workinggroups.models import Group, Objective
 from workinggroups.permissions import group_roles
@@ -53,6 +53,7 @@ from .permissions import (
     can_view_overview,
     can_view_request,
     can_withdraw_request,
+    declaration_subjects,
     is_recused,
     may_act_as_requester,
     may_act_as_reviewer,
@@ -137,16 +138,6 @@ def review_queue(request):
 # --- One request -------------------------------------------------------------------------------
 
 
-def _declaration_subjects(obj):
-    """The request and its agenda line, as an InterestDeclaration filter."""
-    subjects = Q(content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk)
-    if obj.agenda_item_id:
-        subjects |= Q(
-            content_type=ContentType.objects.get_for_model(AgendaItem), object_id=obj.agenda_item_id
-        )
-    return subjects
-
-
 def _detail_context(request, obj, forms):
     user = request.user
     # Every recommendation at once: the current revision's feed the review state, the
@@ -164,7 +155,7 @@ def _detail_context(request, obj, forms):
     # ones too: both steps are kept), and with its agenda line's the active ones that recuse
     # (funding.permissions.declared_ids reads them from here instead of asking again).
     every = list(
-        InterestDeclaration.objects.filter(_declaration_subjects(obj))
+        declarations_on(declaration_subjects(obj))
         .select_related("person", "declared_by")
         .order_by("declared_at", "pk")
     )
