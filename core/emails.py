@@ -42,14 +42,21 @@ def render_email(name: str, context: dict, language: str) -> tuple[str, str, str
     return subject, text, html
 
 
-def send_email(name: str, *, to_user, context: dict, fail_silently=False, language=None) -> int:
-    """Send one e-mail to one person in their language (or `language`). Returns the number
-    sent (0 or 1)."""
+def build_email(name: str, *, to_user, context: dict, language=None):
+    """The e-mail `send_email` sends, rendered and ready (None when the person has no
+    address): a sender of many opens one mail-server connection and sends each on it."""
     if not to_user.email:
-        return 0
+        return None
     language = language if language in ("en", "fr") else language_of(to_user)
     subject, text, html = render_email(name, {"recipient": to_user, **context}, language)
     message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [to_user.email])
     message.attach_alternative(html, "text/html")
     message.extra_headers["Content-Language"] = language
-    return message.send(fail_silently=fail_silently)
+    return message
+
+
+def send_email(name: str, *, to_user, context: dict, fail_silently=False, language=None) -> int:
+    """Send one e-mail to one person in their language (or `language`). Returns the number
+    sent (0 or 1)."""
+    message = build_email(name, to_user=to_user, context=context, language=language)
+    return message.send(fail_silently=fail_silently) if message is not None else 0

@@ -22,13 +22,14 @@ def send_reminder(reminder_id: int) -> bool:
 
 @shared_task(acks_late=True)
 def send_reminders(reminder_ids: list[int]) -> int:
-    """Send claimed messages, each on its own as `services.deliver` does: its own transaction,
-    the row held FOR UPDATE SKIP LOCKED, `sent_at` written after the send.
+    """Send claimed messages as one batch (`services.deliver_batch`): one transaction, the
+    rows read at once and held FOR UPDATE SKIP LOCKED, one mail-server connection, `sent_at`
+    written after the sends.
 
     Acked after it ran: a batch redelivered after its worker was lost skips the messages
     already sent. A failure is written on its row and does not hold up the others.
     """
-    return sum(services.deliver(pk) for pk in reminder_ids)
+    return services.deliver_batch(reminder_ids)
 
 
 @sweeps.sweep(sweeps.TICK)

@@ -1,8 +1,9 @@
 """`make benchmark`: generate data at scale factors 1, 10 and 100 on PostgreSQL, measure every
 main page in process as the personas who read it (queries, median and spread over interleaved
 rounds, p95), with the cache on and off, and under concurrent load with gunicorn on loopback;
-time the reminder sweep's claiming and sending; check the targets of issue 17; write
-docs/benchmarks.md. A timed request that does not answer 200 fails the run.
+time the reminder sweep's claiming and the sending of all it claimed (worker CPU time); check
+the targets of issue 17; write docs/benchmarks.md. A timed request that does not answer 200
+fails the run.
 
 Usage: .venv/bin/python scripts/benchmark.py [--scales 1 10 100] [--rounds 3] [--repeat 15]
                                              [--seconds 5] [--output docs/benchmarks.md]
@@ -221,10 +222,12 @@ def check_targets(results):
         s = high["sweep"]
         checks.append(
             (
-                f"reminders claimed and sent in ≤ {TARGET_SWEEP_SECONDS:.0f} s of worker time",
+                f"reminders claimed and sent in ≤ {TARGET_SWEEP_SECONDS:.0f} s of worker time "
+                "(CPU)",
                 s["worker_seconds"] <= TARGET_SWEEP_SECONDS,
                 f"{s['worker_seconds']:.1f} s ({s['seconds']:.1f} s claiming {s['claimed']}, "
-                f"{s['send_ms_per_reminder']:.2f} ms a reminder to send)",
+                f"{s['send_ms_per_reminder']:.2f} ms a reminder to send; "
+                f"{s['worker_wall_seconds']:.1f} s wall)",
             )
         )
     return checks
@@ -307,10 +310,11 @@ def report(results, checks, args):
             lines += [
                 "",
                 f"Reminder sweep: claiming {s['claimed']} reminders took {s['seconds']:.2f} s "
-                f"and {s['queries']} queries; sending took {s['send_ms_per_reminder']:.2f} ms "
-                f"and {s['send_queries_per_reminder']:.1f} queries a reminder (a sample of "
-                f"{s['sample']}, {s['sent']} sent), so {s['worker_seconds']:.1f} s of worker "
-                "time in all.",
+                f"of CPU ({s['wall_seconds']:.2f} s wall) and {s['queries']} queries; sending "
+                f"all of them ({s['sent']} sent) took {s['send_ms_per_reminder']:.2f} ms of CPU "
+                f"and {s['send_queries_per_reminder']:.2f} queries a reminder, so "
+                f"{s['worker_seconds']:.1f} s of worker CPU time in all "
+                f"({s['worker_wall_seconds']:.1f} s wall).",
             ]
         lines.append("")
     lines += ratios(results)

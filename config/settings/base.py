@@ -482,12 +482,14 @@ LOGGING = {
 # batches of this many subjects (a constant number of queries per batch).
 PORTAL_REMINDER_BATCH_SIZE = env_int("PORTAL_REMINDER_BATCH_SIZE", 500, minimum=1)
 # Claimed reminders are handed to the workers this many ids to a message (one message each
-# made a sweep of 37,000 reminders spend 24 s publishing); each is still sent on its own.
-# Small enough that a batch spreads over the workers and, at EMAIL_TIMEOUT a send, finishes
-# well within the broker's visibility timeout (an hour) even with the mail server hanging.
+# made a sweep of 37,000 reminders spend 24 s publishing), and sent as one batch: one
+# transaction holding the rows, one mail-server connection (notifications.services.
+# deliver_batch); a worker lost mid-batch sends at most this many messages twice. Small
+# enough that a batch spreads over the workers and, at EMAIL_TIMEOUT a send, finishes well
+# within the broker's visibility timeout (an hour) even with the mail server hanging.
 PORTAL_REMINDER_SEND_BATCH_SIZE = env_int("PORTAL_REMINDER_SEND_BATCH_SIZE", 50, minimum=1)
-# One retry policy for every outgoing message (notifications.services.deliver), applied by
-# the catch-up tick alone: after a failed send the next attempt waits this many seconds,
+# One retry policy for every outgoing message (notifications.services.deliver_batch),
+# applied by the catch-up tick alone: after a failed send the next attempt waits this many seconds,
 # doubling each time up to 60 times it; after PORTAL_REMINDER_MAX_ATTEMPTS attempts in all the
 # message has failed for good and is listed for the secretariat, who can send it again.
 PORTAL_REMINDER_RETRY_SECONDS = env_int("PORTAL_REMINDER_RETRY_SECONDS", 60, minimum=1)

@@ -322,14 +322,14 @@ def test_a_broken_reminder_does_not_hold_up_the_rest_of_its_batch(
 ):
     people = [make_user(f"p{i}") for i in range(3)]
     claimed = remind(django_capture_on_commit_callbacks, [item(p) for p in people], execute=False)
-    real = services._send
+    real = services._compose
 
     def broken_p0(reminder):
         if reminder.recipient_id == people[0].pk:
             raise ValueError("a bug in a template")
         return real(reminder)
 
-    with mock.patch.object(services, "_send", broken_p0):
+    with mock.patch.object(services, "_compose", broken_p0):
         assert send_reminders.apply(args=[claimed]).get() == 2
     assert sorted(m.to[0] for m in mail.outbox) == [people[1].email, people[2].email]
     broken = Reminder.objects.get(recipient=people[0])

@@ -1,0 +1,117 @@
+"""A send task's batch goes out as one: its rows read at once, one mail-server connection,
+the sent rows marked together; a failure still counts on its own row only (issue 17)."""
+
+import smtplib
+
+import pytest
+from django.core import mail
+from django.core.mail.backends import locmem
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse, translate_url
+from django.utils import translation
+
+from notifications import kinds, services
+from notifications.models import Reminder
+from notifications.tasks import send_reminders
+from notifications.tests.helpers import TODAY, make_user
+
+
+class CountingBackend(locmem.EmailBackend):
+    """The test outbox, counting the connections opened; refuses the addresses in `refuse`
+    as a mail server that drops the connection would."""
+
+    opened = 0
+    refuse: set = set()
+
+    def open(self):
+        CountingBackend.opened += 1
+        self.is_open = True
+        return True
+
+    def close(self):
+        self.is_open = False
+
+    def send_messages(self, messages):
+        assert getattr(self, "is_open", False), "sent on a closed connection"
+        if messages[0].to[0] in self.refuse:
+            raise smtplib.SMTPServerDisconnected("connection unexpectedly closed")
+        return super().send_messages(messages)
+
+
+@pytest.fixture
+def counting(settings):
+    settings.EMAIL_BACKEND = f"{__name__}.CountingBackend"
+    CountingBackend.opened = 0
+    CountingBackend.refuse = set()
+    return CountingBackend
+
+
+def claim(people, monkeypatch):
+    """Claimed and not yet handed to a worker: the test plays the worker."""
+    monkeypatch.setattr(services, "enqueue", lambda ids: 0)
+    headline = {"headline": {"en": "Hello", "fr": "Bonjour"}, "url": "/en/inbox/"}
+    return services.remind(
+        [services.Due(p.pk, kinds.ACTION_ITEM, "x:1", TODAY, headline) for p in people]
+    )
+
+
+def test_a_batch_is_sent_on_one_connection(db, counting, monkeypatch):
+    people = [make_user(f"p{i}", language="fr" if i % 2 else "en") for i in range(4)]
+    ids = claim(people, monkeypatch)
+    assert send_reminders.run(ids) == 4
+    assert counting.opened == 1
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(p.email for p in people)
+    # Each in its reader's language, the profiles read with the rows.
+    languages = {m.to[0]: m.extra_headers["Content-Language"] for m in mail.outbox}
+    assert languages == {p.email: "fr" if i % 2 else "en" for i, p in enumerate(people)}
+    assert not Reminder.objects.filter(sent_at__isnull=True).exists()
+    assert set(Reminder.objects.values_list("attempts", flat=True)) == {1}
+
+
+def test_a_batch_costs_the_same_queries_whatever_its_size(db, counting, monkeypatch):
+    small = claim([make_user(f"s{i}") for i in range(2)], monkeypatch)
+    with CaptureQueriesContext(connection) as few:
+        send_reminders.run(small)
+    big = claim([make_user(f"b{i}", language="fr") for i in range(12)], monkeypatch)
+    with CaptureQueriesContext(connection) as many:
+        send_reminders.run(big)
+    assert len(many.captured_queries) == len(few.captured_queries) <= 4
+    assert len(mail.outbox) == 14
+
+
+def test_a_dropped_connection_fails_its_message_only_and_the_next_gets_a_new_one(
+    db, counting, monkeypatch
+):
+    people = [make_user(f"p{i}") for i in range(3)]
+    ids = claim(people, monkeypatch)
+    counting.refuse = {people[1].email}
+    assert send_reminders.run(ids) == 2
+    assert counting.opened == 2  # opened again after the failure
+    assert sorted(m.to[0] for m in mail.outbox) == [people[0].email, people[2].email]
+    failed = Reminder.objects.get(recipient=people[1])
+    assert failed.sent_at is None and failed.attempts == 1 and failed.next_attempt_at
+    assert "SMTPServerDisconnected" in failed.last_error
+    assert Reminder.objects.filter(sent_at__isnull=False).count() == 2
+    # The same batch again (a redelivery): only the failed one is left, and not yet due.
+    assert send_reminders.run(ids) == 0
+
+
+def test_a_batch_with_nothing_to_send_opens_no_connection(db, counting, monkeypatch):
+    ids = claim([make_user("p0")], monkeypatch)
+    assert send_reminders.run(ids) == 1
+    assert send_reminders.run(ids) == 0
+    assert counting.opened == 1
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_a_stored_path_in_another_language_is_what_django_translates_it_to(db, language):
+    with translation.override("en"):
+        paths = [
+            reverse("notifications:inbox"),
+            reverse("notifications:preferences"),
+            reverse("funding:request_detail", args=[12]),
+            reverse("workinggroups:group_detail", args=["youth-pilot"]),
+        ]
+    for path in paths:
+        assert services.localized_url(path, language) == translate_url(path, language)
