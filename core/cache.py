@@ -1,14 +1,17 @@
 """Shared caching of the expensive parts of pages that every reader sees the same way (the
-strategic-plan dashboard's board, the funding overview's totals), keyed by a *data version*.
+strategic-plan dashboard's board, the funding overview's totals), keyed by *data versions*,
+one per domain of the governance data (DOMAINS: funding, groups, plan, meetings, people).
 
 Any change to the governance data — a save, a deletion or a many-to-many change of a model of
 the councils, workinggroups, funding or strategy apps, by a page, the admin, a Celery task or
-a command — replaces the data version, so no cached part outlives the data it shows. The key
+a command — replaces the version of the model's domain (`domains_of`), and each cached part
+declares the domains it is computed from: a change invalidates only the parts that depend on
+it (issue 17: one change a second to an action item threw away every cached page). The key
 also carries the language and the day (late, at risk and "the next 12 months" depend on the
 date), and entries expire after an hour whatever happens. Code that writes with update() or
-bulk_create(), which send no signals, calls `bump_data_version()` itself.
+bulk_create(), which send no signals, calls `bump_data_version(domain, ...)` itself.
 
-The version is replaced after the transaction commits, never inside it: a cache that fails
+The versions are replaced after the transaction commits, never inside it: a cache that fails
 (Redis down or full) can then never roll back the write it describes, and a reader that
 rendered the old data before the commit cannot leave it cached under the new version. If the
 bump itself fails, a cached part can be stale for at most FRAGMENT_SECONDS (an hour), the
@@ -18,7 +21,7 @@ entries' lifetime; the failure is logged and the write stands.
 import hashlib
 import logging
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from django.apps import apps
 from django.conf import settings
@@ -32,69 +35,139 @@ WATCHED_APPS = frozenset({"councils", "workinggroups", "funding", "strategy"})
 VERSION_KEY = "portal:data-version"
 FRAGMENT_SECONDS = 3600
 
+# The domains of the governance data, each with its own version.
+FUNDING, GROUPS, PLAN, MEETINGS, PEOPLE = "funding", "groups", "plan", "meetings", "people"
+DOMAINS = (FUNDING, GROUPS, PLAN, MEETINGS, PEOPLE)
+
+# Which domain a model's changes belong to: by app, and for the councils app (meetings,
+# councils and their people, and the priorities the plan is made of) by model. A model of a
+# watched app that is not named here counts as a change to every domain.
+APP_DOMAINS = {"workinggroups": GROUPS, "funding": FUNDING, "strategy": PLAN}
+MODEL_DOMAINS = {
+    **dict.fromkeys(
+        [
+            "councils.meeting",
+            "councils.agendaitem",
+            "councils.attendee",
+            "councils.vote",
+            "councils.decision",
+            "councils.minuteserratum",
+            "councils.interestdeclaration",
+            "councils.actionitem",
+        ],
+        MEETINGS,
+    ),
+    **dict.fromkeys(
+        ["councils.council", "councils.councilmembership", "councils.jurisdiction"], PEOPLE
+    ),
+    "councils.profile": PEOPLE,
+    **dict.fromkeys(
+        ["councils.priority", "councils.citizenoutcome", "councils.jurisdictionpriority"], PLAN
+    ),
+    # The councils' log of engagements with external bodies, read with their meetings.
+    **dict.fromkeys(["councils.externalbody", "councils.engagement"], MEETINGS),
+}
+
+
+def domains_of(model) -> tuple[str, ...]:
+    """The domains a change to `model` invalidates: a history table or a many-to-many table
+    counts as its model."""
+    model = getattr(model, "instance_type", None) or model  # django-simple-history
+    owner = model._meta.auto_created  # the model that declares a many-to-many table
+    if owner:
+        model = owner
+    label = model._meta.label_lower
+    domain = MODEL_DOMAINS.get(label) or APP_DOMAINS.get(model._meta.app_label)
+    return (domain,) if domain else DOMAINS
+
+
+def _version_key(domain: str) -> str:
+    return f"{VERSION_KEY}:{domain}"
+
 
 def _pending_bump(connection):
     """The bump registered by the current transaction, if it has one still to run."""
     if not connection.in_atomic_block:
         return None
     for entry in connection.run_on_commit:
-        if hasattr(entry[1], "local_version"):
+        if hasattr(entry[1], "local_versions"):
             return entry[1]
     return None
 
 
-def data_version() -> str:
-    # A transaction that changed the data reads its own writes under a version of its own,
+def data_versions(domains: Iterable[str]) -> tuple[str, ...]:
+    """The current version of each domain, read in one cache round trip ("no-cache" when the
+    cache cannot be reached)."""
+    domains = tuple(domains)
+    # A transaction that changed a domain reads its own writes under a version of its own,
     # which no other reader knows, until its commit publishes a new one.
     pending = _pending_bump(transaction.get_connection())
-    if pending is not None:
-        return pending.local_version
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
-        version = cache.get(VERSION_KEY)
-    return version or "no-cache"
+    local = pending.local_versions if pending is not None else {}
+    keys = [_version_key(d) for d in domains if d not in local]
+    found = cache.get_many(keys) if keys else {}
+    missing = [key for key in keys if key not in found]
+    if missing:
+        for key in missing:
+            cache.add(key, uuid.uuid4().hex, timeout=None)
+        found.update(cache.get_many(missing))
+    return tuple(local.get(d) or found.get(_version_key(d)) or "no-cache" for d in domains)
+
+
+def data_version(domain: str) -> str:
+    """One domain's current version."""
+    return data_versions((domain,))[0]
 
 
 logger = logging.getLogger("portal.cache")
 
 
-def _replace_version():
+def _replace_versions(domains):
     try:
-        cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+        cache.set_many({_version_key(d): uuid.uuid4().hex for d in domains}, timeout=None)
     except Exception as error:  # any backend: a failed bump is a stale page, never a failure
-        logger.warning("Data version not bumped; cached parts may be stale: %r", error)
+        logger.warning("Data versions %s not bumped; cached parts may be stale: %r", domains, error)
 
 
-def bump_data_version():
-    """Replace the data version once the current transaction commits (at once outside one).
-    A transaction that saves a thousand rows bumps once: the callback is registered once.
-    A named function, not a functools.partial (Django ticket #36487)."""
+def bump_data_version(*domains: str):
+    """Replace the versions of `domains` (all of them when none is named) once the current
+    transaction commits (at once outside one). A transaction that saves a thousand rows
+    bumps once: the callback is registered once and collects the domains. A named function,
+    not a functools.partial (Django ticket #36487)."""
+    domains = domains or DOMAINS
+    unknown = set(domains) - set(DOMAINS)
+    if unknown:
+        raise ValueError(f"Unknown data domain(s): {sorted(unknown)}")
     pending = _pending_bump(transaction.get_connection())
     if pending is not None:
-        pending.local_version = uuid.uuid4().hex  # this transaction reads its latest writes
+        # this transaction reads its latest writes
+        pending.local_versions.update({d: uuid.uuid4().hex for d in domains})
         return
 
-    def replace_data_version():
-        del replace_data_version.local_version  # no longer pending
-        _replace_version()
+    def replace_data_versions():
+        changed = sorted(replace_data_versions.local_versions)
+        del replace_data_versions.local_versions  # no longer pending
+        _replace_versions(changed)
 
-    replace_data_version.local_version = uuid.uuid4().hex
-    transaction.on_commit(replace_data_version, robust=True)
+    replace_data_versions.local_versions = {d: uuid.uuid4().hex for d in domains}
+    transaction.on_commit(replace_data_versions, robust=True)
 
 
-def fragment_key(name: str, *parts) -> str:
+def fragment_key(name: str, domains: Iterable[str], *parts) -> str:
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
     language = translation.get_language() or ""
-    return f"portal:fragment:{name}:{data_version()}:{timezone.localdate()}:{language}:{digest}"
+    versions = ".".join(data_versions(domains))
+    return f"portal:fragment:{name}:{versions}:{timezone.localdate()}:{language}:{digest}"
 
 
-def cached_fragment(name: str, parts: tuple, render: Callable[[], str]) -> SafeString:
-    """The HTML `render()` returns, computed once per data version, day, language and parts.
-    `parts` must name everything the HTML depends on besides those."""
+def cached_fragment(
+    name: str, parts: tuple, render: Callable[[], str], *, domains: Iterable[str]
+) -> SafeString:
+    """The HTML `render()` returns, computed once per version of each of `domains` (the data
+    it is computed from), day, language and parts. `parts` must name everything the HTML
+    depends on besides those."""
     if not settings.PORTAL_FRAGMENT_CACHE:
         return mark_safe(str(render()))  # rendered by our own templates, autoescaped
-    key = fragment_key(name, *parts)
+    key = fragment_key(name, domains, *parts)
     html = cache.get(key)
     if html is None:
         html = str(render())
@@ -102,11 +175,11 @@ def cached_fragment(name: str, parts: tuple, render: Callable[[], str]) -> SafeS
     return mark_safe(html)  # rendered by our own templates, autoescaped
 
 
-def cached_value(name: str, parts: tuple, compute: Callable):
+def cached_value(name: str, parts: tuple, compute: Callable, *, domains: Iterable[str]):
     """Like cached_fragment, for a picklable value."""
     if not settings.PORTAL_FRAGMENT_CACHE:
         return compute()
-    key = fragment_key(name, *parts)
+    key = fragment_key(name, domains, *parts)
     value = cache.get(key)
     if value is None:
         value = compute()
@@ -114,8 +187,14 @@ def cached_value(name: str, parts: tuple, compute: Callable):
     return value
 
 
+_MODEL_DOMAINS_CACHE: dict = {}
+
+
 def _on_change(sender, **kwargs):
-    bump_data_version()
+    domains = _MODEL_DOMAINS_CACHE.get(sender)
+    if domains is None:
+        domains = _MODEL_DOMAINS_CACHE[sender] = domains_of(sender)
+    bump_data_version(*domains)
 
 
 def connect_signals():

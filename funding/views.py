@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core.cache import cached_value
+from core.cache import FUNDING, GROUPS, PEOPLE, PLAN, cached_value
 from core.csvfile import amount, csv_response, safe_text
 from core.fiscal import fiscal_year_label
 from core.params import parse_int
@@ -580,7 +580,10 @@ def overview(request):
 
     # Sums over every request: computed once per data version (core.cache), not per reader.
     parts = (fiscal_year, council.code if council else "")
-    rows, totals = cached_value("funding-overview", parts, compute)
+    # The totals read requests (funding), priorities and outcomes (plan), groups and councils.
+    rows, totals = cached_value(
+        "funding-overview", parts, compute, domains=(FUNDING, PLAN, GROUPS, PEOPLE)
+    )
     rows, totals = _withhold(request.user, fiscal_year, council, rows, totals)
     by_year = []
     for year in sorted(totals, reverse=True):

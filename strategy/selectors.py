@@ -28,7 +28,7 @@ from django.db.models.functions import Cast, Coalesce, NullIf, RowNumber, TruncM
 from django.db.models.lookups import LessThan
 from django.utils import timezone
 
-from core.cache import cached_value
+from core.cache import GROUPS, PLAN, cached_value
 from core.fiscal import fiscal_year_bounds, fiscal_year_of
 from councils.models import Council, Jurisdiction, Priority
 from funding.selectors import funding_totals
@@ -417,7 +417,12 @@ def home_section(user):
     plan = current_plan(user)
     if plan is None:
         return None
-    total = cached_value("plan-rollup", (plan.pk,), lambda: rollup_total(plan_items(plan)))
+    total = cached_value(
+        "plan-rollup",
+        (plan.pk,),
+        lambda: rollup_total(plan_items(plan)),
+        domains=(PLAN, GROUPS),  # the items and the objectives they follow
+    )
     return {
         "template": "strategy/partials/home_section.html",
         "plan": plan,

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core.cache import cached_fragment
+from core.cache import FUNDING, GROUPS, PEOPLE, PLAN, cached_fragment
 from core.csvfile import amount, csv_response, safe_text
 from core.fiscal import fiscal_year_label, fiscal_year_of
 from core.params import parse_int
@@ -144,7 +144,11 @@ def dashboard(request):
         context["can_manage"] and plan is None,
         tuple(sorted(withheld)),
     )
-    context["content_html"] = cached_fragment("dashboard", parts, render_content)
+    # The board reads the plan, the groups' objectives and measures, the funding totals and
+    # the councils: not the meetings.
+    context["content_html"] = cached_fragment(
+        "dashboard", parts, render_content, domains=(PLAN, GROUPS, FUNDING, PEOPLE)
+    )
     return render(request, "strategy/dashboard.html", context)
 
 

@@ -14,7 +14,7 @@ from collections import defaultdict
 from django.db import connection
 from django.db.models import CharField, Value
 
-from core.cache import cached_value
+from core.cache import GROUPS, PEOPLE, cached_value
 
 from .models import Group
 
@@ -98,6 +98,11 @@ def _first_rows(rules, querysets: dict) -> dict[str, list]:
     return rows
 
 
+# What the rules read: groups, their objectives, workplans, reports and memberships (groups),
+# and the councils' members who could be liaisons (people).
+HEALTH_DOMAINS = (GROUPS, PEOPLE)
+
+
 def health_sections(rules, *, day, kind="", council=None) -> list[dict]:
     """Each rule with its first rows, its count and how many more there are. The same for
     everyone who may see the page: computed once per data version and day (core.cache)."""
@@ -111,7 +116,7 @@ def health_sections(rules, *, day, kind="", council=None) -> list[dict]:
         return [(rows[code], counts[code]) for code in querysets]
 
     parts = (day, tuple(r.code for r in rules), kind, council.code if council else "")
-    found = cached_value("group-health", parts, find)
+    found = cached_value("group-health", parts, find, domains=HEALTH_DOMAINS)
     return [
         {"rule": rule, "rows": rows, "count": count, "more": count - len(rows)}
         for rule, (rows, count) in zip(rules, found, strict=True)
@@ -125,4 +130,5 @@ def health_counts(rules, *, day) -> dict[str, int]:
     def find():
         return _counts({rule.code: rule_queryset(rule, day=day) for rule in rules})
 
-    return cached_value("group-health-counts", (day, tuple(r.code for r in rules)), find)
+    parts = (day, tuple(r.code for r in rules))
+    return cached_value("group-health-counts", parts, find, domains=HEALTH_DOMAINS)

@@ -36,7 +36,7 @@ from .forms import (
     WorkplanItemFormSet,
     WorkplanStartForm,
 )
-from .health import health_sections
+from .health import HEALTH_DOMAINS, health_sections
 from .lifecycle import To, allowed_targets
 from .models import (
     CalendarToken,
@@ -690,7 +690,9 @@ def health(request):
         request,
         "workinggroups/health.html",
         {
-            "sections_html": cached_fragment("group-health-page", parts, render_sections),
+            "sections_html": cached_fragment(
+                "group-health-page", parts, render_sections, domains=HEALTH_DOMAINS
+            ),
             "all_rules": rules.HEALTH_RULES,
             "councils": councils,
             "kinds": Group.Kind.choices,

@@ -186,11 +186,11 @@ def test_with_redis_refusing_writes_the_write_stands_and_nothing_is_lost(
 
 def test_when_redis_is_back_the_cache_is_used_again(private_redis, db):
     private_redis.stop()
-    assert data_version() == "no-cache"
+    assert data_version("funding") == "no-cache"
     private_redis.start()
-    version = data_version()
+    version = data_version("funding")
     assert version != "no-cache"
-    assert redis.Redis.from_url(private_redis.url).keys(f"*{VERSION_KEY}")
+    assert redis.Redis.from_url(private_redis.url).keys(f"*{VERSION_KEY}:funding")
 
 
 def test_healthz_is_ok_when_everything_answers(private_redis, db, client):

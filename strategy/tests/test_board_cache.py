@@ -61,9 +61,9 @@ def test_a_many_to_many_change_replaces_the_version(group):
     from councils.tests.factories import CouncilFactory
 
     other = CouncilFactory(code="pscioc")
-    before = data_version()
+    before = data_version("groups")
     group.councils.add(other)
-    assert data_version() != before
+    assert data_version("groups") != before
 
 
 def test_a_deletion_replaces_the_version(group, secretariat):
@@ -73,9 +73,9 @@ def test_a_deletion_replaces_the_version(group, secretariat):
     link = GroupLink.objects.create(
         group_a=group, group_b=GroupFactory(slug="other"), created_by=secretariat
     )
-    before = data_version()
+    before = data_version("groups")
     link.delete()
-    assert data_version() != before
+    assert data_version("groups") != before
 
 
 def test_the_version_is_published_only_when_the_transaction_commits(
@@ -85,15 +85,16 @@ def test_the_version_is_published_only_when_the_transaction_commits(
 
     from core.cache import VERSION_KEY
 
-    published = cache.get(VERSION_KEY)
+    published = data_version("plan")
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        bump_data_version()
-        during = data_version()
-        assert cache.get(VERSION_KEY) == published  # nothing written inside the transaction
+        bump_data_version("plan")
+        during = data_version("plan")
+        # nothing written inside the transaction
+        assert cache.get(f"{VERSION_KEY}:plan") == published
     assert during != published
     for callback in callbacks:
         callback()
-    assert data_version() not in {during, published}
+    assert data_version("plan") not in {during, published}
 
 
 def test_each_language_and_filter_has_its_own_board(client_for, member, adopted_plan):
@@ -135,3 +136,25 @@ def test_the_home_headline_is_added_up_once_and_follows_a_change(client_for, mem
     on_track.save()
     changed, queries = get(client_for(member), home)
     assert "67%" in changed and queries == cold
+
+
+def test_a_meeting_change_keeps_the_board_and_a_plan_change_builds_it_again(
+    client_for, member, adopted_plan, django_capture_on_commit_callbacks
+):
+    """One data version per domain (issue 17: one change a second to an action item threw
+    away every cached page)."""
+    from councils.models import ActionItem
+    from strategy.models import PlanItem
+
+    c = client_for(member)
+    _page, cold = get(c)
+    _page, warm = get(c)
+    assert warm < cold
+    meetings = data_version("meetings")
+    with django_capture_on_commit_callbacks(execute=True):
+        ActionItem.objects.create(title_en="Send the minutes", title_fr="Envoyer le PV")
+    assert data_version("meetings") != meetings
+    assert get(c)[1] == warm  # still cached
+    with django_capture_on_commit_callbacks(execute=True):
+        PlanItem.objects.filter(plan=adopted_plan).first().save()
+    assert get(c)[1] == cold  # built again
