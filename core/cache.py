@@ -20,6 +20,7 @@ entries' lifetime; the failure is logged and the write stands.
 
 import hashlib
 import logging
+import time
 import uuid
 from collections.abc import Callable, Iterable
 
@@ -98,6 +99,12 @@ def _pending_bump(connection):
 def data_versions(domains: Iterable[str]) -> tuple[str, ...]:
     """The current version of each domain, read in one cache round trip ("no-cache" when the
     cache cannot be reached)."""
+    return _versions(domains)[0]
+
+
+def _versions(domains: Iterable[str]) -> tuple[tuple[str, ...], bool]:
+    """The versions, and whether any is private to the current transaction (it changed that
+    domain and has not committed)."""
     domains = tuple(domains)
     # A transaction that changed a domain reads its own writes under a version of its own,
     # which no other reader knows, until its commit publishes a new one.
@@ -110,7 +117,8 @@ def data_versions(domains: Iterable[str]) -> tuple[str, ...]:
         for key in missing:
             cache.add(key, uuid.uuid4().hex, timeout=None)
         found.update(cache.get_many(missing))
-    return tuple(local.get(d) or found.get(_version_key(d)) or "no-cache" for d in domains)
+    versions = tuple(local.get(d) or found.get(_version_key(d)) or "no-cache" for d in domains)
+    return versions, any(d in local for d in domains)
 
 
 def data_version(domain: str) -> str:
@@ -153,25 +161,68 @@ def bump_data_version(*domains: str):
 
 
 def fragment_key(name: str, domains: Iterable[str], *parts) -> str:
+    return _keys(name, _versions(domains)[0], parts)[0]
+
+
+def _keys(name: str, versions: tuple[str, ...], parts: tuple) -> tuple[str, str]:
+    """The entry's key under the current versions, and the key of the last copy built for
+    the same name, parts, day and language whatever the versions."""
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
     language = translation.get_language() or ""
-    versions = ".".join(data_versions(domains))
-    return f"portal:fragment:{name}:{versions}:{timezone.localdate()}:{language}:{digest}"
+    where = f"{timezone.localdate()}:{language}:{digest}"
+    return f"portal:fragment:{name}:{'.'.join(versions)}:{where}", f"portal:last:{name}:{where}"
+
+
+def _get_or_build(name: str, domains: Iterable[str], parts: tuple, build: Callable):
+    """The entry under the current versions of `domains`; on a miss, one worker builds it.
+
+    Single flight: the worker that misses takes a short lock (`cache.add`, which only one
+    caller wins) and builds; the others, while the lock is held, are served the last copy
+    built for the same name, parts, day and language, if it was built at most
+    PORTAL_FRAGMENT_STALE_SECONDS ago (stale-while-revalidate). So a reader sees at most
+    that many seconds of changes missing, and only while a rebuild runs. With no such copy
+    (or the setting at 0), a reader builds it, as without the lock. The lock expires after
+    the same time, so a builder that dies holds no one up for longer. A transaction that
+    changed a domain it depends on reads and builds under its own versions, never a copy
+    another reader could be served.
+    """
+    versions, private = _versions(domains)
+    key, last_key = _keys(name, versions, parts)
+    value = cache.get(key)
+    if value is not None:
+        return value
+    stale_seconds = settings.PORTAL_FRAGMENT_STALE_SECONDS
+    shared = not private and "no-cache" not in versions and stale_seconds > 0
+    lock_key = f"{key}:lock"
+    if shared and not cache.add(lock_key, 1, timeout=stale_seconds):
+        last = cache.get(last_key)  # someone else is building it: their last copy, if recent
+        if last is not None and time.time() - last[0] <= stale_seconds:
+            return last[1]
+    started = time.time()  # the copy shows the data as it was when its build began
+    try:
+        value = build()
+    except BaseException:
+        if shared:
+            cache.delete(lock_key)  # the next reader tries at once
+        raise
+    if shared:
+        cache.set_many({key: value, last_key: (started, value)}, FRAGMENT_SECONDS)
+        cache.delete(lock_key)
+    else:
+        cache.set(key, value, FRAGMENT_SECONDS)
+    return value
 
 
 def cached_fragment(
     name: str, parts: tuple, render: Callable[[], str], *, domains: Iterable[str]
 ) -> SafeString:
     """The HTML `render()` returns, computed once per version of each of `domains` (the data
-    it is computed from), day, language and parts. `parts` must name everything the HTML
-    depends on besides those."""
+    it is computed from), day, language and parts (`_get_or_build`: one worker builds it, the
+    others may be served the previous copy for a bounded time). `parts` must name everything
+    the HTML depends on besides those."""
     if not settings.PORTAL_FRAGMENT_CACHE:
         return mark_safe(str(render()))  # rendered by our own templates, autoescaped
-    key = fragment_key(name, domains, *parts)
-    html = cache.get(key)
-    if html is None:
-        html = str(render())
-        cache.set(key, html, FRAGMENT_SECONDS)
+    html = _get_or_build(name, domains, parts, lambda: str(render()))
     return mark_safe(html)  # rendered by our own templates, autoescaped
 
 
@@ -179,12 +230,7 @@ def cached_value(name: str, parts: tuple, compute: Callable, *, domains: Iterabl
     """Like cached_fragment, for a picklable value."""
     if not settings.PORTAL_FRAGMENT_CACHE:
         return compute()
-    key = fragment_key(name, domains, *parts)
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, FRAGMENT_SECONDS)
-    return value
+    return _get_or_build(name, domains, parts, compute)
 
 
 _MODEL_DOMAINS_CACHE: dict = {}

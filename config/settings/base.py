@@ -437,6 +437,10 @@ PORTAL_VISIBLE_FUNDING_REQUESTS = "funding.selectors.visible_request_ids"
 PORTAL_MINUTES_CIRCULATED_NOTICE = "notifications.meetings.minutes_circulated"
 # Shared parts of pages (the dashboard's board, ...) cached per data version (core.cache).
 PORTAL_FRAGMENT_CACHE = env_bool("PORTAL_FRAGMENT_CACHE", True)
+# While one worker rebuilds a cached part after a change, the others are served the previous
+# copy if it was built at most this many seconds ago (0: each builds it). How stale a page
+# can be: this many seconds of changes missing, only while a rebuild runs (README).
+PORTAL_FRAGMENT_STALE_SECONDS = env_int("PORTAL_FRAGMENT_STALE_SECONDS", 30, minimum=0)
 # The main navigation: (URL name, label[, dotted path of a can_*(user) function]). An entry is
 # shown only to those its function allows (and whose URL exists).
 PORTAL_MAIN_MENU = [
