@@ -1,7 +1,8 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -81,6 +82,17 @@ class Group(BilingualModel):
         ordering = ["name_en"]
         verbose_name = _("group")
         verbose_name_plural = _("groups")
+        # The groups list is sorted on the name the reader sees (translated_order): one
+        # expression index per language, so its first page is read off an index instead of
+        # sorting every group (issue 17: 26 ms against 0.3 ms at scale 1,000).
+        indexes = [
+            models.Index(
+                Coalesce(NullIf(F(f"name_{lang}"), Value("")), F(f"name_{other}")),
+                F("id"),
+                name=f"group_display_name_{lang}",
+            )
+            for lang, other in (("en", "fr"), ("fr", "en"))
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True)
