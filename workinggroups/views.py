@@ -14,8 +14,9 @@ from django.views.decorators.http import require_GET, require_POST, require_safe
 from django.views.generic import DetailView, ListView
 from django_filters.views import FilterView
 
-from core.cache import cached_fragment
+from core.cache import GROUPS, cached_fragment
 from core.emails import language_of
+from core.pagination import CachedCountPaginator
 from core.params import parse_id, parse_int
 from core.permissions import get_object_for_user
 from councils.models import Council
@@ -104,6 +105,10 @@ class GroupListView(ReaderRequiredMixin, FilterView):
 
     def get_queryset(self):
         return group_list_queryset()
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        # The filters read the groups and their councils and priorities (groups).
+        return CachedCountPaginator(queryset, per_page, domains=(GROUPS,), **kwargs)
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)

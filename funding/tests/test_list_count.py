@@ -1,0 +1,53 @@
+"""The funding list's total is counted once per data version and query, not on every view
+(core.pagination, issue 17); each reader still gets the total of what they may see."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from funding.models import Status
+
+URL = reverse("funding:request_list")
+
+
+@pytest.fixture(autouse=True)
+def _small_pages_and_cache(settings):
+    settings.PORTAL_PAGE_SIZE = 2
+    settings.PORTAL_FRAGMENT_CACHE = True
+
+
+def read(client, **params):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(URL, params)
+    assert response.status_code == 200
+    counts = [q for q in ctx.captured_queries if "COUNT(" in q["sql"] and "funding" in q["sql"]]
+    return response.content.decode(), len(counts)
+
+
+def test_the_total_is_counted_once_and_follows_a_change(
+    in_state, personas, client_for, django_capture_on_commit_callbacks
+):
+    for _ in range(3):
+        in_state(Status.ENDORSED)
+    c = client_for(personas["secretariat"])
+    page, counted = read(c)
+    assert "Showing 1 to 2 of 3" in page and counted == 1
+    page, counted = read(c)
+    assert "Showing 1 to 2 of 3" in page and counted == 0  # from the cache
+    with django_capture_on_commit_callbacks(execute=True):
+        in_state(Status.DRAFT)  # a change to the requests
+    page, counted = read(c)
+    assert "Showing 1 to 2 of 4" in page and counted == 1
+
+
+def test_each_reader_and_filter_gets_its_own_total(in_state, personas, client_for):
+    for _ in range(3):
+        in_state(Status.ENDORSED)
+    in_state(Status.DRAFT, title_en="A draft")
+    assert "of 4" in read(client_for(personas["group_cochair"]))[0]
+    assert "of 3" in read(client_for(personas["member"]))[0]  # drafts are not theirs to see
+    assert "of 4" in read(client_for(personas["group_cochair"]))[0]
+    secretariat = client_for(personas["secretariat"])
+    assert "of 3" in read(secretariat, status="endorsed")[0]
+    assert "Showing" not in read(secretariat, status="draft")[0]  # one page: no pager
