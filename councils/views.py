@@ -51,6 +51,7 @@ from .models import (
     Jurisdiction,
     Meeting,
     MinutesErratum,
+    MinutesStatus,
     Priority,
     Vote,
     person_name,
@@ -300,7 +301,7 @@ def _meeting_queryset():
             "agenda_items",
             queryset=AgendaItem.objects.select_related("funding_request__group").prefetch_related(
                 Prefetch("interest_declarations", queryset=_declarations()),
-                "funding_request__recommendations__reviewer",
+                Prefetch("funding_request__recommendations", queryset=_recommendations()),
                 Prefetch("votes", queryset=Vote.objects.order_by("closed_at", "pk")),
             ),
         ),
@@ -320,14 +321,28 @@ def _meeting_queryset():
         ),
         Prefetch("decisions", queryset=Decision.objects.select_related("agenda_item", "vote")),
         Prefetch("errata", queryset=MinutesErratum.objects.select_related("recorded_by")),
-        Prefetch(
-            "minutes_approval_items",
-            queryset=AgendaItem.objects.select_related("meeting"),
-        ),
         Prefetch("action_items", queryset=ActionItem.objects.select_related("owner")),
-        "measures__owner",
-        "measures__group_rows__group",
-        "engagements__external_body",
+        # Each with what it shows joined in its own query (a query per kind of record).
+        Prefetch("measures", queryset=_measures()),
+        Prefetch("engagements", queryset=Engagement.objects.select_related("external_body")),
+    )
+
+
+def _recommendations():
+    """A request's recommendations with their reviewers joined (funding's model, reached
+    through the agenda line's reverse one-to-one)."""
+    funding_request = AgendaItem.funding_request.related.related_model
+    recommendation = funding_request.recommendations.rel.related_model
+    return recommendation.objects.select_related("reviewer")
+
+
+def _measures():
+    """The meeting's measures with their owners, and their groups' rows with the groups: the
+    models of the workinggroups app, reached through the relations (this app sits below)."""
+    measure = Meeting.measures.rel.related_model
+    group_rows = measure.group_rows.rel.related_model.objects.select_related("group")
+    return measure.objects.select_related("owner").prefetch_related(
+        Prefetch("group_rows", queryset=group_rows)
     )
 
 
@@ -347,6 +362,8 @@ def _visible_funding_requests(user, ids):
 
 
 def meeting_detail(request, pk):
+    if not _reader(request.user):
+        raise Http404  # before reading the whole meeting cycle for someone who may not see it
     meeting = get_object_for_user(_meeting_queryset(), request.user, can_view=_reader, pk=pk)
     items = list(meeting.agenda_items.all())
     on_agenda = [fr for fr in map(_funding_request, items) if fr is not None]
@@ -374,6 +391,14 @@ def meeting_detail(request, pk):
         agenda.append((item, funding_request, recommendations))
     requests = [r for r in all_requests if r.pk in visible]
     can_manage = can_manage_meetings(request.user)
+    # Where the minutes wait for approval: only circulated minutes are on a later agenda
+    # (minutes_circulate), so a draft reads the later planned meetings for the circulation
+    # form instead, and the page runs as many queries in every state.
+    approval_items = (
+        list(meeting.minutes_approval_items.select_related("meeting"))
+        if meeting.minutes_status == MinutesStatus.CIRCULATED
+        else []
+    )
     declarations = [(d, item) for item in items for d in item.interest_declarations.all()] + [
         (d, r) for r in requests for d in r.interest_declarations.all()
     ]
@@ -388,6 +413,7 @@ def meeting_detail(request, pk):
             "item_votes": [v for item in items for v in item.votes.all()],
             "declarations": declarations,
             "quorum": meeting_quorum(meeting),
+            "approval_items": approval_items,
             "circulate_form": MinutesCirculateForm(meeting=meeting) if can_manage else None,
             "can_manage": can_manage,
             "can_declare": can_declare_interest(request.user),

@@ -267,7 +267,7 @@ def overview_withheld(user, fiscal_year=None, council=None, *, years=True):
     return cells, frozenset(year for (year,) in hidden_one("fiscal_year"))
 
 
-def funding_totals(fiscal_year=None, council=None):
+def funding_totals(fiscal_year=None, council=None, *, priorities=None):
     """Per (priority, fiscal year): the sums requested, endorsed and approved, in the database.
 
     - requested: every request submitted for review and not withdrawn;
@@ -277,7 +277,9 @@ def funding_totals(fiscal_year=None, council=None):
     `funding_totals_by_year` for totals that count each request once.
 
     Returns dicts with priority_id, priority (the Priority), fiscal_year, requested, endorsed,
-    approved and count, ordered by fiscal year then priority number.
+    approved and count, ordered by fiscal year then priority number. `priorities`: the
+    priorities to report on, when the caller has read them already ({id: Priority}); the rows
+    of any other priority are left out, and the priorities are not read again.
     """
     queryset = _requested(fiscal_year, council)
     rows = list(
@@ -291,10 +293,13 @@ def funding_totals(fiscal_year=None, council=None):
         )
         .order_by("fiscal_year", "priorities")
     )
-    priorities = Priority.objects.in_bulk({row["priorities"] for row in rows})
+    if priorities is None:
+        priorities = Priority.objects.in_bulk({row["priorities"] for row in rows})
     result = []
     for row in rows:
         priority_id = row.pop("priorities")
+        if priority_id not in priorities:
+            continue
         result.append({"priority_id": priority_id, "priority": priorities[priority_id], **row})
     result.sort(key=lambda r: (r["fiscal_year"], r["priority"].number, r["priority_id"]))
     return result

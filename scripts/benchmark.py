@@ -29,7 +29,7 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 PY = sys.executable
-PORT = 8765
+PORT = int(os.environ.get("BENCH_PORT", "8765"))  # another run on the machine: another port
 
 # The goals of issue 17 (docs/benchmarks.md).
 TARGET_MAX_QUERIES = 15

@@ -153,9 +153,13 @@ def _priority_blocks(board, facts):
     late = {}
     for item in board.late:
         late.setdefault(item.priority_id, []).append(item)
-    board.funding = plan_funding(board.plan, fiscal_year=board.fiscal_year, council=board.council)
-    shown = {p.pk for p in board.all_priorities}
-    board.funding.rows = [r for r in board.funding.rows if r["priority_id"] in shown]
+    # The board shows the active priorities, read once (dashboard_priorities).
+    board.funding = plan_funding(
+        board.plan,
+        fiscal_year=board.fiscal_year,
+        council=board.council,
+        priorities={p.pk: p for p in board.all_priorities},
+    )
     funding = {}
     for row in board.funding.rows:
         funding.setdefault(row["priority_id"], []).append(row)
@@ -185,9 +189,12 @@ def withhold_funding(board, cells) -> None:
             board.funding_withheld = True
 
 
-def plan_funding(plan, *, fiscal_year=None, council=None):
-    """The funding rows of the plan's fiscal years (all of them, or `fiscal_year`)."""
-    section = selectors.funding_section(fiscal_year=fiscal_year, council=council)
+def plan_funding(plan, *, fiscal_year=None, council=None, priorities=None):
+    """The funding rows of the plan's fiscal years (all of them, or `fiscal_year`), of
+    `priorities` only when given ({id: Priority}, not read again)."""
+    section = selectors.funding_section(
+        fiscal_year=fiscal_year, council=council, priorities=priorities
+    )
     section.rows = [r for r in section.rows if r["fiscal_year"] in plan.fiscal_years]
     return section
 

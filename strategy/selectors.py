@@ -374,11 +374,13 @@ class Section:
     counts: list = field(default_factory=list)
 
 
-def funding_section(*, fiscal_year=None, council=None) -> Section:
+def funding_section(*, fiscal_year=None, council=None, priorities=None) -> Section:
     """Requested, endorsed and approved sums per (priority, fiscal year), as
     `funding.selectors.funding_totals` computes them: dicts with priority_id, priority,
-    fiscal_year, requested, endorsed, approved and count, by fiscal year then priority."""
-    return Section(rows=funding_totals(fiscal_year=fiscal_year, council=council))
+    fiscal_year, requested, endorsed, approved and count, by fiscal year then priority (of
+    `priorities` only, when given: {id: Priority})."""
+    rows = funding_totals(fiscal_year=fiscal_year, council=council, priorities=priorities)
+    return Section(rows=rows)
 
 
 def measures_section(limit=MEASURES_SHOWN) -> Section:

@@ -41,14 +41,17 @@ from workinggroups.tests.factories import GroupFactory, GroupMembershipFactory, 
 pytestmark = pytest.mark.django_db
 
 CEILING = 15
-# Pages allowed a query more, and why. The dashboard: which funding cells would give away a
-# single request the reader cannot open is one aggregate query per reader (issue 14); it is
-# part of the board's cache key, so it runs before the cache is read (a hit is 6 queries).
-# The meeting page carries the whole meeting cycle (issue 13): the agenda with its requests,
-# recommendations, votes and declared interests, attendance, decisions, the minutes' approval
-# and errata, action items, measures and engagements; one query per kind of record, the same
-# at every size (councils/tests/test_meetings.py measures it with a full agenda).
-EXCEPTIONS = {"dashboard": 1, "meeting": 3}
+# Pages allowed more queries, and why. The meeting page carries the whole meeting cycle
+# (issue 13), one query per kind of record, the same at every size: the meeting, its
+# councils, agenda lines, their declared interests, recommendations (reviewers joined) and
+# votes, the requests scheduled with their declared interests and which of them the reader
+# may open, attendance, decisions, errata, action items, measures, their groups' rows,
+# engagements, the quorum, and the circulation form's later meetings (or, once circulated,
+# where the minutes wait): 20–21 with every kind present, as the world below has it. Issue 17
+# joined each reviewer, measure owner, group and external body into their own queries (4
+# fewer). The dashboard reads the priorities once for its board and its funding rows (15 on
+# a miss: no longer an exception).
+EXCEPTIONS = {"meeting": 6}
 NOW = datetime.datetime(2026, 11, 15, 15, 0, tzinfo=datetime.UTC)
 STATUSES = itertools.cycle(list(Objective.Status))
 DUES = itertools.cycle(
@@ -84,8 +87,52 @@ class World:
         )
         self.meeting = MeetingFactory(councils=[council])
         self.measure = MeasureFactory(groups=[group])
+        self.fill_meeting()
         self.plan = None
         self.n = 0
+
+    def fill_meeting(self):
+        """Every kind of record the meeting page shows, so each of its queries runs: the
+        request on the agenda with a recommendation, a vote and declared interests on the
+        line and on the request, an attendee, a decision, a measure and an engagement."""
+        from councils.models import (
+            AgendaItem,
+            Attendee,
+            Decision,
+            Engagement,
+            ExternalBody,
+            InterestDeclaration,
+            Vote,
+        )
+        from funding.models import Recommendation
+
+        meeting, request, chair = self.meeting, self.request, self.chair
+        item = AgendaItem.objects.create(meeting=meeting, order=1, title_en="Funding")
+        request.meeting, request.agenda_item, request.revision = meeting, item, 1
+        request.save()
+        Recommendation.objects.create(
+            request=request, revision=1, reviewer=chair, decision="endorse"
+        )
+        vote = Vote.objects.create(
+            meeting=meeting, agenda_item=item, votes_for=2, eligible_count=2, closed_by=chair
+        )
+        for subject in (item, request):
+            InterestDeclaration.objects.create(
+                person=chair,
+                subject=subject,
+                statement="Works with the group",
+                declared_by=self.secretariat,
+            )
+        Attendee.objects.create(meeting=meeting, user=chair, role="member")
+        Decision.objects.create(
+            meeting=meeting, number=1, agenda_item=item, vote=vote, text_en="Endorsed"
+        )
+        self.measure.meeting = meeting
+        self.measure.save()
+        body = ExternalBody.objects.create(slug="partner", name_en="Partner")
+        Engagement.objects.create(
+            external_body=body, meeting=meeting, summary_en="Met", recorded_by=self.secretariat
+        )
 
     def grow(self, n):
         for _ in range(n):

@@ -161,3 +161,26 @@ def test_circulating_tells_the_attendees(client_for, secretariat, held, later):
     assert sorted(r.recipient_id for r in reminders) == sorted(u.pk for u in present)
     entry = Notification.objects.filter(recipient=present[0]).get()
     assert "Draft minutes to approve" in entry.text_en
+
+
+def test_the_meeting_page_says_where_circulated_minutes_wait_in_as_many_queries(
+    client_for, secretariat, held, later
+):
+    """A draft reads the later planned meetings for the circulation form, circulated minutes
+    the agenda line that carries them: one query either way (issue 17)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    c = client_for(secretariat)
+    url = reverse("councils:meeting_detail", args=[held.pk])
+    later_url = reverse("councils:meeting_detail", args=[later.pk])
+    c.get(url)
+    with CaptureQueriesContext(connection) as draft:
+        page = c.get(url).content.decode()
+    assert "for approval" not in page and f'<option value="{later.pk}">' in page
+    _circulate(c, held, later)
+    c.get(url)
+    with CaptureQueriesContext(connection) as circulated:
+        page = c.get(url).content.decode()
+    assert f'On the agenda of <a href="{later_url}">' in page and "for approval." in page
+    assert len(circulated.captured_queries) == len(draft.captured_queries)
