@@ -195,9 +195,10 @@ def _enqueue(package_id: int) -> None:
         log.warning("Broker unreachable (%r): package %s waits for the sweep.", error, package_id)
 
 
-def package_generate(package_id: int) -> bool:
-    """Make a pending package: both PDFs, then ready (and the notices), in one transaction
-    that holds its row, so a second worker skips it. Returns True when this call made it."""
+def package_generate(package_id: int, *, notify: bool = True) -> bool:
+    """Make a pending package: both PDFs, then ready (and the notices, unless `notify` is
+    false: the demo), in one transaction that holds its row, so a second worker skips it.
+    Returns True when this call made it."""
     with transaction.atomic():
         package = (
             MeetingPackage.objects.select_for_update(skip_locked=True)
@@ -223,7 +224,8 @@ def package_generate(package_id: int) -> bool:
         package.ready_at = timezone.now()
         package.failure = ""
         package.save(update_fields=["status", "ready_at", "failure", "file_en", "file_fr"])
-        _tell_members(package)
+        if notify:
+            _tell_members(package)
     return True
 
 

@@ -350,7 +350,8 @@ def test_approved_minutes_download_in_each_language(approved, member, outsider, 
     assert response["Cache-Control"] == "private, no-store"
     french = text_of(response.content)
     assert "Les conseils ont approuvé le plan." in french
-    assert "Quorum" in french and "Présence" in french and "Province 0" in french
+    jurisdiction = approved.attendees.first().jurisdiction
+    assert "Quorum" in french and "Présence" in french and jurisdiction.name_fr in french
     assert "The date was wrong." in french
     english = text_of(
         client_for(member).get(reverse("councils:minutes_pdf", args=[approved.pk, "en"])).content
@@ -362,3 +363,24 @@ def test_approved_minutes_download_in_each_language(approved, member, outsider, 
 def test_draft_minutes_have_no_pdf(meeting, member, client_for):
     url = reverse("councils:minutes_pdf", args=[meeting.pk, "en"])
     assert client_for(member).get(url).status_code == 404
+
+
+def test_the_meeting_page_reads_the_versions_in_one_query(meeting, secretariat, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(secretariat)
+    url = reverse("councils:meeting_detail", args=[meeting.pk])
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    MeetingPackage.objects.create(meeting=meeting, version=1, published_by=secretariat)
+    few = count()
+    for version in range(2, 7):
+        MeetingPackage.objects.create(
+            meeting=meeting, version=version, published_by=secretariat, status="ready"
+        )
+    assert count() == few
