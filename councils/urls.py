@@ -45,7 +45,7 @@ urlpatterns = [
         name="minutes_erratum_create",
     ),
     path(
-        "meetings/<int:pk>/minutes/pdf/<str:language>/",
+        "meetings/<int:pk>/minutes/<str:language>.pdf",
         views.minutes_pdf,
         name="minutes_pdf",
     ),

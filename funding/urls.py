@@ -29,7 +29,7 @@ urlpatterns = [
         name="package_publish",
     ),
     path(
-        "packages/<int:pk>/<str:language>/",
+        "packages/<int:pk>/<str:language>.pdf",
         package_views.package_download,
         name="package_download",
     ),
