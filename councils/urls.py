@@ -45,6 +45,11 @@ urlpatterns = [
         name="minutes_erratum_create",
     ),
     path(
+        "meetings/<int:pk>/minutes/<str:language>.pdf",
+        views.minutes_pdf,
+        name="minutes_pdf",
+    ),
+    path(
         "declarations/<int:pk>/withdraw/",
         views.declaration_withdraw,
         name="declaration_withdraw",

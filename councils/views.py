@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.generic import DetailView, ListView
 
-from core import workflow
-from core.bilingual import translated_order
+from core import pdf, workflow
+from core.bilingual import LANGUAGES, translated_order
 from core.params import parse_id, safe_next
 from core.permissions import get_object_for_user
 
@@ -325,6 +325,11 @@ def _meeting_queryset():
         # Each with what it shows joined in its own query (a query per kind of record).
         Prefetch("measures", queryset=_measures()),
         Prefetch("engagements", queryset=Engagement.objects.select_related("external_body")),
+        # The package's versions (funding.MeetingPackage), newest first, by their reverse name.
+        Prefetch(
+            "packages",
+            queryset=Meeting.packages.rel.related_model.objects.order_by("-version"),
+        ),
     )
 
 
@@ -418,8 +423,47 @@ def meeting_detail(request, pk):
             "can_manage": can_manage,
             "can_declare": can_declare_interest(request.user),
             "user_id": request.user.pk,
+            "packages": list(meeting.packages.all()),
+            "pdf_missing": pdf.unavailable(),
         },
     )
+
+
+@require_safe
+def minutes_pdf(request, pk, language):
+    """The approved minutes, attendance, decisions, action items and errata included, as a
+    PDF in `language`, made on demand from the portal's template; to everyone who may see the
+    meeting, with the headers of every downloaded file. Draft minutes have none (404)."""
+    meeting = get_object_for_user(
+        Meeting.objects.select_related("minutes_approved_by__meeting").prefetch_related(
+            "councils",
+            Prefetch(
+                "attendees",
+                queryset=Attendee.objects.select_related(
+                    "user", "user__profile__jurisdiction", "jurisdiction"
+                ),
+            ),
+        ),
+        request.user,
+        can_view=_reader,
+        pk=pk,
+    )
+    if language not in LANGUAGES or not meeting.minutes_locked:
+        raise Http404
+    context = {
+        "meeting": meeting,
+        "attendees": list(meeting.attendees.all()),
+        "quorum": meeting_quorum(meeting),
+        "decisions": list(meeting.decisions.select_related("agenda_item", "vote")),
+        "action_items": list(meeting.action_items.select_related("owner")),
+        "errata": list(meeting.errata.select_related("recorded_by")),
+    }
+    try:
+        content = pdf.render_pdf("councils/minutes_pdf.html", context, language=language)
+    except pdf.PdfUnavailable:
+        return HttpResponse(pdf.unavailable(), status=503, content_type="text/plain; charset=utf-8")
+    stem = "minutes" if language == "en" else "proces-verbal"
+    return pdf.pdf_download(content, f"{stem}-{meeting.day:%Y-%m-%d}-{language}.pdf")
 
 
 def _reader(user, obj=None):

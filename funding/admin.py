@@ -7,7 +7,14 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin import GovernanceInline
 
-from .models import Attachment, FundingRequest, Recommendation, Revision, StatusChange
+from .models import (
+    Attachment,
+    FundingRequest,
+    MeetingPackage,
+    Recommendation,
+    Revision,
+    StatusChange,
+)
 
 
 class ReadOnlyAdminMixin:
@@ -27,6 +34,26 @@ class RecommendationAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_filter = ("decision",)
     list_select_related = ("request", "reviewer")
     readonly_fields = ("request", "revision", "reviewer", "decision", "comment", "created_at")
+
+
+@admin.register(MeetingPackage)
+class MeetingPackageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Read only: a package is published from the meeting page and made by a worker."""
+
+    list_display = ("meeting", "version", "status", "published_by", "published_at", "ready_at")
+    list_filter = ("status",)
+    list_select_related = ("meeting", "published_by")
+    readonly_fields = (
+        "meeting",
+        "version",
+        "status",
+        "failure",
+        "file_en",
+        "file_fr",
+        "published_by",
+        "published_at",
+        "ready_at",
+    )
 
 
 @admin.register(Attachment)

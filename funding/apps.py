@@ -9,9 +9,10 @@ class FundingConfig(AppConfig):
     def ready(self):
         from core.links import register_viewer
 
-        from . import notices
+        from . import notices, package
         from .models import FundingRequest
         from .permissions import can_view_request
 
         register_viewer(FundingRequest, can_view_request)
         notices.register()
+        package.register()

@@ -24,12 +24,14 @@ from councils.models import (
     Vote,
 )
 
+from . import package
 from .models import (
     DECIDED_AT_TEXT,
     FIRST_RECOMMENDATION_TEXT,
     SCHEDULED_TEXT,
     SUBMITTED_TEXT,
     FundingRequest,
+    MeetingPackage,
     Recommendation,
     Revision,
     Status,
@@ -338,7 +340,23 @@ def load(ctx):
     _remove_stale_duplicates()
     _declare(requests, users)
     _approve_2020_minutes(ctx["meeting_2020"], meetings["autumn-2026"], users)
+    _publish_package(meetings["winter-2027"], users["secretariat"])
     return ctx
+
+
+def _publish_package(meeting, by):
+    """The winter 2027 meeting's package, made here rather than by a worker, and announced to
+    nobody (the demo sends no e-mail): once, and only where the PDF engine can run (without
+    Pango the meeting page says what is missing)."""
+    if meeting.packages.filter(status=MeetingPackage.Status.READY).exists():
+        return
+    if package.can_publish():
+        return
+    pending = meeting.packages.filter(status=MeetingPackage.Status.PENDING).first()
+    if pending is None:
+        last = meeting.packages.aggregate(last=Max("version"))["last"] or 0
+        pending = MeetingPackage.objects.create(meeting=meeting, version=last + 1, published_by=by)
+    package.package_generate(pending.pk, notify=False)
 
 
 MINUTES_2020 = (

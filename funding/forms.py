@@ -410,3 +410,10 @@ class DecisionForm(VersionedForm):
 
 def amount_or_none(value):
     return None if value in (None, "") else Decimal(value)
+
+
+class PackagePublishForm(Form):
+    """Publishing a meeting's package: the version the page offered, so that a second tab (or
+    a colleague) that published meanwhile is noticed rather than published over."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=32767)

@@ -456,3 +456,61 @@ class Attachment(models.Model):
 
     def __str__(self):
         return self.original_name
+
+
+def package_path(instance, filename):
+    """Like an attachment's: a name nobody chooses, under the meeting's folder."""
+    return f"packages/{instance.meeting_id}/{uuid.uuid4().hex}.pdf"
+
+
+class MeetingPackage(models.Model):
+    """One published version of a meeting's package (its board book): one PDF per language,
+    made by a worker from the portal's own templates after the publishing request commits.
+
+    Republishing adds a version; earlier versions stay, downloadable, as they were sent."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", pgettext_lazy("meeting package status", "Being prepared")
+        READY = "ready", pgettext_lazy("meeting package status", "Ready")
+        FAILED = "failed", pgettext_lazy("meeting package status", "Could not be made")
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.PROTECT, related_name="packages"
+    )
+    version = models.PositiveSmallIntegerField(pgettext_lazy("record version", "version"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    # Why it could not be made, in English for the operators (the page says it in words).
+    failure = models.CharField(_("problem"), max_length=500, blank=True)
+    file_en = models.FileField(_("PDF in English"), upload_to=package_path, max_length=200)
+    file_fr = models.FileField(_("PDF in French"), upload_to=package_path, max_length=200)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("published by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    published_at = models.DateTimeField(_("published"), default=timezone.now)
+    ready_at = models.DateTimeField(_("ready"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["meeting", "-version"]
+        verbose_name = _("meeting package")
+        verbose_name_plural = _("meeting packages")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "version"], name="funding_one_package_version"
+            )
+        ]
+        indexes = [models.Index(fields=["status", "published_at"])]
+
+    def __str__(self):
+        return f"{self.meeting} — v{self.version}"
+
+    def file_for(self, language):
+        return self.file_fr if language == "fr" else self.file_en
+
+    @property
+    def is_ready(self):
+        return self.status == self.Status.READY

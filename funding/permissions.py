@@ -10,7 +10,12 @@ Everyone else is told it does not exist (404); a reader who may not act gets 403
 """
 
 from councils.models import AgendaItem
-from councils.permissions import council_roles, is_portal_reader, is_secretariat
+from councils.permissions import (
+    can_view_meetings,
+    council_roles,
+    is_portal_reader,
+    is_secretariat,
+)
 from councils.selectors import declared_person_ids
 from workinggroups.permissions import group_roles
 
@@ -156,3 +161,13 @@ def may_act_as_reviewer(user, request) -> bool:
 
 def may_act_as_secretariat(user, request) -> bool:
     return is_secretariat(user)
+
+
+def can_publish_package(user) -> bool:
+    """A meeting's package is published by the secretariat."""
+    return is_secretariat(user)
+
+
+def can_view_package(user, package=None) -> bool:
+    """A package goes to everyone who may see its meeting (councils.permissions)."""
+    return can_view_meetings(user)

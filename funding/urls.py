@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import package_views, views
 
 app_name = "funding"
 urlpatterns = [
@@ -22,5 +22,15 @@ urlpatterns = [
         "<int:pk>/attachments/<int:attachment_pk>/",
         views.attachment_download,
         name="attachment_download",
+    ),
+    path(
+        "meetings/<int:meeting_pk>/package/",
+        package_views.package_publish,
+        name="package_publish",
+    ),
+    path(
+        "packages/<int:pk>/<str:language>.pdf",
+        package_views.package_download,
+        name="package_download",
     ),
 ]

@@ -254,6 +254,7 @@ MEETING_CYCLE_FORMS = {
     "councils:decision_create",
     "funding:request_declare",
     "councils:minutes_erratum_create",
+    "funding:package_publish",
 }
 
 

@@ -172,6 +172,23 @@ MATRIX = {
         )
         for action in ("submit", "recommend", "schedule", "reschedule", "decide")
     },
+    # The meeting package: published by the secretariat, downloaded by everyone who may see
+    # the meeting (as the approved minutes' PDF).
+    "funding:package_publish": (
+        "get",
+        lambda w: reverse("funding:package_publish", args=[w["meeting"].pk]),
+        {**SECRETARIAT_MANAGES, "anonymous": 302},
+    ),
+    "funding:package_download": (
+        "get",
+        lambda w: reverse("funding:package_download", args=[w["meeting_package"].pk, "fr"]),
+        {**READERS, "outsider": 404},
+    ),
+    "councils:minutes_pdf": (
+        "get",
+        lambda w: reverse("councils:minutes_pdf", args=[w["approved_meeting"].pk, "en"]),
+        {**READERS, "outsider": 404},
+    ),
     # Declaring an interest: members and co-chairs of a council (their own), the secretariat
     # (for them), on a request they may see.
     "funding:request_declare": (

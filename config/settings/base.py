@@ -425,6 +425,8 @@ PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default=f"http://{_local}")
 # --- Portal rules ---------------------------------------------------------------------------
 PORTAL_REVIEW_REMINDER_DAYS = env_int("PORTAL_REVIEW_REMINDER_DAYS", 5, minimum=1)
 PORTAL_PAGE_SIZE = env_int("PORTAL_PAGE_SIZE", 25, minimum=5)
+# The secretariat is reminded this many days before a meeting that has no package published.
+PORTAL_PACKAGE_REMINDER_DAYS = env_int("PORTAL_PACKAGE_REMINDER_DAYS", 7, minimum=1)
 # Reads a person's council and group roles together, in one query (councils.permissions).
 PORTAL_ROLES_LOADER = "workinggroups.permissions.load_roles"
 # Asked by the councils' membership services before a change of council membership: a group
@@ -478,7 +480,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    # WeasyPrint logs each step of every PDF it makes at INFO.
+    "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}},
 }
 
 # --- Reminders ------------------------------------------------------------------------------
@@ -574,6 +577,19 @@ PORTAL_PERIODIC_TASKS = {
         "label": _("Reminders: terms ending within 30 days"),
         "task": "workinggroups.tasks.sweep_terms_ending",
         "crontab": "35 7 * * *",
+    },
+    "Reminders: meeting packages not published": {
+        "label": _("Reminders: meeting packages not published"),
+        "task": "funding.tasks.sweep_package_reminders",
+        "crontab": "40 7 * * *",
+    },
+    # A package whose worker never ran (broker down when it was published, worker lost) is
+    # made here; one being made by a worker is skipped (its row is locked). Every five
+    # minutes, off the minutes the other schedules use.
+    "Meeting packages: unfinished ones": {
+        "label": _("Meeting packages: unfinished ones"),
+        "task": "funding.tasks.sweep_pending_packages",
+        "crontab": "3-59/5 * * * *",
     },
     "Reminders: weekly digest": {
         "label": _("Reminders: weekly digest"),

@@ -12,6 +12,8 @@ from councils.models import (
     Engagement,
     ExternalBody,
     InterestDeclaration,
+    Meeting,
+    MinutesStatus,
 )
 from councils.tests.factories import (
     ActionItemFactory,
@@ -40,7 +42,16 @@ def build(**world):
         statement="My team would deliver the work.",
         declared_by=world["member"],
     )
+    # Minutes approved (and so locked): their PDF is downloadable.
+    approved = MeetingFactory(
+        councils=[world["council"]],
+        starts_at=timezone.now() - datetime.timedelta(days=40),
+        status=Meeting.Status.HELD,
+        minutes_en="The councils set three priorities.",
+        minutes_status=MinutesStatus.APPROVED,
+    )
     return {
+        "approved_meeting": approved,
         "declaration": declaration,
         "council_membership": seat,
         "meeting": meeting,

@@ -4,7 +4,7 @@ the council's co-chair, with a PDF attachment."""
 
 from django.core.files.base import ContentFile
 
-from funding.models import Attachment, Status
+from funding.models import Attachment, MeetingPackage, Status
 from funding.tests.factories import FundingRequestFactory
 
 
@@ -27,4 +27,19 @@ def build(**world):
         uploaded_by=cochair,
     )
     attachment.file.save("plan.pdf", ContentFile(b"%PDF-1.7 plan"), save=True)
-    return {"draft_request": draft, "funding_request": submitted, "attachment": attachment}
+    # A published meeting package (its files stand in for the PDFs a worker makes).
+    package = MeetingPackage(
+        meeting=world["meeting"],
+        version=1,
+        status=MeetingPackage.Status.READY,
+        published_by=world["secretariat"],
+    )
+    for lang in ("en", "fr"):
+        package.file_for(lang).save(f"{lang}.pdf", ContentFile(b"%PDF-1.7 package"), save=False)
+    package.save()
+    return {
+        "draft_request": draft,
+        "funding_request": submitted,
+        "attachment": attachment,
+        "meeting_package": package,
+    }

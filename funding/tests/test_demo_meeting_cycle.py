@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from councils.models import AgendaItem, Decision, InterestDeclaration, Meeting, Vote
 from councils.selectors import meeting_quorum
-from funding.models import FundingRequest, Status
+from funding.models import FundingRequest, MeetingPackage, Status
 
 
 def winter_2027():
@@ -48,8 +48,27 @@ def test_the_2020_meeting_has_its_quorum_and_its_minutes_approved_later(demo):
     assert approving.starts_at > meeting.starts_at and meeting_quorum(approving).reached
 
 
+def test_the_winter_2027_meeting_has_its_package_published_in_both_languages(demo):
+    import io
+
+    from pypdf import PdfReader
+
+    (meeting,) = winter_2027()
+    (package,) = MeetingPackage.objects.filter(meeting=meeting)
+    assert package.is_ready and package.version == 1
+    scheduled = FundingRequest.objects.get(status=Status.SCHEDULED)
+    for lang, title in (("en", scheduled.title_en), ("fr", scheduled.title_fr)):
+        with package.file_for(lang).open("rb") as handle:
+            reader = PdfReader(io.BytesIO(handle.read()))
+        text = " ".join(" ".join(p.extract_text().split()) for p in reader.pages)
+        assert title.replace("'", "’")[:25] in text.replace("'", "’")
+
+
 def _counts():
-    return [m.objects.count() for m in (Meeting, AgendaItem, InterestDeclaration, Vote, Decision)]
+    return [
+        m.objects.count()
+        for m in (Meeting, AgendaItem, InterestDeclaration, Vote, Decision, MeetingPackage)
+    ]
 
 
 def test_loading_twice_changes_nothing(demo):
