@@ -346,6 +346,13 @@ def _visible_funding_requests(user, ids):
     return import_string(settings.PORTAL_VISIBLE_FUNDING_REQUESTS)(user, ids)
 
 
+def _check_in_statuses(meeting):
+    """A check-in's groups with their status, read by the app that knows groups."""
+    if not meeting.is_check_in or not settings.PORTAL_CHECK_IN_STATUSES:
+        return None
+    return import_string(settings.PORTAL_CHECK_IN_STATUSES)(meeting)
+
+
 def meeting_detail(request, pk):
     meeting = get_object_for_user(_meeting_queryset(), request.user, can_view=_reader, pk=pk)
     items = list(meeting.agenda_items.all())
@@ -388,6 +395,7 @@ def meeting_detail(request, pk):
             "item_votes": [v for item in items for v in item.votes.all()],
             "declarations": declarations,
             "quorum": meeting_quorum(meeting),
+            "check_in": _check_in_statuses(meeting),
             "circulate_form": MinutesCirculateForm(meeting=meeting) if can_manage else None,
             "can_manage": can_manage,
             "can_declare": can_declare_interest(request.user),
@@ -432,7 +440,10 @@ def meeting_edit(request, pk=None):
         form=form,
         title=_("Edit the meeting") if meeting else _("New meeting"),
         save=lambda f: meeting_save(
-            meeting=f.save(commit=False), councils=f.cleaned_data["councils"], by=request.user
+            meeting=f.save(commit=False),
+            councils=f.cleaned_data["councils"],
+            groups=f.cleaned_data.get("groups"),
+            by=request.user,
         ),
         success_url=lambda m: reverse("councils:meeting_detail", args=[m.pk]),
         back_url=(
