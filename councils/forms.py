@@ -490,15 +490,14 @@ class MinutesCirculateForm(forms.Form):
 
     def __init__(self, *args, meeting, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["next_meeting"].queryset = (
-            Meeting.objects.filter(
-                status=Meeting.Status.PLANNED,
-                starts_at__gt=meeting.starts_at,
-                councils__in=meeting.councils.all(),
-            )
-            .distinct()
-            .order_by("starts_at")
+        later = Meeting.objects.filter(
+            status=Meeting.Status.PLANNED,
+            starts_at__gt=meeting.starts_at,
+            councils__in=meeting.councils.all(),
         )
+        if not meeting.is_check_in:  # a council's minutes are approved by a council meeting
+            later = later.filter(kind=Meeting.Kind.COUNCIL)
+        self.fields["next_meeting"].queryset = later.distinct().order_by("starts_at")
 
 
 class ErratumForm(forms.Form):

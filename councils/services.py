@@ -127,6 +127,10 @@ def minutes_circulate(*, meeting, next_meeting, by):
         raise ValidationError({"next_meeting": _("Choose a later meeting.")})
     if next_meeting.status != Meeting.Status.PLANNED:
         raise ValidationError({"next_meeting": _("Choose a meeting that is still planned.")})
+    if not locked.is_check_in and next_meeting.is_check_in:
+        raise ValidationError(
+            {"next_meeting": _("A council meeting's minutes are approved at a council meeting.")}
+        )
     titles = _in_both_languages(
         gettext_lazy("Approval of the minutes of %(meeting)s"),
         meeting=lambda lang: getattr(locked, f"title_{lang}") or locked.title_en,

@@ -122,9 +122,7 @@ def test_the_check_in_page_shows_each_groups_status(client_for, member, check_in
 
 
 def test_a_liaison_in_place_shows_as_such(client_for, member, check_in, group, council):
-    GroupMembershipFactory(
-        group=group, role=GroupMembership.Role.REPRESENTATIVE, council=council
-    )
+    GroupMembershipFactory(group=group, role=GroupMembership.Role.REPRESENTATIVE, council=council)
     page = client_for(member).get(reverse("councils:meeting_detail", args=[check_in.pk]))
     (status,) = page.context["check_in"]
     assert status.liaison == [(council, True)]
