@@ -168,7 +168,7 @@ def test_issue_13_journey(live_server, page, browser, demo_world, settings):
     assert (meeting.kind, meeting.status, meeting.councils.count()) == ("council", "planned", 2)
 
     visit(secretariat, request_url)
-    secretariat.get_by_label("Meeting").select_option(str(meeting.pk))
+    secretariat.locator("#id_meeting").select_option(str(meeting.pk))
     click(secretariat, secretariat.get_by_role("button", name="Schedule"))
     request.refresh_from_db()
     assert (request.status, request.meeting) == (Status.SCHEDULED, meeting)
@@ -186,7 +186,7 @@ def test_issue_13_journey(live_server, page, browser, demo_world, settings):
     sign_in(member, base, "member")
     visit(member, request_url)
     click(member, member.get_by_role("link", name="Declare an interest"))
-    member.get_by_label("Your interest, in a sentence").fill(STATEMENT)
+    member.locator("#id_statement").fill(STATEMENT)
     click(member, member.get_by_role("button", name="Declare the interest"))
     declaration = InterestDeclaration.objects.get(person__username="member", object_id=request.pk)
     assert declaration.statement == STATEMENT and declaration.withdrawn_at is None
@@ -200,7 +200,7 @@ def test_issue_13_journey(live_server, page, browser, demo_world, settings):
     # Before quorum, the decision is refused with a clear message and nothing is saved.
     visit(secretariat, request_url)
     secretariat.get_by_label("Approved", exact=True).check()
-    secretariat.get_by_label("Amount approved (CAD)").fill("10000")
+    secretariat.locator("#id_amount_approved").fill("10000")
     click(secretariat, secretariat.get_by_role("button", name="Record the decision"))
     assert "quorum" in secretariat.locator("main").inner_text().lower()
     request.refresh_from_db()
@@ -215,10 +215,10 @@ def test_issue_13_journey(live_server, page, browser, demo_world, settings):
 
     visit(secretariat, request_url)
     secretariat.get_by_label("Approved", exact=True).check()
-    secretariat.get_by_label("Amount approved (CAD)").fill("10000")
-    secretariat.get_by_label("Votes for").fill("1")
-    secretariat.get_by_label("Votes against").fill("0")
-    secretariat.get_by_label("Abstentions").fill("0")
+    secretariat.locator("#id_amount_approved").fill("10000")
+    secretariat.locator("#id_votes_for").fill("1")
+    secretariat.locator("#id_votes_against").fill("0")
+    secretariat.locator("#id_votes_abstaining").fill("0")
     click(secretariat, secretariat.get_by_role("button", name="Record the decision"))
     request.refresh_from_db()
     assert request.status == Status.APPROVED
