@@ -9,13 +9,12 @@ The meeting is a `councils.Meeting` of kind "check_in"; its groups are `Group.ch
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import DateField, DateTimeField, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from core.bilingual import translated_order
 
-from .models import Group, Objective, Workplan
-from .progress import last_reported
+from .models import Group, Objective, ProgressReport, Workplan
 from .selectors import _objective_count, liaison_covered
 
 # Late items listed per group; the count says how many more there are.
@@ -33,9 +32,19 @@ class GroupStatus:
     objectives: int
     done: int
     late_objectives: list = field(default_factory=list)
-    late_workplans: list = field(default_factory=list)
     liaison: list = field(default_factory=list)  # [(council, covered)]
-    last_reported: object = None
+
+    @property
+    def late_workplans(self):
+        """The due date of each workplan past due and not submitted (at most one per group is
+        open at a time; the earliest is shown)."""
+        due = self.group.late_workplan_due
+        return [due] if due else []
+
+    @property
+    def last_reported(self):
+        at = self.group.last_reported_at
+        return timezone.localdate(at) if at else None
 
     @property
     def late_count(self):
@@ -54,16 +63,30 @@ def statuses(meeting, day=None) -> list[GroupStatus]:
     """Each linked group's status on `day` (today by default): objectives done of all (the
     cancelled ones left out), what is late (open objectives past their deadline, workplans
     past their due date and not submitted), the liaison on each council it reports to, the
-    last progress report and the next review date. Five queries whatever the number of
+    last progress report and the next review date. Three queries whatever the number of
     groups, objectives or councils (none when the check-in has no group)."""
     day = day or timezone.localdate()
     open_ = ~Q(status__in=[Objective.Status.DONE, Objective.Status.CANCELLED])
+    late_workplans = Workplan.objects.filter(
+        group=OuterRef("pk"),
+        status__in=[Workplan.Status.DRAFT, Workplan.Status.RETURNED],
+        due_date__lt=day,
+    ).order_by("due_date", "pk")
+    last_filed = ProgressReport.objects.filter(
+        group=OuterRef("pk"), status__in=ProgressReport.FILED
+    ).order_by("-submitted_at")
     groups = list(
         Group.objects.filter(check_ins=meeting)
         .annotate(
             objective_total=_objective_count(~Q(status=Objective.Status.CANCELLED)),
             objective_done=_objective_count(Q(status=Objective.Status.DONE)),
             overdue_count=_objective_count(open_ & Q(due_date__lt=day)),
+            late_workplan_due=Subquery(
+                late_workplans.values("due_date")[:1], output_field=DateField()
+            ),
+            last_reported_at=Subquery(
+                last_filed.values("submitted_at")[:1], output_field=DateTimeField()
+            ),
         )
         .order_by(translated_order("name"), "pk")
     )
@@ -76,13 +99,6 @@ def statuses(meeting, day=None) -> list[GroupStatus]:
     ):
         if len(late[objective.group_id]) < LATE_LISTED:
             late[objective.group_id].append(objective)
-    workplans = defaultdict(list)
-    for workplan in Workplan.objects.filter(
-        group_id__in=ids,
-        status__in=[Workplan.Status.DRAFT, Workplan.Status.RETURNED],
-        due_date__lt=day,
-    ).order_by("due_date", "pk"):
-        workplans[workplan.group_id].append(workplan)
     liaison = defaultdict(list)
     pairs = (
         Group.councils.through.objects.filter(group_id__in=ids)
@@ -92,16 +108,13 @@ def statuses(meeting, day=None) -> list[GroupStatus]:
     )
     for pair in pairs:
         liaison[pair.group_id].append((pair.council, pair.covered))
-    reported = last_reported(ids)
     return [
         GroupStatus(
             group=g,
             objectives=g.objective_total,
             done=g.objective_done,
             late_objectives=late[g.pk],
-            late_workplans=workplans[g.pk],
             liaison=liaison[g.pk],
-            last_reported=reported.get(g.pk),
         )
         for g in groups
     ]

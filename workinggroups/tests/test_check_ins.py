@@ -171,3 +171,17 @@ def test_a_check_in_is_not_offered_for_funding(check_in, group, group_cochair):
     council_meeting = MeetingFactory(councils=list(group.councils.all()))
     form = ScheduleForm(request_obj=FundingRequestFactory(group=group, created_by=group_cochair))
     assert list(form.fields["meeting"].queryset) == [council_meeting]
+
+
+def test_the_statuses_are_three_queries(check_in, group, council, django_assert_num_queries):
+    from workinggroups.check_ins import statuses
+
+    for _ in range(4):
+        more = GroupFactory(councils=[council])
+        ObjectiveFactory(group=more, due_date=PAST)
+        WorkplanFactory(group=more, status=Workplan.Status.RETURNED, due_date=PAST)
+        check_in.check_in_groups.add(more)
+    with django_assert_num_queries(3):
+        found = statuses(check_in)
+    assert len(found) == 5
+    assert all(s.late_count == 2 for s in found if s.group != group)
