@@ -1,8 +1,10 @@
 from django import forms
+from django.conf import settings
 from django.core.validators import MaxLengthValidator
 from django.db.models import Q
 from django.forms.utils import ErrorDict
 from django.urls import reverse_lazy
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 from core import written
@@ -148,10 +150,24 @@ class MeetingForm(ModelForm):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Tick both for a joint meeting."),
     )
+    # A co-chairs' check-in's groups. The groups live in an app above this one: the choices
+    # come from settings.PORTAL_CHECK_IN_GROUP_CHOICES (workinggroups.check_ins).
+    groups = forms.ModelMultipleChoiceField(
+        label=_("Groups to check in with"),
+        queryset=Council.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_(
+            "For a co-chairs' check-in only: the groups whose co-chairs meet the council "
+            "co-chairs. Their status is shown on the meeting's page."
+        ),
+    )
 
     class Meta:
         model = Meeting
         fields = [
+            "kind",
+            "groups",
             "title_en",
             "title_fr",
             "starts_at",
@@ -166,6 +182,7 @@ class MeetingForm(ModelForm):
             "minutes_fr",
         ]
         widgets = {
+            "kind": forms.RadioSelect,
             "starts_at": DateTimeInput(),
             "ends_at": DateTimeInput(),
             "context_en": forms.Textarea(attrs={"rows": 4}),
@@ -177,6 +194,19 @@ class MeetingForm(ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         lock_minutes_fields(self)
+        # Left out, a meeting is a council meeting (as before check-ins existed).
+        self.fields["kind"].required = False
+        if settings.PORTAL_CHECK_IN_GROUP_CHOICES:
+            self.fields["groups"].queryset = import_string(settings.PORTAL_CHECK_IN_GROUP_CHOICES)()
+            if self.instance.pk:
+                self.fields["groups"].initial = list(
+                    self.instance.check_in_groups.values_list("pk", flat=True)
+                )
+        else:
+            del self.fields["groups"]
+
+    def clean_kind(self):
+        return self.cleaned_data.get("kind") or Meeting.Kind.COUNCIL
 
 
 def lock_minutes_fields(form):
@@ -460,15 +490,14 @@ class MinutesCirculateForm(forms.Form):
 
     def __init__(self, *args, meeting, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["next_meeting"].queryset = (
-            Meeting.objects.filter(
-                status=Meeting.Status.PLANNED,
-                starts_at__gt=meeting.starts_at,
-                councils__in=meeting.councils.all(),
-            )
-            .distinct()
-            .order_by("starts_at")
+        later = Meeting.objects.filter(
+            status=Meeting.Status.PLANNED,
+            starts_at__gt=meeting.starts_at,
+            councils__in=meeting.councils.all(),
         )
+        if not meeting.is_check_in:  # a council's minutes are approved by a council meeting
+            later = later.filter(kind=Meeting.Kind.COUNCIL)
+        self.fields["next_meeting"].queryset = later.distinct().order_by("starts_at")
 
 
 class ErratumForm(forms.Form):

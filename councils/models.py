@@ -296,13 +296,23 @@ class MinutesStatus(models.TextChoices):
 
 
 class Meeting(BilingualModel):
-    """A meeting of one council or of both (the joint councils)."""
+    """A meeting of one council or of both (the joint councils), or a co-chairs' check-in: the
+    council co-chairs meeting the co-chairs of a set of groups to go over their status (the
+    first "next step" of the 27 February 2020 deck). A check-in's groups are linked from
+    `workinggroups` (Group.check_ins, read here as `meeting.check_in_groups`)."""
+
+    class Kind(models.TextChoices):
+        COUNCIL = "council", pgettext_lazy("meeting kind", "Council meeting")
+        CHECK_IN = "check_in", pgettext_lazy("meeting kind", "Co-chairs' check-in")
 
     class Status(models.TextChoices):
         PLANNED = "planned", pgettext_lazy("meeting status", "Planned")
         HELD = "held", pgettext_lazy("meeting status", "Held")
         CANCELLED = "cancelled", pgettext_lazy("meeting status", "Cancelled")
 
+    kind = models.CharField(
+        _("kind of meeting"), max_length=20, choices=Kind.choices, default=Kind.COUNCIL
+    )
     title = BilingualField(_("title"))
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"), null=True, blank=True)
@@ -355,6 +365,10 @@ class Meeting(BilingualModel):
     @property
     def minutes_locked(self):
         return self.minutes_status == MinutesStatus.APPROVED
+
+    @property
+    def is_check_in(self):
+        return self.kind == self.Kind.CHECK_IN
 
     def is_open_for_decisions(self, today=None):
         """A meeting decides once it is held, or on its own day; never before, never when

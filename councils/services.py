@@ -51,8 +51,32 @@ def _save(obj, *, by, m2m=None):
     return obj
 
 
+def _check_in_groups_rule(meeting, groups):
+    """A co-chairs' check-in is about at least one group; a council meeting about none."""
+    if groups is None:
+        return
+    if meeting.kind == Meeting.Kind.CHECK_IN and not groups:
+        raise ValidationError(
+            {"groups": _("Choose the groups whose co-chairs this check-in meets.")}
+        )
+    if meeting.kind != Meeting.Kind.CHECK_IN and groups:
+        raise ValidationError(
+            {
+                "groups": _(
+                    "Groups are chosen for a co-chairs' check-in only: choose that kind of "
+                    "meeting, or untick the groups."
+                )
+            }
+        )
+
+
 @transaction.atomic
-def meeting_save(*, meeting, councils, by):
+def meeting_save(*, meeting, councils, by, groups=None):
+    """Create or change a meeting. `groups`: a check-in's groups (None leaves them as they
+    are); they are set through the groups' reverse relation, `councils` not knowing groups."""
+    if not can_manage_meetings(by):
+        raise PermissionDenied
+    _check_in_groups_rule(meeting, groups)
     if meeting.pk:
         before = Meeting.objects.select_for_update().get(pk=meeting.pk)
         changed = (meeting.minutes_en, meeting.minutes_fr) != (before.minutes_en, before.minutes_fr)
@@ -68,7 +92,10 @@ def meeting_save(*, meeting, councils, by):
         # The minutes' approval is never undone by an edit of the meeting.
         meeting.minutes_status = before.minutes_status
         meeting.minutes_approved_by_id = before.minutes_approved_by_id
-    return _save(meeting, by=by, m2m={"councils": councils})
+    m2m = {"councils": councils}
+    if groups is not None:
+        m2m["check_in_groups"] = groups
+    return _save(meeting, by=by, m2m=m2m)
 
 
 def _in_both_languages(message, **params):
@@ -100,6 +127,10 @@ def minutes_circulate(*, meeting, next_meeting, by):
         raise ValidationError({"next_meeting": _("Choose a later meeting.")})
     if next_meeting.status != Meeting.Status.PLANNED:
         raise ValidationError({"next_meeting": _("Choose a meeting that is still planned.")})
+    if not locked.is_check_in and next_meeting.is_check_in:
+        raise ValidationError(
+            {"next_meeting": _("A council meeting's minutes are approved at a council meeting.")}
+        )
     titles = _in_both_languages(
         gettext_lazy("Approval of the minutes of %(meeting)s"),
         meeting=lambda lang: getattr(locked, f"title_{lang}") or locked.title_en,

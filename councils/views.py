@@ -366,6 +366,13 @@ def _visible_funding_requests(user, ids):
     return import_string(settings.PORTAL_VISIBLE_FUNDING_REQUESTS)(user, ids)
 
 
+def _check_in_statuses(meeting):
+    """A check-in's groups with their status, read by the app that knows groups."""
+    if not meeting.is_check_in or not settings.PORTAL_CHECK_IN_STATUSES:
+        return None
+    return import_string(settings.PORTAL_CHECK_IN_STATUSES)(meeting)
+
+
 def meeting_detail(request, pk):
     if not _reader(request.user):
         raise Http404  # before reading the whole meeting cycle for someone who may not see it
@@ -419,6 +426,7 @@ def meeting_detail(request, pk):
             "declarations": declarations,
             "quorum": meeting_quorum(meeting),
             "approval_items": approval_items,
+            "check_in": _check_in_statuses(meeting),
             "circulate_form": MinutesCirculateForm(meeting=meeting) if can_manage else None,
             "can_manage": can_manage,
             "can_declare": can_declare_interest(request.user),
@@ -502,7 +510,10 @@ def meeting_edit(request, pk=None):
         form=form,
         title=_("Edit the meeting") if meeting else _("New meeting"),
         save=lambda f: meeting_save(
-            meeting=f.save(commit=False), councils=f.cleaned_data["councils"], by=request.user
+            meeting=f.save(commit=False),
+            councils=f.cleaned_data["councils"],
+            groups=f.cleaned_data.get("groups"),
+            by=request.user,
         ),
         success_url=lambda m: reverse("councils:meeting_detail", args=[m.pk]),
         back_url=(

@@ -315,6 +315,7 @@ class ScheduleForm(VersionedForm):
         self.fields["meeting"].queryset = (
             Meeting.objects.filter(
                 status=Meeting.Status.PLANNED,
+                kind=Meeting.Kind.COUNCIL,
                 councils__in=request_obj.group.councils.all(),
             )
             .distinct()
@@ -343,6 +344,7 @@ class RescheduleForm(VersionedForm):
         self.fields["meeting"].queryset = (
             Meeting.objects.filter(
                 status=Meeting.Status.PLANNED,
+                kind=Meeting.Kind.COUNCIL,
                 councils__in=request_obj.group.councils.all(),
             )
             .exclude(pk=request_obj.meeting_id)

@@ -341,6 +341,10 @@ def recommendation_record(*, request, by, decision, comment, expected_version):
 def _check_meeting(locked, meeting):
     if meeting.status != Meeting.Status.PLANNED:
         raise ValidationError({"meeting": _("Choose a meeting that is still planned.")})
+    if meeting.kind != Meeting.Kind.COUNCIL:
+        raise ValidationError(
+            {"meeting": _("A co-chairs' check-in decides no funding: choose a council meeting.")}
+        )
     group_councils = set(locked.group.councils.values_list("pk", flat=True))
     if not group_councils & set(meeting.councils.values_list("pk", flat=True)):
         raise ValidationError(

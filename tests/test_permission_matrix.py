@@ -253,6 +253,18 @@ MATRIX = {
             "secretariat": 200,
         },
     ),
+    # A co-chairs' check-in (issue 13, section 6): the same meeting pages, with the groups'
+    # status on the page and the groups on the form.
+    "councils:meeting_detail (check-in)": (
+        "get",
+        lambda w: reverse("councils:meeting_detail", args=[w["check_in"].pk]),
+        {**READERS, "outsider": 404},
+    ),
+    "councils:meeting_edit (check-in)": (
+        "get",
+        lambda w: reverse("councils:meeting_edit", args=[w["check_in"].pk]),
+        SECRETARIAT_MANAGES,
+    ),
     "councils:meeting_ics": (
         "get",
         lambda w: reverse("councils:meeting_ics", args=[w["meeting"].pk]),

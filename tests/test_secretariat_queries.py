@@ -18,6 +18,9 @@ from workinggroups.models import MandateReview
 from workinggroups.tests.factories import GroupFactory, GroupMembershipFactory
 
 CEILING = 15
+# A group's page lists its co-chairs' check-ins (issue 13, section 6): one query more, at
+# every size (tests/test_page_queries.py allows the same).
+ALLOWED_MORE = {"group page": 1}
 DAY = datetime.timedelta(days=1)
 
 
@@ -108,4 +111,5 @@ def test_the_secretariats_pages_run_as_many_queries_with_ten_times_the_data(
     large = measure(client, urls)
     print(f"\nqueries with a little data: {small}\nqueries with 10x the data:  {large}")
     assert large == small
-    assert max(small.values()) <= CEILING, small
+    over = {page: n for page, n in small.items() if n > CEILING + ALLOWED_MORE.get(page, 0)}
+    assert not over, small

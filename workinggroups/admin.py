@@ -50,6 +50,8 @@ class GroupAdmin(GovernanceAdmin):
     prepopulated_fields = {"slug": ("name_en",)}
     filter_horizontal = ("councils", "priorities")
     readonly_fields = ("mandate_en", "mandate_fr")
+    # Set on the meeting's page (a check-in's groups), not here.
+    exclude = ("check_ins",)
     inlines = [GroupMembershipInline, ObjectiveInline]
 
     def get_ordering(self, request):

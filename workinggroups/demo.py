@@ -1,10 +1,12 @@
 """The seed's world, part 2: the groups the deck names, their co-chairs and objectives."""
 
 import datetime
+import zoneinfo
 
 from django.utils import timezone
 
 from core.upsert import upsert
+from councils.models import AgendaItem, Attendee, Meeting
 
 from .models import (
     Group,
@@ -23,6 +25,7 @@ from .models import (
 )
 
 D = datetime.date
+TORONTO = zoneinfo.ZoneInfo("America/Toronto")
 K = Group.Kind
 S = Group.Status
 
@@ -390,7 +393,78 @@ def load(ctx):
 
     demo_meetings.load(ctx)
     load_measures(ctx)
+    load_check_in(ctx)
     return ctx
+
+
+# The deck's first next step: the council co-chairs meet the co-chairs of each set of working
+# groups to go over their status. The demo holds the one for the identity groups (measure 4:
+# clarify the link between Digital Identity and the Identity Management Sub-Committee).
+CHECK_IN_GROUPS = ["digital-identity-wg", "identity-management-sub-committee"]
+CHECK_IN_ATTENDEES = [
+    ("cochair.pssdc", "co_chair"),
+    ("cochair.pscioc", "co_chair"),
+    ("groupchair", "co_chair"),
+    ("secretariat", "secretariat"),
+]
+CHECK_IN_AGENDA = [
+    (
+        1,
+        "Status of each group: objectives, late items, liaison and next review",
+        "État de chaque groupe : objectifs, retards, liaison et prochain examen",
+    ),
+    (
+        2,
+        "The link between Digital Identity and the Identity Management Sub-Committee (measure 4)",
+        "Le lien entre l'identité numérique et le Sous-comité de la gestion de l'identité "
+        "(mesure 4)",
+    ),
+    (
+        3,
+        "Workplans for the councils' 2–3 year strategic plan",
+        "Plans de travail pour le plan stratégique de 2 à 3 ans des conseils",
+    ),
+]
+
+
+def load_check_in(ctx):
+    """One co-chairs' check-in for the identity groups, planned, with its groups, attendees
+    and agenda. Loading twice changes nothing (looked up by its English title)."""
+    councils, users, groups = ctx["councils"], ctx["users"], ctx["groups"]
+    meeting, _ = upsert(
+        Meeting,
+        {"title_en": "Co-chairs' check-in: identity groups"},
+        {
+            "kind": Meeting.Kind.CHECK_IN,
+            "title_fr": "Rencontre des coprésidents : groupes sur l'identité",
+            "starts_at": datetime.datetime(2027, 1, 21, 14, tzinfo=TORONTO),
+            "ends_at": datetime.datetime(2027, 1, 21, 15, tzinfo=TORONTO),
+            "location_en": "By videoconference",
+            "location_fr": "Par vidéoconférence",
+            "status": Meeting.Status.PLANNED,
+            "context_en": (
+                "The first next step of the 27 February 2020 meeting: the council co-chairs meet "
+                "the co-chairs of each set of working groups to discuss their status."
+            ),
+            "context_fr": (
+                "Première étape de la réunion du 27 février 2020 : les coprésidents des conseils "
+                "rencontrent les coprésidents de chaque ensemble de groupes de travail pour "
+                "faire le point sur leur état d'avancement."
+            ),
+        },
+    )
+    meeting.councils.set([councils["pssdc"], councils["pscioc"]])
+    meeting.check_in_groups.set([groups[slug] for slug in CHECK_IN_GROUPS])
+    for order, en, fr in CHECK_IN_AGENDA:
+        upsert(AgendaItem, {"meeting": meeting, "order": order}, {"title_en": en, "title_fr": fr})
+    for username, role in CHECK_IN_ATTENDEES:
+        user = users[username]
+        upsert(
+            Attendee,
+            {"meeting": meeting, "user": user},
+            {"role": role},
+        )
+    ctx["check_in"] = meeting
 
 
 def load_terms(ctx, groups):

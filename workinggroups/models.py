@@ -71,6 +71,15 @@ class Group(BilingualModel):
     start_date = models.DateField(_("start date"), null=True, blank=True)
     end_date = models.DateField(_("end date"), null=True, blank=True)
     next_review_date = models.DateField(_("next review"), null=True, blank=True)
+    # The co-chairs' check-ins that go over this group's status (set from the meeting form;
+    # the meeting reads them back as `meeting.check_in_groups`).
+    check_ins = models.ManyToManyField(
+        "councils.Meeting",
+        verbose_name=_("co-chairs' check-ins"),
+        related_name="check_in_groups",
+        blank=True,
+        limit_choices_to={"kind": "check_in"},
+    )
     # Counts the edits made in the portal: an edit made from a page that showed an older
     # revision is refused, so two people editing the group at once cannot both win.
     revision = models.PositiveIntegerField(_("revision"), default=0, editable=False)

@@ -19,7 +19,7 @@ from core.emails import language_of
 from core.pagination import CachedCountPaginator
 from core.params import parse_id, parse_int
 from core.permissions import get_object_for_user
-from councils.models import Council
+from councils.models import Council, Meeting
 from councils.permissions import is_portal_reader, is_secretariat
 from councils.views import ReaderRequiredMixin, edit_page
 
@@ -156,6 +156,11 @@ class GroupDetailView(ReaderRequiredMixin, DetailView):
                 "workplans",
                 queryset=Workplan.objects.order_by("-version"),
                 to_attr="workplan_list",
+            ),
+            Prefetch(
+                "check_ins",
+                queryset=Meeting.objects.order_by("-starts_at", "pk"),
+                to_attr="check_in_list",
             ),
             # This group's row of each measure, with the measure: one query.
             Prefetch(

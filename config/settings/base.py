@@ -435,6 +435,10 @@ PORTAL_LIAISON_CHECK = "workinggroups.liaison.council_change_check"
 # Asked by the meeting page which of the funding requests on it the reader may open (an app
 # higher up knows the rule): the others show as their agenda line only (funding.selectors).
 PORTAL_VISIBLE_FUNDING_REQUESTS = "funding.selectors.visible_request_ids"
+# A co-chairs' check-in is a meeting about a set of groups (workinggroups.check_ins): the
+# meeting form offers these groups, and the check-in's page shows each one's status.
+PORTAL_CHECK_IN_GROUP_CHOICES = "workinggroups.check_ins.group_choices"
+PORTAL_CHECK_IN_STATUSES = "workinggroups.check_ins.statuses"
 # Called by councils.services.minutes_circulate to tell the attendees (the outbox lives above).
 PORTAL_MINUTES_CIRCULATED_NOTICE = "notifications.meetings.minutes_circulated"
 # Shared parts of pages (the dashboard's board, ...) cached per data version (core.cache).

@@ -5,11 +5,14 @@ database an older demo filled), carrying an endorsed request and a declared conf
 import datetime
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.utils import timezone
 
 from councils.models import AgendaItem, Decision, InterestDeclaration, Meeting, Vote
 from councils.selectors import meeting_quorum
+from councils.services import meeting_save
 from funding.models import FundingRequest, MeetingPackage, Status
 
 
@@ -46,6 +49,36 @@ def test_the_2020_meeting_has_its_quorum_and_its_minutes_approved_later(demo):
     assert meeting.minutes_locked
     approving = meeting.minutes_approved_by.meeting
     assert approving.starts_at > meeting.starts_at and meeting_quorum(approving).reached
+    # Attendance by person: the members present for their jurisdictions make the quorum.
+    present = meeting.attendees.filter(attendance="present", role="member")
+    assert present.count() >= 2 and not present.filter(jurisdiction=None).exists()
+    # Approved, the minutes are locked: an edit is refused and nothing changes.
+    meeting.minutes_en = "Rewritten."
+    with pytest.raises(ValidationError):
+        meeting_save(
+            meeting=meeting,
+            councils=list(meeting.councils.all()),
+            by=get_user_model().objects.get(username="secretariat"),
+        )
+    meeting.refresh_from_db()
+    assert meeting.minutes_en != "Rewritten."
+
+
+def test_the_demo_holds_a_co_chairs_check_in_for_the_identity_groups(demo):
+    from workinggroups.check_ins import statuses
+
+    (check_in,) = Meeting.objects.filter(kind=Meeting.Kind.CHECK_IN)
+    assert check_in.status == Meeting.Status.PLANNED
+    assert set(check_in.check_in_groups.values_list("slug", flat=True)) == {
+        "digital-identity-wg",
+        "identity-management-sub-committee",
+    }
+    found = statuses(check_in)
+    assert [s.group.slug for s in found] == [
+        "digital-identity-wg",
+        "identity-management-sub-committee",
+    ]
+    assert all(s.objectives and s.liaison for s in found)
 
 
 def test_the_winter_2027_meeting_has_its_package_published_in_both_languages(demo):

@@ -2,7 +2,8 @@
 
 from django.utils import timezone
 
-from councils.tests.factories import UserFactory
+from councils.models import Meeting
+from councils.tests.factories import MeetingFactory, UserFactory
 from workinggroups.models import GroupLink, ProgressReport, Workplan
 from workinggroups.progress import period_before, reportable_periods
 from workinggroups.services import calendar_token_create
@@ -41,7 +42,11 @@ def build(**world):
     term = GroupMembershipFactory(
         group=group, role="member", user=UserFactory(username="wg-member", last_name="Roy")
     )
+    # A co-chairs' check-in about the group (issue 13, section 6).
+    check_in = MeetingFactory(kind=Meeting.Kind.CHECK_IN, councils=[world["council"]])
+    check_in.check_in_groups.set([group, other])
     return {
+        "check_in": check_in,
         "group_membership": term,
         "other_group": other,
         "group_link": link,

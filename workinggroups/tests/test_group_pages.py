@@ -90,8 +90,9 @@ def test_group_detail_query_count_does_not_grow(client_for, member, group, counc
         )
         MeasureFactory(groups=[group])
     assert _count_queries(c, url) == few
-    # docs/benchmarks.md: 15 queries at most, the database session read included (issue 17).
-    assert few <= 15
+    # docs/benchmarks.md: 15 queries at most, the database session read included (issue 17),
+    # and one more for the group's co-chairs' check-ins (issue 13, section 6).
+    assert few <= 16
 
 
 def test_council_and_group_roles_are_read_in_one_query(group_cochair, django_assert_num_queries):
