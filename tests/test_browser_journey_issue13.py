@@ -3,7 +3,7 @@ would use, axe-core on every page visited, and the database checked after each s
 
 1. the secretariat plans two council meetings dated today (the members' meeting, then the one
    that will approve its minutes) and schedules an endorsed funding request on the first;
-   (the meeting package is published here once it exists: see `publish_package`);
+   and publishes the meeting package (a PDF in each language, made by the worker's job);
 2. a member declares a conflict of interest on the request;
 3. the secretariat records attendance until quorum is reached, then the members' decision at
    the meeting (on its date), with vote counts the recusal keeps within the eligible voters;
@@ -38,7 +38,8 @@ PRESENT = [("roy", "Alex Roy"), ("fras", "Jordan Fraser"), ("bouch", "Élise Bou
 
 
 @pytest.fixture
-def demo_world(settings):
+def demo_world(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "private"  # the demo's and the journey's package PDFs
     settings.DEBUG = True  # load_demo refuses demo passwords otherwise
     call_command("load_demo", verbosity=0)
     settings.DEBUG = False
@@ -92,11 +93,36 @@ def new_meeting(page, base, title_en, title_fr, starts_at):
     assert page.locator("h1").inner_text() == title_en
 
 
-def publish_package(page):
-    """HOOK — the meeting package (issue 13, section 4) is built on another branch. Once it is
-    merged, publish the package here from the meeting's page (its "Publish package" button),
-    and assert on the page and on the package rows (a version in each language). Until then
-    this step does nothing: the journey runs without it, it does not skip."""
+def publish_package(page, meeting, request):
+    """The secretariat publishes the meeting's package from its page (with a confirmation);
+    the worker's job (`package_generate`, which the sweep and the task run) then makes one PDF
+    per language, and the meeting page lists version 1 in English and in French. The PDFs'
+    text holds the request's title and the co-chairs' recommendation, in each language."""
+    import io
+
+    from pypdf import PdfReader
+
+    from funding.models import MeetingPackage
+    from funding.package import package_generate
+
+    click(page, page.get_by_role("link", name="Publish the package"))
+    click(page, page.get_by_role("button", name="Publish the package"))
+    (package,) = MeetingPackage.objects.filter(meeting=meeting)
+    assert (package.version, package.is_ready) == (1, False)  # the worker makes it
+    assert package_generate(package.pk)
+    package.refresh_from_db()
+    assert package.is_ready
+    visit(page, page.url)
+    assert page.locator("#package-h + ul.package-versions a").count() == 2
+    for language, title in (("en", request.title_en), ("fr", request.title_fr)):
+        with package.file_for(language).open("rb") as handle:
+            reader = PdfReader(io.BytesIO(handle.read()))
+        text = " ".join(" ".join(p.extract_text().split()) for p in reader.pages)
+        assert title.replace("'", "’")[:25] in text.replace("'", "’"), language
+    assert "Advances the digital identity priority." in " ".join(
+        " ".join(p.extract_text().split())
+        for p in PdfReader(io.BytesIO(package.file_for("en").open("rb").read())).pages
+    )
 
 
 def record_attendance(page, meeting_url):
@@ -178,7 +204,7 @@ def test_issue_13_journey(live_server, page, browser, demo_world, settings):
     agenda = secretariat.locator("#agenda-h").locator("..").inner_text()
     assert f"Funding request: {request.title_en}" in agenda
     assert "Advances the digital identity priority." in agenda  # the recommendations
-    publish_package(secretariat)
+    publish_package(secretariat, meeting, request)
 
     # --- 2. A member declares a conflict of interest on the request. ------------------------
     member_context = browser.new_context()
