@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "people",
     "funding",
     "strategy",
+    "publication",
     "portal",
 ]
 
