@@ -98,3 +98,34 @@ def published_minutes():
         .prefetch_related("councils")
         .order_by("-starts_at", "-pk")
     )
+
+
+def published_meetings():
+    """Held meetings with something public: their approved minutes, or a published decision."""
+    return (
+        Meeting.objects.filter(status__in=MEETING_STATES)
+        .filter(
+            Q(publication__is_public=True, minutes_status=MinutesStatus.APPROVED)
+            | Q(decisions__publication__is_public=True)
+        )
+        .distinct()
+        .prefetch_related("councils")
+        .order_by("-starts_at", "-pk")
+    )
+
+
+def is_minutes_public(meeting) -> bool:
+    return published_minutes().filter(pk=meeting.pk).exists()
+
+
+# --- The secretariat's list --------------------------------------------------------------------
+
+
+def publications():
+    """Every record ever published, newest change first, with what names it and its steps."""
+    from .models import Publication, PublicationStep
+
+    steps = PublicationStep.objects.select_related("by").order_by("-at", "-pk")
+    return Publication.objects.select_related(
+        "plan", "group", "funding_request", "decision__meeting", "meeting"
+    ).prefetch_related(Prefetch("steps", queryset=steps))

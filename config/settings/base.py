@@ -452,6 +452,7 @@ PORTAL_MAIN_MENU = [
     ("councils:priority_list", _("Priorities")),
     ("councils:jurisdiction_list", _("Jurisdictions")),
     ("people:person_list", _("People"), "people.permissions.can_manage_people"),
+    ("publication:list", _("Publication"), "councils.permissions.is_secretariat"),
     ("notifications:inbox", _("Inbox")),
 ]
 # "What waits on me" on the home page: each app may offer `home_section(user)` returning a dict
