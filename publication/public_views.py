@@ -6,12 +6,15 @@ step, like any change of the governance data, replaces the version, so no reader
 record after it was unpublished. Nothing here depends on who reads it.
 """
 
+import json
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -21,7 +24,7 @@ from councils.models import Priority
 from strategy import selectors as plan_selectors
 from strategy.models import ProgressState
 
-from . import selectors
+from . import opendata, selectors
 
 
 def _page(queryset, number, size=None):
@@ -151,3 +154,63 @@ def meeting(request, pk):
         }
 
     return _show(request, "meeting", (pk,), "publication/public/meeting.html", build)
+
+
+# --- Open data ----------------------------------------------------------------------------------
+
+CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json; charset=utf-8"}
+
+
+def _download(request, name, fmt, produce):
+    if fmt not in CONTENT_TYPES:
+        raise Http404
+    body = cached_value(f"public:data:{name}", (fmt,), produce)
+    response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
+    language = translation.get_language()
+    response["Content-Disposition"] = f'attachment; filename="councils-{name}-{language}.{fmt}"'
+    return response
+
+
+@login_not_required
+@require_GET
+def data(request):
+    def build(page):
+        return {
+            "title": _("Open data"),
+            "datasets": opendata.dictionary(),
+            "meta_fields": opendata.META_FIELDS,
+            "licence_name": opendata.LICENCE[f"name_{translation.get_language()}"],
+            "licence_url": opendata.LICENCE[f"url_{translation.get_language()}"],
+            "version": settings.PORTAL_VERSION,
+        }
+
+    return _show(request, "data", (), "publication/public/data.html", build)
+
+
+@login_not_required
+@require_GET
+def data_file(request, dataset, fmt):
+    if dataset not in opendata.DATASETS:
+        raise Http404
+    produce = opendata.as_csv if fmt == "csv" else opendata.as_json
+    return _download(request, dataset, fmt, lambda: produce(dataset))
+
+
+@login_not_required
+@require_GET
+def data_schema(request, dataset):
+    if dataset not in opendata.DATASETS:
+        raise Http404
+    return _download(
+        request,
+        f"{dataset}.schema",
+        "json",
+        lambda: json.dumps(opendata.schema(dataset), ensure_ascii=False, indent=1),
+    )
+
+
+@login_not_required
+@require_GET
+def data_dictionary(request, fmt):
+    produce = opendata.dictionary_csv if fmt == "csv" else opendata.dictionary_json
+    return _download(request, "dictionary", fmt, produce)

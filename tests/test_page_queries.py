@@ -269,6 +269,11 @@ def test_public_pages_run_as_many_queries_with_more_published_records(
         "public funding": reverse("public:funding"),
         "public meetings": reverse("public:meetings"),
         "public meeting": reverse("public:meeting", args=[meeting.pk]),
+        "open data": reverse("public:data"),
+        **{
+            f"open data: {name}": reverse("public:data_file", args=[name, "json"])
+            for name in ("plans", "objectives", "groups", "funding", "meetings", "decisions")
+        },
         "publication list": reverse("publication:list"),
         "publication step": reverse("publication:manage", args=["plan", plan.pk]),
     }

@@ -370,6 +370,7 @@ LOCALE_PATHS = [
             "people",
             "funding",
             "strategy",
+            "publication",
             "portal",
         )
     ),
@@ -440,6 +441,15 @@ PORTAL_MINUTES_CIRCULATED_NOTICE = "notifications.meetings.minutes_circulated"
 PORTAL_FRAGMENT_CACHE = env_bool("PORTAL_FRAGMENT_CACHE", True)
 # The main navigation: (URL name, label[, dotted path of a can_*(user) function]). An entry is
 # shown only to those its function allows (and whose URL exists).
+# The portal's version, stated in every open-data download (publication/opendata.py): the
+# project's version, or what the deployment sets (e.g. a release tag or commit).
+PORTAL_VERSION = env.str(
+    "PORTAL_VERSION",
+    default=re.search(
+        r'^version = "([^"]+)"', (BASE_DIR / "pyproject.toml").read_text(), re.M
+    ).group(1),
+)
+
 PORTAL_MAIN_MENU = [
     ("strategy:dashboard", _("Strategic plan")),
     ("workinggroups:group_list", _("Groups")),
