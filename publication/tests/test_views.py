@@ -1,5 +1,6 @@
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from publication.models import Publication, PublicationStep
 from workinggroups.tests.factories import GroupMembershipFactory
@@ -90,3 +91,21 @@ def test_public_pages_answer_in_french_and_follow_unpublishing(
     assert "2026-2027" in page and "2026-05-14" in page
     publication_unpublish(record=funding, by=secretariat, reason="Error")
     assert "Projet pilote" not in anonymous.get(url.replace("/en/", "/fr/")).content.decode()
+
+
+def test_the_public_plan_shows_live_progress_through_the_cache(
+    client_for, secretariat, group, priority
+):
+    from publication.services import publication_publish
+
+    plan = adopted_plan(group, priority)
+    publication_publish(record=plan, by=secretariat)
+    anonymous = client_for(None)
+    url = reverse("public:plan", args=[plan.pk])
+    assert "Overall progress: 50%" in anonymous.get(url).content.decode()
+    assert "Overall progress: 50%" in anonymous.get(url).content.decode()  # from the cache
+    for item in plan.items.select_related("objective"):
+        item.objective.status = "done"
+        item.objective.completed_on = timezone.localdate()
+        item.objective.save()
+    assert "Overall progress: 100%" in anonymous.get(url).content.decode()
