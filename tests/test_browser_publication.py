@@ -79,6 +79,14 @@ def test_the_secretariat_publishes_and_an_anonymous_reader_finds_it_in_french(
     assert "50\u00a0000,00\u00a0$" in table or "50 000,00 $" in table
     assert_accessible(reader)
 
+    for path, heading in (
+        ("/fr/public/groups/", "Mandats des groupes"),
+        ("/fr/public/meetings/", "Réunions\u00a0: procès-verbaux et décisions"),
+    ):
+        reader.goto(f"{live_server.url}{path}")
+        assert reader.get_by_role("heading", level=1).inner_text() == heading
+        assert_accessible(reader)
+
     reader.goto(f"{live_server.url}/fr/public/")
     reader.get_by_role("link", name="Données ouvertes").click()
     reader.wait_for_load_state("networkidle")
