@@ -10,10 +10,12 @@ and still in an adoptable state:
   published (the approved funding decisions);
 - `published_meeting_decisions()`: meeting decisions (councils.Decision) of held meetings,
   published one by one; a funding request the members did not approve is public only this way;
-- `published_minutes()`: held meetings whose minutes are approved, published.
+- `published_minutes()`: held meetings whose minutes are approved, published;
+- `published_meetings()`: held meetings with anything public (their minutes or a decision).
 
-Every function takes no argument and is one query (plus its prefetches); callers add their own
-order, filters and pagination.
+Each is one query plus its prefetches, with a default order; callers add their own filters,
+order and pagination. `published_groups(day=None)` takes the day its co-chairs are in office
+(today by default); the others take no argument.
 """
 
 from django.db.models import Prefetch, Q
