@@ -62,5 +62,8 @@ urlpatterns += i18n_patterns(
     path("funding/", include("funding.urls")),
     path("strategy/", include("strategy.urls")),
     path("inbox/", include("notifications.urls")),
+    path("publication/", include("publication.urls")),
+    # What the councils adopted and decided, for everyone, signed in or not (publication/).
+    path("public/", include("publication.public_urls")),
     path("admin/", admin.site.urls),
 )

@@ -32,7 +32,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 
-WATCHED_APPS = frozenset({"councils", "workinggroups", "funding", "strategy"})
+WATCHED_APPS = frozenset({"councils", "workinggroups", "funding", "strategy", "publication"})
 VERSION_KEY = "portal:data-version"
 FRAGMENT_SECONDS = 3600
 

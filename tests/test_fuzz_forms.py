@@ -16,7 +16,16 @@ from tests.world import build_world
 SKIP_ACTIONS = ("/i18n/setlang/", "/accounts/logout/", "/accounts/login/")
 # Anonymous too: the public forms (forgot my password, the invitee's first password).
 PERSONA_FOR_FORMS = ["group_cochair", "council_cochair", "secretariat", "member", "anonymous"]
-OUR_APPS = {"councils", "signin", "workinggroups", "people", "funding", "strategy", "notifications"}
+OUR_APPS = {
+    "councils",
+    "signin",
+    "workinggroups",
+    "people",
+    "funding",
+    "strategy",
+    "notifications",
+    "publication",
+}
 RAW_MODEL_MESSAGES = ("This field cannot be null.", "This field cannot be blank.")
 
 
@@ -297,3 +306,10 @@ def test_generated_input_never_breaks_the_check_in_form(world, client_for):
             assert table_counts() == before, f"half-saved on {action} with {payload}"
 
     post_generated()
+
+
+def test_generated_input_never_breaks_the_publication_form(world, client_for):
+    """The secretariat's publish/unpublish confirmation (issue 18)."""
+    forms = [f for f in reachable_forms(world, client_for) if f[0] == "publication:manage"]
+    assert forms, "the publication form is not reached"
+    fuzz_each(forms, world, client_for, examples=8)

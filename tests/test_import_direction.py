@@ -14,6 +14,7 @@ ORDER = [
     "people",
     "funding",
     "strategy",
+    "publication",
     "portal",
 ]
 

@@ -35,6 +35,7 @@ APPS = [
     "people",
     "signin",
     "notifications",
+    "publication",
     "portal",
 ]
 

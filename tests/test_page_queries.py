@@ -281,3 +281,65 @@ def test_home_runs_as_many_queries_with_an_empty_inbox_as_with_a_full_one(person
     assert full == empty
     page = clients["member"].get(url).content.decode()
     assert "Missed 6" in page  # the section is there, with the latest entries
+
+
+def test_public_pages_run_as_many_queries_with_more_published_records(
+    personas, council, group, priority, client_for
+):
+    """The public pages (issue 18), for the anonymous reader and a signed-in one, at two sizes
+    of published data: plans' items, groups with co-chairs, approved funding, meetings with
+    minutes and decisions."""
+    from publication.services import publication_publish
+    from publication.tests.data import adopted_plan, approved_request, decision, held_meeting
+    from strategy.tests.factories import PlanItemFactory
+
+    by = personas["secretariat"]
+    plan = adopted_plan(group, priority)
+    meeting = held_meeting(council)
+    for record in (plan, group, meeting):
+        publication_publish(record=record, by=by)
+
+    def grow(n):
+        for i in range(n):
+            g = GroupFactory(councils=[council], priorities=[priority])
+            GroupMembershipFactory(group=g, user=UserFactory(), role="co_chair")
+            PlanItemFactory(plan=plan, objective=objective(g, priority, next(STATUSES)))
+            m = held_meeting(council, title=f"Meeting {i}")
+            decision(m)
+            for record in (g, m, approved_request(g, m, by), *m.decisions.all()):
+                publication_publish(record=record, by=by)
+            publication_publish(record=decision(meeting, number=i + 2), by=by)
+
+    grow(1)
+    urls = {
+        "public index": reverse("public:index"),
+        "public plan": reverse("public:plan", args=[plan.pk]),
+        "public groups": reverse("public:groups"),
+        "public group": reverse("public:group", args=[group.slug]),
+        "public funding": reverse("public:funding"),
+        "public meetings": reverse("public:meetings"),
+        "public meeting": reverse("public:meeting", args=[meeting.pk]),
+        "open data": reverse("public:data"),
+        **{
+            f"open data: {name}": reverse("public:data_file", args=[name, "json"])
+            for name in ("plans", "objectives", "groups", "funding", "meetings", "decisions")
+        },
+        "publication list": reverse("publication:list"),
+        "publication step": reverse("publication:manage", args=["plan", plan.pk]),
+    }
+    clients = {
+        "anonymous": client_for(None),
+        "member": client_for(personas["member"]),
+        "secretariat": client_for(by),
+    }
+    ContentType.objects.get_for_models(*apps.get_models())
+    small = measure(clients, urls)
+    grow(8)
+    large = measure(clients, urls)
+    print("\n".join(f"{k} {small[k]} {large[k]}" for k in small))
+    assert small == large
+    assert all(max(reads) <= CEILING for _, *reads in large.values()), large
+    assert large["anonymous", "publication list"][0] == 302
+    assert large["secretariat", "publication list"][0] == 200
+    # The second read is served from the cache: no query of the records for the anonymous.
+    assert all(second <= 1 for (who, _), (_, _, second) in large.items() if who == "anonymous")

@@ -836,14 +836,16 @@ MATRIX = {
             "secretariat": 200,
         },
     ),
+    # The world has an adopted plan (the published one, publication/tests/fuzz_world.py), so
+    # every reader gets its CSV; without one, readers who cannot see drafts get a 404.
     "strategy:dashboard_csv": (
         "get",
         lambda w: reverse("strategy:dashboard_csv"),
         {
             "anonymous": 302,
             "outsider": 403,
-            "member": 404,
-            "group_cochair": 404,
+            "member": 200,
+            "group_cochair": 200,
             "council_cochair": 200,
             "secretariat": 200,
         },
@@ -1062,7 +1064,35 @@ MATRIX = {
         lambda w: reverse("password_reset_complete"),
         everyone(200),
     ),
+    # Publication (issue 18): the secretariat's list and step page; the public pages answer
+    # everyone, signed in or not (the anonymous column is 200 only here and above).
+    "publication:list": ("get", lambda w: reverse("publication:list"), SECRETARIAT_ONLY),
+    "publication:manage": (
+        "get",
+        lambda w: reverse("publication:manage", args=["plan", w["public_plan"].pk]),
+        SECRETARIAT_ONLY,
+    ),
+    **{
+        f"public:{name}": ("get", make_url, everyone(200))
+        for name, make_url in {
+            "index": lambda w: reverse("public:index"),
+            "plan": lambda w: reverse("public:plan", args=[w["public_plan"].pk]),
+            "groups": lambda w: reverse("public:groups"),
+            "group": lambda w: reverse("public:group", args=[w["group"].slug]),
+            "funding": lambda w: reverse("public:funding"),
+            "meetings": lambda w: reverse("public:meetings"),
+            "meeting": lambda w: reverse("public:meeting", args=[w["public_meeting"].pk]),
+            "data": lambda w: reverse("public:data"),
+            "data_file": lambda w: reverse("public:data_file", args=["funding", "csv"]),
+            "data_schema": lambda w: reverse("public:data_schema", args=["funding"]),
+            "data_dictionary": lambda w: reverse("public:data_dictionary", args=["json"]),
+        }.items()
+    },
 }
+
+# The URLs anyone may read without signing in; every other page sends the anonymous reader
+# to sign in (or answers as the sign-in flow needs), never shows them a governance page.
+PUBLIC_PREFIX = "public:"
 
 
 def url_names(resolver=None, namespace=None):
@@ -1221,3 +1251,48 @@ def test_each_persona_may_or_may_not_act(world, client_for, name):
         if expected[persona] in (403, 404) or persona == "anonymous":
             assert our_rows() == before, f"{persona} was refused yet something was written"
     assert got == {p: expected[p] for p in PERSONAS}, f"{name} {url}"
+
+
+def test_only_the_public_pages_answer_the_anonymous_reader():
+    """The anonymous column: a 200 only for the public pages, the sign-in flow's own pages
+    (login, password reset, invitation, the health check) and the secret-address calendar
+    feed, never for a governance page; every other URL redirects to sign-in or refuses."""
+    signin_flow = {
+        "healthz",
+        "login",
+        "password_reset",
+        "password_reset_done",
+        "password_reset_confirm",
+        "password_reset_complete",
+        "people:invitation_accept",
+        # A personal feed at a secret, revocable address (its token is the credential).
+        "workinggroups:calendar_feed",
+    }
+    answered = {name for name, (_, _, expected) in MATRIX.items() if expected["anonymous"] == 200}
+    public = {name for name in answered if name.startswith(PUBLIC_PREFIX)}
+    assert public == {name for name in MATRIX if name.startswith(PUBLIC_PREFIX)}
+    assert answered - public <= signin_flow, answered - public - signin_flow
+
+
+@pytest.mark.parametrize("name", sorted(n for n in MATRIX if n.startswith(PUBLIC_PREFIX)))
+def test_a_public_page_is_served_in_both_languages_to_the_anonymous_reader(world, client, name):
+    url = MATRIX[name][1](world)
+    for language in ("en", "fr"):
+        response = client.get(url.replace("/en/", f"/{language}/", 1))
+        assert response.status_code == 200
+        if response["Content-Type"].startswith("text/html"):
+            assert f'<html lang="{language}">' in response.content.decode()
+
+
+def test_every_other_page_sends_the_anonymous_reader_to_sign_in(world, client):
+    """Where the anonymous column says 302, the redirect is to the sign-in page, with the
+    page as `next` (sign-out and the single sign-on returns send elsewhere by design)."""
+    elsewhere = {"logout", "oidc_signed_out", "signin:second_factor"}
+    wrong = {}
+    for name, (method, make_url, expected) in MATRIX.items():
+        if expected["anonymous"] != 302 or name in elsewhere:
+            continue
+        response = getattr(client, method)(make_url(world))
+        if "/accounts/login/" not in response["Location"]:
+            wrong[name] = response["Location"]
+    assert not wrong, wrong

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "people",
     "funding",
     "strategy",
+    "publication",
     "portal",
 ]
 
@@ -369,6 +370,7 @@ LOCALE_PATHS = [
             "people",
             "funding",
             "strategy",
+            "publication",
             "portal",
         )
     ),
@@ -449,6 +451,15 @@ PORTAL_FRAGMENT_CACHE = env_bool("PORTAL_FRAGMENT_CACHE", True)
 PORTAL_FRAGMENT_STALE_SECONDS = env_int("PORTAL_FRAGMENT_STALE_SECONDS", 30, minimum=0)
 # The main navigation: (URL name, label[, dotted path of a can_*(user) function]). An entry is
 # shown only to those its function allows (and whose URL exists).
+# The portal's version, stated in every open-data download (publication/opendata.py): the
+# project's version, or what the deployment sets (e.g. a release tag or commit).
+PORTAL_VERSION = env.str(
+    "PORTAL_VERSION",
+    default=re.search(
+        r'^version = "([^"]+)"', (BASE_DIR / "pyproject.toml").read_text(), re.M
+    ).group(1),
+)
+
 PORTAL_MAIN_MENU = [
     ("strategy:dashboard", _("Strategic plan")),
     ("workinggroups:group_list", _("Groups")),
@@ -461,6 +472,7 @@ PORTAL_MAIN_MENU = [
     ("councils:priority_list", _("Priorities")),
     ("councils:jurisdiction_list", _("Jurisdictions")),
     ("people:person_list", _("People"), "people.permissions.can_manage_people"),
+    ("publication:list", _("Publication"), "councils.permissions.is_secretariat"),
     ("notifications:inbox", _("Inbox")),
 ]
 # "What waits on me" on the home page: each app may offer `home_section(user)` returning a dict
