@@ -16,7 +16,16 @@ from tests.world import build_world
 SKIP_ACTIONS = ("/i18n/setlang/", "/accounts/logout/", "/accounts/login/")
 # Anonymous too: the public forms (forgot my password, the invitee's first password).
 PERSONA_FOR_FORMS = ["group_cochair", "council_cochair", "secretariat", "member", "anonymous"]
-OUR_APPS = {"councils", "signin", "workinggroups", "people", "funding", "strategy", "notifications"}
+OUR_APPS = {
+    "councils",
+    "signin",
+    "workinggroups",
+    "people",
+    "funding",
+    "strategy",
+    "notifications",
+    "api",
+}
 RAW_MODEL_MESSAGES = ("This field cannot be null.", "This field cannot be blank.")
 
 
@@ -261,4 +270,14 @@ def test_generated_input_never_breaks_the_meeting_cycle_forms(world, client_for)
     forms = [f for f in reachable_forms(world, client_for) if f[0] in MEETING_CYCLE_FORMS]
     assert {f[0] for f in forms} == MEETING_CYCLE_FORMS, "a meeting-cycle form is not reached"
 
+    fuzz_each(forms, world, client_for)
+
+
+# A person's API tokens (issue 18): making a token, and revoking one after the confirmation.
+API_TOKEN_FORMS = {"api_tokens:list", "api_tokens:revoke"}
+
+
+def test_generated_input_never_breaks_the_api_token_forms(world, client_for):
+    forms = [f for f in reachable_forms(world, client_for) if f[0] in API_TOKEN_FORMS]
+    assert {f[0] for f in forms} == API_TOKEN_FORMS, "an API token form is not reached"
     fuzz_each(forms, world, client_for)

@@ -27,6 +27,10 @@ def everyone(status):
     return dict.fromkeys(PERSONAS, status)
 
 
+# One API record: what its page shows, and 404 (not 302 or 403) to everyone else.
+API_READERS = {**everyone(200), "anonymous": 404, "outsider": 404}
+
+
 # URL name -> (method, function(world) -> URL, expected status per persona)
 MATRIX = {
     "healthz": ("get", lambda w: reverse("healthz"), everyone(200)),
@@ -1020,6 +1024,54 @@ MATRIX = {
         "get",
         lambda w: reverse("people:invitation_renew", args=[w["invitation_token"]]),
         everyone(405),
+    ),
+    # The read-only API (issue 18): lists answer everyone (anonymous callers get the published
+    # records: api/visibility.py); one record is 404 to whoever its page refuses.
+    "api:api-root": ("get", lambda w: reverse("api:api-root"), everyone(200)),
+    "api:schema": ("get", lambda w: reverse("api:schema"), everyone(200)),
+    "api:docs": ("get", lambda w: reverse("api:docs"), everyone(200)),
+    **{
+        f"api:{name}-list": ("get", lambda w, name=name: reverse(f"api:{name}-list"), everyone(200))
+        for name in ("council", "group", "objective", "plan", "meeting", "funding-request")
+    },
+    "api:council-detail": (
+        "get",
+        lambda w: reverse("api:council-detail", args=[w["council"].code]),
+        API_READERS,
+    ),
+    "api:group-detail": (
+        "get",
+        lambda w: reverse("api:group-detail", args=[w["group"].slug]),
+        API_READERS,
+    ),
+    "api:objective-detail": (
+        "get",
+        lambda w: reverse("api:objective-detail", args=[w["objective"].pk]),
+        API_READERS,
+    ),
+    "api:meeting-detail": (
+        "get",
+        lambda w: reverse("api:meeting-detail", args=[w["meeting"].pk]),
+        API_READERS,
+    ),
+    # The world's plan is a draft: the secretariat and the council co-chairs prepare it.
+    "api:plan-detail": (
+        "get",
+        lambda w: reverse("api:plan-detail", args=[w["plan"].pk]),
+        {**everyone(404), "council_cochair": 200, "secretariat": 200},
+    ),
+    # A submitted request: its group, its reviewers and the secretariat (as its page).
+    "api:funding-request-detail": (
+        "get",
+        lambda w: reverse("api:funding-request-detail", args=[w["funding_request"].pk]),
+        {**everyone(404), "group_cochair": 200, "council_cochair": 200, "secretariat": 200},
+    ),
+    # A person's API tokens (their account); the world's token is the member's.
+    "api_tokens:list": ("get", lambda w: reverse("api_tokens:list"), EVERYONE_SIGNED_IN),
+    "api_tokens:revoke": (
+        "get",
+        lambda w: reverse("api_tokens:revoke", args=[w["api_token"].pk]),
+        {**everyone(404), "anonymous": 302, "member": 200},
     ),
     "password_reset": ("get", lambda w: reverse("password_reset"), everyone(200)),
     "password_reset_done": ("get", lambda w: reverse("password_reset_done"), everyone(200)),

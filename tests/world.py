@@ -15,6 +15,7 @@ def build_world(personas, council, priority, group):
         "funding",
         "strategy",
         "notifications",
+        "api",
     ):
         try:
             module = import_module(f"{label}.tests.fuzz_world")
