@@ -316,11 +316,23 @@ def test_calls_over_the_rate_get_429(world):
     client = Client()
     cache.clear()
     with mock.patch("api.throttling.PersonThrottle.rate", "3/minute", create=True):
-        statuses = [
-            client.get("/api/v1/groups/", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code
-            for _ in range(4)
+        responses = [
+            client.get("/api/v1/groups/", HTTP_AUTHORIZATION=f"Bearer {raw}") for _ in range(4)
         ]
-    assert statuses == [200, 200, 200, 429]
+    assert [r.status_code for r in responses] == [200, 200, 200, 429]
+    assert 0 < int(responses[-1]["Retry-After"]) <= 60  # the README's promise
+
+
+def test_the_default_rates_are_the_documented_ones():
+    from django.conf import settings
+
+    from config.settings import base
+
+    assert (base.PORTAL_API_RATE_USER, base.PORTAL_API_RATE_ANON) == ("120/minute", "30/minute")
+    assert settings.REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] == [
+        "api.throttling.AnonymousThrottle",
+        "api.throttling.PersonThrottle",
+    ]
 
 
 def test_anonymous_calls_over_the_rate_get_429(db):
