@@ -17,6 +17,8 @@ urlpatterns = [
     # Single sign-on return addresses, registered with each provider (docs/operations.md).
     path("oidc/callback/", signin_views.oidc_callback, name="oidc_callback"),
     path("oidc/signed-out/", signin_views.oidc_signed_out, name="oidc_signed_out"),
+    # The read-only API: versioned, not under a language prefix (api/).
+    path("api/v1/", include("api.urls")),
 ]
 
 urlpatterns += i18n_patterns(
@@ -57,6 +59,7 @@ urlpatterns += i18n_patterns(
     # People (the secretariat's area) and the invitee's link; there is no sign-up page.
     path("", include("people.urls")),
     path("", include("signin.urls")),
+    path("accounts/api-tokens/", include("api.token_urls")),
     path("councils/", include("councils.urls")),
     path("groups/", include("workinggroups.urls")),
     path("funding/", include("funding.urls")),

@@ -1,6 +1,7 @@
 """Shared caching of the expensive parts of pages that every reader sees the same way (the
 strategic-plan dashboard's board, the funding overview's totals), keyed by *data versions*,
-one per domain of the governance data (DOMAINS: funding, groups, plan, meetings, people).
+one per domain of the governance data (DOMAINS: funding, groups, plan, meetings, people,
+publication).
 
 Any change to the governance data — a save, a deletion or a many-to-many change of a model of
 the councils, workinggroups, funding or strategy apps, by a page, the admin, a Celery task or
@@ -38,12 +39,19 @@ FRAGMENT_SECONDS = 3600
 
 # The domains of the governance data, each with its own version.
 FUNDING, GROUPS, PLAN, MEETINGS, PEOPLE = "funding", "groups", "plan", "meetings", "people"
-DOMAINS = (FUNDING, GROUPS, PLAN, MEETINGS, PEOPLE)
+# What the secretariat made public (publication app): the public pages read it with the rest.
+PUBLICATION = "publication"
+DOMAINS = (FUNDING, GROUPS, PLAN, MEETINGS, PEOPLE, PUBLICATION)
 
 # Which domain a model's changes belong to: by app, and for the councils app (meetings,
 # councils and their people, and the priorities the plan is made of) by model. A model of a
 # watched app that is not named here counts as a change to every domain.
-APP_DOMAINS = {"workinggroups": GROUPS, "funding": FUNDING, "strategy": PLAN}
+APP_DOMAINS = {
+    "workinggroups": GROUPS,
+    "funding": FUNDING,
+    "strategy": PLAN,
+    "publication": PUBLICATION,
+}
 MODEL_DOMAINS = {
     **dict.fromkeys(
         [
@@ -170,7 +178,9 @@ def _keys(name: str, versions: tuple[str, ...], parts: tuple) -> tuple[str, str]
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
     language = translation.get_language() or ""
     where = f"{timezone.localdate()}:{language}:{digest}"
-    return f"portal:fragment:{name}:{'.'.join(versions)}:{where}", f"portal:last:{name}:{where}"
+    # The versions hashed too: a key reading every domain stays short (memcached's 250).
+    stamp = hashlib.sha256(".".join(versions).encode()).hexdigest()[:32]
+    return f"portal:fragment:{name}:{stamp}:{where}", f"portal:last:{name}:{where}"
 
 
 def _get_or_build(name: str, domains: Iterable[str], parts: tuple, build: Callable):

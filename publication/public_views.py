@@ -49,7 +49,7 @@ def _show(request, name, parts, template, build):
             "body": render_to_string(template, context, request=request),
         }
 
-    # A public page reads published records of every domain, and publishing changes them all.
+    # A public page reads published records of every domain, and what is published.
     cached = cached_value(f"public:{name}", (*parts, page), compute, domains=DOMAINS)
     return render(request, "publication/public/page.html", cached)
 

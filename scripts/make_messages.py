@@ -15,6 +15,7 @@ APPS = [
     "people",
     "funding",
     "strategy",
+    "api",
     "portal",
 ]
 MANAGE = [sys.executable, str(ROOT / "manage.py")]

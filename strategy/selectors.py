@@ -172,6 +172,24 @@ def rollup_per_plan(plan_ids, day=None) -> dict:
     return {row.pop("plan_id"): row for row in rows}
 
 
+def rollup_per_plan_and_priority(plan_ids, day=None) -> dict:
+    """{plan id: [roll-up with `priority_code`, per priority]} for several plans at once (the
+    API's plan list): one grouped query. Items with no priority come last, code None."""
+    rows = (
+        PlanItem.objects.filter(plan_id__in=plan_ids)
+        .annotate(state=progress_state(day))
+        .values("plan_id", "priority__code", "priority__number")
+        .annotate(**_rollup_aggregates())
+        .order_by("plan_id", F("priority__number").asc(nulls_last=True), "priority__code")
+    )
+    per_plan = {}
+    for row in rows:
+        row["priority_code"] = row.pop("priority__code")
+        row.pop("priority__number")
+        per_plan.setdefault(row.pop("plan_id"), []).append(row)
+    return per_plan
+
+
 # --- Dashboard reads -------------------------------------------------------------------------
 
 

@@ -25,6 +25,7 @@ OUR_APPS = {
     "strategy",
     "notifications",
     "publication",
+    "api",
 }
 RAW_MODEL_MESSAGES = ("This field cannot be null.", "This field cannot be blank.")
 
@@ -313,3 +314,13 @@ def test_generated_input_never_breaks_the_publication_form(world, client_for):
     forms = [f for f in reachable_forms(world, client_for) if f[0] == "publication:manage"]
     assert forms, "the publication form is not reached"
     fuzz_each(forms, world, client_for, examples=8)
+
+
+# A person's API tokens (issue 18): making a token, and revoking one after the confirmation.
+API_TOKEN_FORMS = {"api_tokens:list", "api_tokens:revoke"}
+
+
+def test_generated_input_never_breaks_the_api_token_forms(world, client_for):
+    forms = [f for f in reachable_forms(world, client_for) if f[0] in API_TOKEN_FORMS]
+    assert {f[0] for f in forms} == API_TOKEN_FORMS, "an API token form is not reached"
+    fuzz_each(forms, world, client_for)

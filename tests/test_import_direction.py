@@ -15,6 +15,7 @@ ORDER = [
     "funding",
     "strategy",
     "publication",
+    "api",
     "portal",
 ]
 

@@ -140,3 +140,34 @@ def test_no_calendar_feed_shows_an_unpublished_record(world, client):
         # The personal feed answers at its secret address; the meeting's .ics needs sign-in.
         assert response.status_code in (200, 302)
         assert MARKER not in response.content.decode()
+
+
+API_LISTS = ("councils", "groups", "objectives", "plans", "meetings", "funding-requests")
+
+
+def test_the_api_gives_anonymous_callers_no_unpublished_record(world, client):
+    """Every list of the read-only API, every cursor page of it and every record it lists, as
+    an anonymous caller: the published records are there, nothing unpublished is."""
+    import json
+
+    bodies, ids = [], {}
+    for name in API_LISTS:
+        url, ids[name] = f"/api/v1/{name}/", []
+        while url:
+            response = client.get(url, HTTP_ACCEPT="application/json")
+            assert response.status_code == 200, url
+            bodies.append(response.content.decode())
+            data = json.loads(response.content)
+            for row in data["results"]:
+                key = row.get("slug") or row.get("code") or row["id"]
+                ids[name].append(key)
+                detail = client.get(f"/api/v1/{name}/{key}/", HTTP_ACCEPT="application/json")
+                assert detail.status_code == 200, (name, key)
+                bodies.append(detail.content.decode())
+            url = data["next"]
+    # Not vacuous: the published plan, group and approved funding are listed …
+    assert ids["plans"] and ids["groups"] and ids["funding-requests"], ids
+    assert world["group"].slug in ids["groups"]
+    # … and no unpublished record, or part of one, is.
+    leaked = [body[:200] for body in bodies if MARKER in body]
+    assert not leaked, leaked

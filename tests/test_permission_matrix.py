@@ -27,6 +27,10 @@ def everyone(status):
     return dict.fromkeys(PERSONAS, status)
 
 
+# One API record: what its page shows, and 404 (not 302 or 403) to everyone else.
+API_READERS = {**everyone(200), "anonymous": 404, "outsider": 404}
+
+
 # URL name -> (method, function(world) -> URL, expected status per persona)
 MATRIX = {
     "healthz": ("get", lambda w: reverse("healthz"), everyone(200)),
@@ -1052,6 +1056,56 @@ MATRIX = {
         lambda w: reverse("people:invitation_renew", args=[w["invitation_token"]]),
         everyone(405),
     ),
+    # The read-only API (issue 18): lists answer everyone (anonymous callers get the published
+    # records: api/visibility.py); one record is 404 to whoever its page refuses.
+    "api:api-root": ("get", lambda w: reverse("api:api-root"), everyone(200)),
+    "api:schema": ("get", lambda w: reverse("api:schema"), everyone(200)),
+    "api:docs": ("get", lambda w: reverse("api:docs"), everyone(200)),
+    **{
+        f"api:{name}-list": ("get", lambda w, name=name: reverse(f"api:{name}-list"), everyone(200))
+        for name in ("council", "group", "objective", "plan", "meeting", "funding-request")
+    },
+    # The world's group is active and its mandate published: it, and the council it reports
+    # to, are public records, for anonymous callers too.
+    "api:council-detail": (
+        "get",
+        lambda w: reverse("api:council-detail", args=[w["council"].code]),
+        everyone(200),
+    ),
+    "api:group-detail": (
+        "get",
+        lambda w: reverse("api:group-detail", args=[w["group"].slug]),
+        everyone(200),
+    ),
+    "api:objective-detail": (
+        "get",
+        lambda w: reverse("api:objective-detail", args=[w["objective"].pk]),
+        API_READERS,
+    ),
+    "api:meeting-detail": (
+        "get",
+        lambda w: reverse("api:meeting-detail", args=[w["meeting"].pk]),
+        API_READERS,
+    ),
+    # The world's plan is a draft: the secretariat and the council co-chairs prepare it.
+    "api:plan-detail": (
+        "get",
+        lambda w: reverse("api:plan-detail", args=[w["plan"].pk]),
+        {**everyone(404), "council_cochair": 200, "secretariat": 200},
+    ),
+    # A submitted request: its group, its reviewers and the secretariat (as its page).
+    "api:funding-request-detail": (
+        "get",
+        lambda w: reverse("api:funding-request-detail", args=[w["funding_request"].pk]),
+        {**everyone(404), "group_cochair": 200, "council_cochair": 200, "secretariat": 200},
+    ),
+    # A person's API tokens (their account); the world's token is the member's.
+    "api_tokens:list": ("get", lambda w: reverse("api_tokens:list"), EVERYONE_SIGNED_IN),
+    "api_tokens:revoke": (
+        "get",
+        lambda w: reverse("api_tokens:revoke", args=[w["api_token"].pk]),
+        {**everyone(404), "anonymous": 302, "member": 200},
+    ),
     "password_reset": ("get", lambda w: reverse("password_reset"), everyone(200)),
     "password_reset_done": ("get", lambda w: reverse("password_reset_done"), everyone(200)),
     "password_reset_confirm": (
@@ -1271,7 +1325,10 @@ def test_only_the_public_pages_answer_the_anonymous_reader():
     answered = {name for name, (_, _, expected) in MATRIX.items() if expected["anonymous"] == 200}
     public = {name for name in answered if name.startswith(PUBLIC_PREFIX)}
     assert public == {name for name in MATRIX if name.startswith(PUBLIC_PREFIX)}
-    assert answered - public <= signin_flow, answered - public - signin_flow
+    # The read-only API answers anonymous callers with the published records only (its own
+    # tests hold it to publication.selectors).
+    api = {name for name in answered if name.startswith("api:")}
+    assert answered - public - api <= signin_flow, answered - public - api - signin_flow
 
 
 @pytest.mark.parametrize("name", sorted(n for n in MATRIX if n.startswith(PUBLIC_PREFIX)))

@@ -16,6 +16,7 @@ def build_world(personas, council, priority, group):
         "strategy",
         "notifications",
         "publication",
+        "api",
     ):
         try:
             module = import_module(f"{label}.tests.fuzz_world")

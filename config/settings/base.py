@@ -67,6 +67,9 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     # Ours, lowest first: each app imports only from the ones above it in this list.
     "core",
     "councils",
@@ -77,6 +80,7 @@ INSTALLED_APPS = [
     "funding",
     "strategy",
     "publication",
+    "api",
     "portal",
 ]
 
@@ -371,6 +375,7 @@ LOCALE_PATHS = [
             "funding",
             "strategy",
             "publication",
+            "api",
             "portal",
         )
     ),
@@ -483,6 +488,57 @@ PORTAL_HOME_SECTIONS = [
     "notifications.selectors.home_section",
     "strategy.selectors.home_section",
 ]
+
+# --- The read-only API (api/, README "The API") --------------------------------------------
+# Calls per client per period ("<n>/second|minute|hour|day"): a token holder or signed-in
+# person by their account, an anonymous caller by address (behind PORTAL_TRUSTED_PROXIES).
+# Counted in the cache: with Redis down the count reads as empty and the call goes through.
+PORTAL_API_RATE_USER = env.str("PORTAL_API_RATE_USER", default="120/minute")
+PORTAL_API_RATE_ANON = env.str("PORTAL_API_RATE_ANON", default="30/minute")
+for _name, _rate in (
+    ("PORTAL_API_RATE_USER", PORTAL_API_RATE_USER),
+    ("PORTAL_API_RATE_ANON", PORTAL_API_RATE_ANON),
+):
+    _count, _slash, _period = _rate.partition("/")
+    if not (_count.isdigit() and _period in ("second", "minute", "hour", "day")):
+        raise ImproperlyConfigured(f"{_name} must read like 120/minute, not {_rate!r}")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "api.throttling.AnonymousThrottle",
+        "api.throttling.PersonThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {"anon": PORTAL_API_RATE_ANON, "user": PORTAL_API_RATE_USER},
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.IdCursorPagination",
+    "PAGE_SIZE": PORTAL_PAGE_SIZE,
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Joint councils governance portal API",
+    "DESCRIPTION": (
+        "Read-only. Each caller sees what the portal's pages show them; anonymous callers see "
+        "published records only. Authenticate with `Authorization: Bearer <token>` (a personal "
+        "token made on the portal's API tokens page)."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI's files come from drf-spectacular-sidecar, served by the portal: no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # 3.1: its schemas are JSON Schema (nullable as a type), which the tests validate with.
+    "OAS_VERSION": "3.1.0",
+}
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -60,6 +60,8 @@ def test_production_refuses_to_run_without_postgres():
         ("DJANGO_DEBUG", "maybe"),
         ("PORTAL_PAGE_SIZE", "lots"),
         ("PORTAL_REPORTING_PERIOD_MONTHS", "5"),  # periods must tile the fiscal year
+        ("PORTAL_API_RATE_USER", "120/fortnight"),  # DRF would fail on the first call
+        ("PORTAL_API_RATE_ANON", "many"),
     ],
 )
 def test_a_bad_value_fails_loudly(name, value):

@@ -48,6 +48,15 @@ PAGES = [
     ("council members", "councils:council_members", "council", "secretariat", True),
     ("people list", "people:person_list", None, "secretariat", True),
     ("person page", "people:person_detail", "person", "secretariat", True),
+    # Issue 18: the read-only API, first page of each list and one record (session sign-in;
+    # a token costs the same queries, tests/test_api_queries.py).
+    ("API councils", "api:council-list", None, "member", True),
+    ("API groups", "api:group-list", None, "member", True),
+    ("API group", "api:group-detail", "group", "member", True),
+    ("API objectives", "api:objective-list", None, "member", True),
+    ("API plans", "api:plan-list", None, "member", True),
+    ("API meetings", "api:meeting-list", None, "member", True),
+    ("API funding requests", "api:funding-request-list", None, STAFF, True),
     ("admin changelist (reference)", "admin:funding_fundingrequest_changelist", None, STAFF, True),
 ]
 
@@ -60,6 +69,7 @@ THROUGHPUT = [
     ("admin changelist (reference)", "admin:funding_fundingrequest_changelist", STAFF),
     ("dashboard", "strategy:dashboard", "member"),
     ("groups list", "workinggroups:group_list", "member"),
+    ("API groups", "api:group-list", "member"),
 ]
 
 
