@@ -112,7 +112,7 @@ def publish_package(page, meeting, request):
     assert package_generate(package.pk)
     package.refresh_from_db()
     assert package.is_ready
-    visit(page, page.url)
+    visit(page, page.url.split("#")[0])
     assert page.locator("#package-h + ul.package-versions a").count() == 2
     for language, title in (("en", request.title_en), ("fr", request.title_fr)):
         with package.file_for(language).open("rb") as handle:

@@ -42,7 +42,7 @@ LANGUAGES = ("en", "fr")
 WIDE, NARROW = 1280, 320
 MAX_PAGES = 250  # URL patterns per persona: a bound the portal stays well under
 SKIP = re.compile(
-    r"/(logout|i18n|admin|static|media)/|\.(csv|ics|pdf)$|export|download|calendar|/feed/"
+    r"/(logout|i18n|admin|static|media)/|\.(csv|ics|pdf|json)$|export|download|calendar|/feed/"
 )
 
 # The page's structure, for "was a page like this already checked?": each element's tag,

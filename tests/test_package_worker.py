@@ -8,6 +8,7 @@ import uuid
 
 import pytest
 from django.urls import reverse
+from kombu import Connection
 from pypdf import PdfReader
 
 from councils.tests.factories import CouncilMembershipFactory, MeetingFactory, UserFactory
@@ -34,10 +35,15 @@ def test_a_real_worker_makes_the_package_and_tells_the_members(
     env.update({"CELERY_TASK_DEFAULT_QUEUE": queue, "PORTAL_MEDIA_ROOT": str(media)})
     # This process hands the package to the worker's own queue (a queue per test run, so that
     # no other worker on this Redis takes it).
+    # Through its own connection to this Redis: another test of the same process may have left
+    # the app's broker pointing at a stopped one (the broker-down tests).
     original = generate_meeting_package.apply_async
-    monkeypatch.setattr(
-        generate_meeting_package, "delay", lambda pk: original(args=[pk], queue=queue)
-    )
+
+    def hand_over(pk):
+        with Connection(redis_url) as connection:
+            return original(args=[pk], queue=queue, connection=connection)
+
+    monkeypatch.setattr(generate_meeting_package, "delay", hand_over)
     procs = Processes(tmp_path, env)
     try:
         procs.start("worker", "worker", "-P", "solo", "--without-mingle", "--without-gossip")
