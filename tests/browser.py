@@ -40,3 +40,19 @@ def describe(violations):
     return "\n".join(
         f"{v['id']}: {v['help']} — {[n['target'] for n in v['nodes']][:3]}" for v in violations
     )
+
+
+# The journeys' steps: each page reached is waited for and checked with axe.
+def visit(page, url=None):
+    """Wait for the page (opened at `url`, or reached by the last click) and check it with axe."""
+    if url:
+        page.goto(url)
+    page.wait_for_load_state("networkidle")
+    assert page.locator("h1").count() == 1, page.url
+    violations = axe_violations(page)
+    assert not violations, f"{page.url}\n{describe(violations)}"
+
+
+def click(page, locator):
+    locator.click()
+    visit(page)

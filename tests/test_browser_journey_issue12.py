@@ -19,7 +19,7 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 
-from tests.browser import DEMO_PASSWORD, axe_violations, describe
+from tests.browser import DEMO_PASSWORD, click, visit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "Service-data-pilot-2026"  # noqa: S105 - a test password
@@ -36,21 +36,6 @@ def demo_world(settings):
     settings.DEBUG = True  # load_demo refuses demo passwords otherwise
     call_command("load_demo", verbosity=0)
     settings.DEBUG = False
-
-
-def visit(page, url=None):
-    """Wait for the page (opened at `url`, or reached by the last click) and check it with axe."""
-    if url:
-        page.goto(url)
-    page.wait_for_load_state("networkidle")
-    assert page.locator("h1").count() == 1, page.url
-    violations = axe_violations(page)
-    assert not violations, f"{page.url}\n{describe(violations)}"
-
-
-def click(page, locator):
-    locator.click()
-    visit(page)
 
 
 def menu(page, label):
