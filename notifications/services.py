@@ -56,7 +56,7 @@ from django.utils.functional import Promise
 from django.utils.module_loading import import_string
 
 from core.bilingual import LANGUAGES, pick
-from core.emails import build_email, language_of, one_line
+from core.emails import build_email, language_of, one_line, portal_path
 
 from . import kinds
 from .models import Delivery, Notification, Observation, Preference, Reminder
@@ -292,7 +292,13 @@ def _claim_batch(batch: tuple[Due, ...]) -> list[int]:
     if inboxed:
         items = [wanted[key][0] for _pk, key in inboxed]
         _insert_inbox_entries(inboxed, items, render_headlines(items))
-    to_send = [pk for pk, key in claimed if wanted[key][1] == Delivery.IMMEDIATE]
+    # By person, so that a person's reminders of the sweep share the worker's batches and go
+    # out as one e-mail a batch (`deliver_batch`), not one e-mail each.
+    to_send = [
+        pk
+        for pk, key in sorted(claimed, key=lambda row: (row[1][0], row[0]))
+        if wanted[key][1] == Delivery.IMMEDIATE
+    ]
     if to_send:
         # A named function, never a functools.partial: on_commit(robust=True) logs a failure
         # with func.__qualname__, which a partial lacks (Django ticket #36487, not fixed in
@@ -607,33 +613,34 @@ def deliver_batch(reminder_ids: Iterable[int]) -> int:
         reminders = list(
             sendable(now)
             .select_for_update(skip_locked=True, of=("self",))
-            .select_related("recipient__profile")
+            .select_related("recipient__profile", "notification")
             .filter(pk__in=ids)
             .order_by("pk")
         )
         if not reminders:
             return 0  # sent, given up on, not yet due, held by another worker, or digest
-        composed = []
-        for reminder in reminders:
+        composed = []  # (the rows one e-mail carries, the e-mail or why none is sent)
+        for group in _one_email_each(reminders):
             try:
-                composed.append((reminder, _compose(reminder)))
+                message = _compose(group[0]) if len(group) == 1 else _compose_together(group)
+                composed.append((group, message))
             except Exception as exc:
-                failures.append((reminder, exc))
+                failures += [(reminder, exc) for reminder in group]
         mail = None
-        for reminder, message in composed:
+        for group, message in composed:
             if not isinstance(message, str):
                 try:
                     mail = mail or _open_connection()
                     # A backend that took it without an error but sent nothing: no address.
                     message = "" if mail.send_messages([message]) else NO_ADDRESS
                 except Exception as exc:
-                    failures.append((reminder, exc))
+                    failures += [(reminder, exc) for reminder in group]
                     mail = _close_connection(mail)  # the next message gets a fresh one
                     continue
-            sent_notes[message].append(reminder.pk)
-            held = reminder.context.get("held_ids") or []
-            if reminder.kind == kinds.DIGEST and held:
-                digests.append((reminder.pk, held))
+            sent_notes[message] += [reminder.pk for reminder in group]
+            held = group[0].context.get("held_ids") or []
+            if group[0].kind == kinds.DIGEST and held:
+                digests.append((group[0].pk, held))
         _close_connection(mail)
         sent_at = timezone.now()
         for note, pks in sent_notes.items():
@@ -684,6 +691,7 @@ def _close_connection(mail):
 
 
 NO_ADDRESS = "No e-mail address: delivered to the inbox only."
+CARRIES_HEADER = "X-Portal-Reminders"
 
 
 def _compose(reminder: Reminder):
@@ -710,6 +718,61 @@ def _compose(reminder: Reminder):
     }
     message = build_email(kind.template, to_user=recipient, context=context, language=language)
     return NO_ADDRESS if message is None else message
+
+
+def _message_language(reminder: Reminder) -> str:
+    return reminder.context.get("language") or language_of(reminder.recipient)
+
+
+def _one_email_each(reminders: list[Reminder]) -> list[list[Reminder]]:
+    """The batch's rows grouped as they are e-mailed: a person's reminders of the batch go in
+    one e-mail (in their language), so a co-chair with 40 requests waiting on them gets one
+    message listing the 40, not 40 messages. A kind that makes something at send time
+    (`prepare`: a single-use link), one without an inbox entry (account e-mails) and the
+    weekly digest are always e-mailed on their own."""
+    groups: dict[tuple, list[Reminder]] = {}
+    alone = []
+    for reminder in reminders:
+        kind = kinds.get(reminder.kind)
+        if kind.prepare is None and kind.inbox and reminder.kind != kinds.DIGEST:
+            key = (reminder.recipient_id, _message_language(reminder))
+            groups.setdefault(key, []).append(reminder)
+        else:
+            alone.append([reminder])
+    return [*groups.values(), *alone]
+
+
+def _compose_together(group: list[Reminder]):
+    """One e-mail for several reminders of one person: each reminder's headline (its inbox
+    entry's text, written when it was claimed) with its link, soonest due first, and a link
+    to the inbox. Like `_compose`, a string says why nothing is sent."""
+    recipient = group[0].recipient
+    if not recipient.is_active:
+        return NO_ADDRESS
+    language = _message_language(group[0])
+    entries = []
+    for reminder in sorted(group, key=lambda r: (r.due_date or datetime.date.max, r.pk)):
+        notification = getattr(reminder, "notification", None)
+        text = notification and (notification.text_fr if language == "fr" else notification.text_en)
+        url = reminder.context.get("url")
+        entries.append(
+            {
+                "text": text or render_headline(reminder.kind, reminder.context, language),
+                "url": localized_url(url, language) if isinstance(url, str) and url else "",
+            }
+        )
+    context = {
+        "entries": entries,
+        "count": len(entries),
+        "inbox_url": portal_path("notifications:inbox", language),
+    }
+    message = build_email("reminders", to_user=recipient, context=context, language=language)
+    if message is None:
+        return NO_ADDRESS
+    # How many reminders it carries: for a mail filter, and for the tests that count each
+    # reminder sent once (notifications.tests.helpers.carried).
+    message.extra_headers[CARRIES_HEADER] = str(len(entries))
+    return message
 
 
 def send_due(now: datetime.datetime | None = None) -> list[int]:

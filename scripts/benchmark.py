@@ -263,6 +263,19 @@ def ratios(results):
     return [*lines, ""]
 
 
+def machine_speed():
+    """CPU seconds of a fixed pure-Python loop (10 million additions), the median of 3: the
+    same code runs 2-3x slower on one machine of this kind than on another, so a figure in
+    seconds (the reminder sweep's) is read beside it."""
+    runs = []
+    for _ in range(3):
+        started, total = time.process_time(), 0
+        for i in range(10_000_000):
+            total += i
+        runs.append(time.process_time() - started)
+    return statistics.median(runs)
+
+
 def report(results, checks, args):
     cache = "Redis" if os.environ.get("REDIS_URL") else "the file cache (REDIS_URL unset)"
     lines = [
@@ -272,7 +285,9 @@ def report(results, checks, args):
         f"({os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}, "
         f"PostgreSQL on loopback, {cache}), with "
         f"`scripts/benchmark.py --scales {' '.join(map(str, args.scales))} "
-        f"--rounds {args.rounds} --repeat {args.repeat} --seconds {args.seconds:g}`.",
+        f"--rounds {args.rounds} --repeat {args.repeat} --seconds {args.seconds:g}`. "
+        f"Machine speed: a loop of 10 million additions took {args.speed:.2f} s of CPU "
+        "(`machine_speed()`; the lower, the faster).",
         "",
         f"Server times are in process through the whole middleware stack (Django test client): "
         f"{args.rounds} interleaved rounds of {args.repeat} requests per page after a warm-up; "
@@ -314,7 +329,8 @@ def report(results, checks, args):
                 "",
                 f"Reminder sweep: claiming {s['claimed']} reminders took {s['seconds']:.2f} s "
                 f"of CPU ({s['wall_seconds']:.2f} s wall) and {s['queries']} queries; sending "
-                f"all of them ({s['sent']} sent) took {s['send_ms_per_reminder']:.2f} ms of CPU "
+                f"all of them ({s['sent']} sent, in {s.get('emails', s['sent'])} e-mails) took "
+                f"{s['send_ms_per_reminder']:.2f} ms of CPU "
                 f"and {s['send_queries_per_reminder']:.2f} queries a reminder, so "
                 f"{s['worker_seconds']:.1f} s of worker CPU time in all "
                 f"({s['worker_wall_seconds']:.1f} s wall).",
@@ -409,6 +425,7 @@ def main():
     args = parser.parse_args()
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.local", "DJANGO_DEBUG": "false"}
     manage(env, "collectstatic", "--noinput", "-v0")
+    args.speed = machine_speed()
     results = {}
     for scale in args.scales:
         print(f"Scale {scale}…", flush=True)

@@ -10,6 +10,7 @@ from notifications.models import Reminder
 from notifications.tests.helpers import (  # noqa: F401
     TODAY,
     SlowBackend,
+    carried_all,
     eager_celery,
     frozen,
     in_threads,
@@ -71,8 +72,10 @@ def test_three_sweeps_at_once_claim_and_send_each_reminder_once(
     assert sorted(pk for ids in claimed for pk in ids) == sorted(
         Reminder.objects.values_list("pk", flat=True)
     )
-    assert len(mail.outbox) == 9
-    assert len({(m.to[0], m.subject) for m in mail.outbox}) == 9
+    # Each co-chair's reminders of a worker's batch share an e-mail: count what they carry.
+    sent = carried_all(mail.outbox)
+    assert len(sent) == 9
+    assert len(set(sent)) == 9
     assert not Reminder.objects.filter(sent_at__isnull=True).exists()
 
 

@@ -566,6 +566,9 @@ PORTAL_REMINDER_BATCH_SIZE = env_int("PORTAL_REMINDER_BATCH_SIZE", 500, minimum=
 # deliver_batch); a worker lost mid-batch sends at most this many messages twice. Small
 # enough that a batch spreads over the workers and, at EMAIL_TIMEOUT a send, finishes well
 # within the broker's visibility timeout (an hour) even with the mail server hanging.
+# A sweep hands a person's reminders over together, and a batch sends a person's reminders
+# as one e-mail listing them: at scale 100 the first sweep's 39,308 reminders are 5,706
+# e-mails to 5,003 people (four co-chairs had about 2,000 requests each waiting on them).
 PORTAL_REMINDER_SEND_BATCH_SIZE = env_int("PORTAL_REMINDER_SEND_BATCH_SIZE", 50, minimum=1)
 # One retry policy for every outgoing message (notifications.services.deliver_batch),
 # applied by the catch-up tick alone: after a failed send the next attempt waits this many seconds,

@@ -118,3 +118,39 @@ def free_port() -> int:
     with socket.socket() as s:  # a port nobody listens on (until someone binds it)
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def carried(message) -> list[str]:
+    """The reminders an e-mail carries, by headline: its subject, or, for an e-mail that
+    carries several of one person's reminders (its X-Portal-Reminders header says how many),
+    each line its text part lists. Takes a Django e-mail (the test outbox) or a parsed one
+    (the file backend's); checks the header's count against the lines found."""
+    from email.header import decode_header, make_header
+
+    from notifications.services import CARRIES_HEADER
+
+    if hasattr(message, "extra_headers"):  # django.core.mail.EmailMessage
+        count = message.extra_headers.get(CARRIES_HEADER)
+        subject, text = message.subject, message.body
+    else:  # email.message.Message
+        count = message[CARRIES_HEADER]
+        subject = str(make_header(decode_header(message["Subject"])))
+        part = next(p for p in message.walk() if p.get_content_type() == "text/plain")
+        if (part["Content-Transfer-Encoding"] or "").lower() in ("base64", "quoted-printable"):
+            text = part.get_payload(decode=True).decode(part.get_content_charset() or "utf-8")
+        else:  # 8bit: the file backend wrote it as text
+            text = part.get_payload()
+    if count is None:
+        return [subject]
+    lines = [line[2:] for line in text.splitlines() if line.startswith("- ")]
+    assert len(lines) == int(count), (count, lines)
+    return lines
+
+
+def carried_all(messages) -> list[tuple[str, str]]:
+    """(recipient, headline) of every reminder the e-mails carry, sorted."""
+    return sorted(
+        (m.to[0] if hasattr(m, "to") else m["To"], headline)
+        for m in messages
+        for headline in carried(m)
+    )

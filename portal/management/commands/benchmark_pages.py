@@ -196,7 +196,9 @@ def measure_sweep():
     from django.db import connection
 
     from funding.reminders import remind_reviews_waiting
+    from notifications import services
     from notifications.tasks import send_reminders
+    from portal.benchmark import SerializingBackend
     from workinggroups import reminders
 
     sweeps = [
@@ -207,19 +209,32 @@ def measure_sweep():
         reminders.remind_action_items,
         remind_reviews_waiting,
     ]
+    # The batches the workers get are the ones the sweep hands over (services.enqueue, after
+    # each claim batch commits): recorded here as they are published, then sent in turn.
+    handed, publish = [], services.enqueue
+
+    def recording(ids):
+        ids = list(ids)
+        handed.extend(services.batched(ids, settings.PORTAL_REMINDER_SEND_BATCH_SIZE))
+        return publish(ids)
+
     claiming = QueryCounter()
-    cpu, wall = time.process_time(), time.perf_counter()
-    with connection.execute_wrapper(claiming):
-        claimed = [pk for sweep in sweeps for pk in sweep()]
-    claim_cpu, claim_wall = time.process_time() - cpu, time.perf_counter() - wall
-    size = settings.PORTAL_REMINDER_SEND_BATCH_SIZE
+    services.enqueue = recording
+    try:
+        cpu, wall = time.process_time(), time.perf_counter()
+        with connection.execute_wrapper(claiming):
+            claimed = [pk for sweep in sweeps for pk in sweep()]
+        claim_cpu, claim_wall = time.process_time() - cpu, time.perf_counter() - wall
+    finally:
+        services.enqueue = publish
     sending = QueryCounter()
+    SerializingBackend.sent = 0
     with (
         override_settings(EMAIL_BACKEND="portal.benchmark.SerializingBackend"),
         connection.execute_wrapper(sending),
     ):
         cpu, wall = time.process_time(), time.perf_counter()
-        sent = sum(send_reminders.run(claimed[i : i + size]) for i in range(0, len(claimed), size))
+        sent = sum(send_reminders.run(list(batch)) for batch in handed)
         send_cpu, send_wall = time.process_time() - cpu, time.perf_counter() - wall
     n = len(claimed) or 1
     return {
@@ -228,6 +243,7 @@ def measure_sweep():
         "queries": claiming.count,
         "claimed": len(claimed),
         "sent": sent,
+        "emails": SerializingBackend.sent,
         "send_seconds": send_cpu,
         "send_wall_seconds": send_wall,
         "send_ms_per_reminder": send_cpu * 1000 / n,
