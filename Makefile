@@ -43,7 +43,7 @@ lint: install
 messages: install
 	$(BIN)/python scripts/make_messages.py
 
-# Scale 1, 10, 100 on PostgreSQL (Redis too when REDIS_URL is set); writes docs/benchmarks.md
+# Scale 1 and 100 on PostgreSQL (Redis too when REDIS_URL is set); writes docs/benchmarks.md
 # (3 interleaved rounds; about 10 minutes on 2 cores).
 benchmark: install
 	$(BIN)/python scripts/benchmark.py

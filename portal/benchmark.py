@@ -50,11 +50,13 @@ def summarise(rounds: list[list[float]]) -> dict:
 def load(
     host: str, port: int, path: str, cookie: str, *, concurrency=8, seconds=8.0, max_requests=20000
 ) -> dict:
-    """Requests per second from `concurrency` keep-alive connections for at most `seconds` or
-    `max_requests` requests, to loopback only."""
+    """Requests per second, and the 95th percentile of their latency, from `concurrency`
+    keep-alive connections for at most `seconds` or `max_requests` requests, to loopback
+    only."""
     assert host in {"127.0.0.1", "localhost", "::1"}, "load tests target this machine only"
     deadline = time.monotonic() + seconds
     counts, errors, lock = [0], [0], threading.Lock()
+    latencies: list[float] = []
 
     def worker():
         conn = http.client.HTTPConnection(host, port, timeout=30)
@@ -62,6 +64,7 @@ def load(
             with lock:
                 if counts[0] + errors[0] >= max_requests:
                     break
+            started = time.perf_counter()
             try:
                 conn.request("GET", path, headers={"Cookie": cookie, "Host": host})
                 response = conn.getresponse()
@@ -71,9 +74,11 @@ def load(
                 ok = False
                 conn.close()
                 conn = http.client.HTTPConnection(host, port, timeout=30)
+            elapsed = (time.perf_counter() - started) * 1000
             with lock:
                 if ok:
                     counts[0] += 1
+                    latencies.append(elapsed)
                 else:
                     errors[0] += 1
         conn.close()
@@ -85,7 +90,15 @@ def load(
     for t in threads:
         t.join()
     elapsed = time.monotonic() - started
-    return {"rps": counts[0] / elapsed, "ok": counts[0], "errors": errors[0], "seconds": elapsed}
+    latencies.sort()
+    p95 = latencies[min(len(latencies) - 1, round(0.95 * len(latencies)) - 1)] if latencies else 0
+    return {
+        "rps": counts[0] / elapsed,
+        "p95_ms": p95,
+        "ok": counts[0],
+        "errors": errors[0],
+        "seconds": elapsed,
+    }
 
 
 class SerializingBackend:

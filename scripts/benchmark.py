@@ -1,11 +1,11 @@
-"""`make benchmark`: generate data at scale factors 1, 10 and 100 on PostgreSQL, measure every
+"""`make benchmark`: generate data at scale factors 1 and 100 on PostgreSQL, measure every
 main page in process as the personas who read it (queries, median and spread over interleaved
 rounds, p95), with the cache on and off, and under concurrent load with gunicorn on loopback;
 time the reminder sweep's claiming and the sending of all it claimed (worker CPU time); check
 the targets of issue 17; write docs/benchmarks.md. A timed request that does not answer 200
 fails the run.
 
-Usage: .venv/bin/python scripts/benchmark.py [--scales 1 10 100] [--rounds 3] [--repeat 15]
+Usage: .venv/bin/python scripts/benchmark.py [--scales 1 100] [--rounds 3] [--repeat 15]
                                              [--seconds 5] [--output docs/benchmarks.md]
        .venv/bin/python scripts/benchmark.py --diff-only   (revision diff worst case only)
 Needs PostgreSQL (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/postgres); the
@@ -39,6 +39,7 @@ TARGET_VS_LAYOUT = 3.0  # every main page, cache on, against the empty portal pa
 TARGET_CACHE_OFF_VS_LAYOUT = 5.0  # the same with the cache off
 TARGET_VS_ADMIN = 3.0  # list throughput against the admin changelist
 TARGET_SWEEP_SECONDS = 30.0  # worker time to claim and send the first sweep
+TARGET_WRITES_P95 = 2.0  # a reader's p95 with one write a second, against without
 
 
 def database_url(name):
@@ -70,9 +71,14 @@ def manage(env, *args, capture=False):
     return result.stdout
 
 
-def throughput(env, sessions, paths, seconds, rounds):
-    """Requests per second per path, each path loaded once per round, the rounds interleaved;
-    each path as its own persona (a session of that person)."""
+WRITER = ", with a writer"
+
+
+def throughput(env, sessions, paths, seconds, rounds, writes=()):
+    """Requests per second and p95 latency per path, each path loaded once per round, the
+    rounds interleaved; each path as its own persona (a session of that person). Each path
+    in `writes` is loaded a second time per round while `manage.py bench_writer` changes one
+    record a second (a different domain each time): the "under writes" rows."""
     from portal.benchmark import load
 
     cmd = [
@@ -95,13 +101,29 @@ def throughput(env, sessions, paths, seconds, rounds):
                 break
             except OSError:
                 time.sleep(0.5)
-        runs = {label: [] for label in paths}
+        runs = {label: [] for label in paths} | {label + WRITER: [] for label in writes}
         for _ in range(rounds):
             for label, (path, who) in paths.items():
                 cookie = f"sessionid={sessions[who]}"
                 runs[label].append(
                     load("127.0.0.1", PORT, path, cookie, concurrency=8, seconds=seconds)
                 )
+                if label not in writes:
+                    continue
+                writer = subprocess.Popen(
+                    [PY, "manage.py", "bench_writer", "--seconds", str(seconds + 1)],
+                    cwd=ROOT,
+                    env=env,
+                    stdout=subprocess.PIPE,
+                    text=True,
+                )
+                writer.stdout.readline()  # "ready": its first change is being made
+                runs[label + WRITER].append(
+                    load("127.0.0.1", PORT, path, cookie, concurrency=8, seconds=seconds)
+                )
+                writer.communicate(timeout=60)
+                if writer.returncode:
+                    raise RuntimeError(f"bench_writer failed ({writer.returncode})")
         results = {}
         for label, loads in runs.items():
             rates = [r["rps"] for r in loads]
@@ -109,10 +131,11 @@ def throughput(env, sessions, paths, seconds, rounds):
             results[label] = {
                 "rps": median,
                 "rps_rounds": rates,
+                "p95_ms": statistics.median(r["p95_ms"] for r in loads),
                 "spread": (max(rates) - min(rates)) / median if median else 0.0,
                 "ok": sum(r["ok"] for r in loads),
                 "errors": sum(r["errors"] for r in loads),
-                "persona": paths[label][1],
+                "persona": paths[label.removesuffix(WRITER)][1],
             }
         return results
     finally:
@@ -154,7 +177,12 @@ def run_scale(scale, seconds, rounds, repeat):
         )
     )
     data["throughput"] = throughput(
-        env, data.pop("sessions"), data.pop("throughput_paths"), seconds, rounds
+        env,
+        data.pop("sessions"),
+        data.pop("throughput_paths"),
+        seconds,
+        rounds,
+        data.pop("write_paths"),
     )
     data["generate_seconds"] = generated
     return data
@@ -212,6 +240,19 @@ def check_targets(results):
                 "(25 rows each, non-superuser)",
                 ours >= TARGET_VS_ADMIN * admin,
                 f"{ours:.0f} vs {admin:.0f} req/s",
+            )
+        )
+    for label, t in tp.items():
+        if not label.endswith(WRITER):
+            continue
+        calm = tp[label.removesuffix(WRITER)]["p95_ms"]
+        ratio = t["p95_ms"] / calm if calm else float("inf")
+        checks.append(
+            (
+                f"{label.removesuffix(WRITER)}: p95 under one write a second ≤ "
+                f"{TARGET_WRITES_P95:.0f}× its p95 without",
+                ratio <= TARGET_WRITES_P95,
+                f"{t['p95_ms']:.0f} vs {calm:.0f} ms ({ratio:.2f}×)",
             )
         )
     errors = {
@@ -315,13 +356,14 @@ def report(results, checks, args):
             lines += ["", f"Not measured (page not built yet): {', '.join(data['skipped'])}."]
         lines += [
             "",
-            "| under load | persona | req/s (median) | rounds | errors |",
-            "|---|---|---|---|---|",
+            "| under load | persona | req/s (median) | rounds | p95 ms | errors |",
+            "|---|---|---|---|---|---|",
         ]
         for label, t in data["throughput"].items():
             rounds = ", ".join(f"{r:.0f}" for r in t["rps_rounds"])
             lines.append(
-                f"| {label} | {t['persona']} | {t['rps']:.0f} | {rounds} | {t['errors']} |"
+                f"| {label} | {t['persona']} | {t['rps']:.0f} | {rounds} "
+                f"| {t.get('p95_ms', 0):.0f} | {t['errors']} |"
             )
         if data.get("sweep"):
             s = data["sweep"]
@@ -417,7 +459,7 @@ def main():
     if "--diff-only" in sys.argv:
         sys.exit(diff_only())
     parser = argparse.ArgumentParser()
-    parser.add_argument("--scales", type=int, nargs="+", default=[1, 10, 100])
+    parser.add_argument("--scales", type=int, nargs="+", default=[1, 100])
     parser.add_argument("--seconds", type=float, default=5.0, help="per path per round")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--repeat", type=int, default=15, help="requests per page per round")
