@@ -1,5 +1,6 @@
 from django.conf import settings
-from django.urls import translate_url
+
+from core.paths import localized_url
 
 
 def portal(request):
@@ -8,5 +9,5 @@ def portal(request):
     other = "fr" if lang == "en" else "en"
     return {
         "other_language": other,
-        "other_language_url": translate_url(request.get_full_path(), other),
+        "other_language_url": localized_url(request.get_full_path(), other),
     }

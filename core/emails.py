@@ -1,18 +1,16 @@
 """E-mails are a triple of templates, `emails/<name>-subject.txt`, `-body.txt` and
 `-body.html`, rendered in the recipient's language by this one helper."""
 
-import functools
 import re
 import uuid
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.core.signals import setting_changed
-from django.dispatch import receiver
 from django.template import Context
 from django.template.loader import get_template, render_to_string
-from django.urls import reverse
 from django.utils import translation
+
+from core.paths import portal_path
 
 
 def language_of(user) -> str:
@@ -36,20 +34,6 @@ _LAYOUT_SPACE = re.compile(r"[ \t\r\n\f\v]+")
 def one_line(text: str) -> str:
     """A subject or headline on one line, its no-break spaces kept."""
     return _LAYOUT_SPACE.sub(" ", text).strip(" ")
-
-
-@functools.lru_cache(maxsize=32)
-def portal_path(name: str, language: str) -> str:
-    """A page's path in a language, reversed once: every e-mail's footer links to the
-    reminder preferences, and a reverse per e-mail was a tenth of a sweep's sending."""
-    with translation.override(language):
-        return reverse(name)
-
-
-@receiver(setting_changed)
-def _forget_paths(*, setting, **kwargs):
-    if setting in ("ROOT_URLCONF", "LANGUAGES", "LANGUAGE_CODE"):
-        portal_path.cache_clear()
 
 
 def render_email(name: str, context: dict, language: str) -> tuple[str, str, str]:

@@ -5,7 +5,7 @@ import datetime
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import CharField, Count, Q, Value
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -24,25 +24,10 @@ def unread_count(user) -> int:
         return count
 
 
-def unread_row(user):
-    """The unread count as one ("unread", count, "inbox") row, none when nothing is unread:
-    `workinggroups.permissions.load_roles` reads it in the UNION that reads the person's
-    roles, so a page pays no query of its own for the menu badge. See `remember_unread`."""
-    return (
-        Notification.objects.filter(recipient=user, read_at__isnull=True)
-        .order_by()
-        .values("recipient")
-        .annotate(
-            n=Count("pk"),
-            row_role=Value("unread", output_field=CharField()),
-            row_source=Value("inbox", output_field=CharField()),
-        )
-        .values_list("row_role", "n", "row_source")
-    )
-
-
 def remember_unread(user, rows) -> None:
-    """Keep the count from `unread_row`'s row among `rows` (0 if absent) for the request."""
+    """Keep the count from the ("unread", count, "inbox") row among `rows` (0 if absent) for
+    the request: `workinggroups.permissions.load_roles` reads it in the query that reads the
+    person's roles, so a page pays no query of its own for the menu badge."""
     user._portal_unread_count = next((n for _, n, source in rows if source == "inbox"), 0)
 
 

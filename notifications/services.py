@@ -31,7 +31,6 @@ sending (PORTAL_REMINDER_SEND_BATCH_SIZE messages) and one COMMIT.
 """
 
 import datetime
-import functools
 import json
 import logging
 import smtplib
@@ -43,20 +42,19 @@ from dataclasses import dataclass, field
 from itertools import islice
 
 from django.conf import settings
-from django.conf.urls.i18n import is_language_prefix_patterns_used
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import get_connection
 from django.db import connection, models, transaction
 from django.db.models import F, Q
 from django.template import Context
 from django.template.loader import get_template
-from django.urls import URLResolver, get_resolver, reverse, translate_url
+from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.functional import Promise
 from django.utils.module_loading import import_string
 
 from core.bilingual import LANGUAGES, pick
-from core.emails import build_email, language_of, one_line, portal_path
+from core.emails import build_email, language_of, one_line
+from core.paths import localized_url, portal_path
 
 from . import kinds
 from .models import Delivery, Notification, Observation, Preference, Reminder
@@ -147,36 +145,6 @@ def url_for(name, *args) -> str:
 
 
 BILINGUAL_KEYS = frozenset(LANGUAGES)
-
-
-@functools.cache
-def _routes_translated() -> bool:
-    """Whether the URLconf translates any route (a lazy string as a pattern), or leaves the
-    default language unprefixed: then a path in another language is more than its prefix."""
-    _used, prefix_default = is_language_prefix_patterns_used(settings.ROOT_URLCONF)
-    if not prefix_default:
-        return True
-
-    def translated(patterns):
-        for entry in patterns:
-            pattern = entry.pattern
-            if isinstance(getattr(pattern, "_route", getattr(pattern, "_regex", "")), Promise):
-                return True
-            if isinstance(entry, URLResolver) and translated(entry.url_patterns):
-                return True
-        return False
-
-    return translated(get_resolver().url_patterns)
-
-
-def localized_url(path: str, language: str) -> str:
-    """A stored portal path (with its language prefix) in `language`. The portal's routes are
-    not translated, so that is the prefix swapped: a resolve and a reverse less per message
-    sent (a tenth of a sweep's sending). Django's translate_url otherwise."""
-    prefix, _, rest = path[1:].partition("/")
-    if path.startswith("/") and prefix in BILINGUAL_KEYS and not _routes_translated():
-        return f"/{language}/{rest}"
-    return translate_url(path, language)
 
 
 def localize(value, language, *, urls=True):

@@ -1,7 +1,8 @@
 from django.conf import settings
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch
 from django.utils.module_loading import import_string
 
+from core.paths import portal_path
 from councils.permissions import is_portal_reader
 
 
@@ -15,7 +16,7 @@ def main_menu(request):
         if allowed and not import_string(allowed[0])(user):
             continue  # never offer a page that would answer 403
         try:
-            url = reverse(url_name)
+            url = portal_path(url_name)
         except NoReverseMatch:
             continue
         items.append({"url": url, "label": label, "current": False})

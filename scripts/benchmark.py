@@ -39,6 +39,7 @@ TARGET_VS_LAYOUT = 3.0  # every main page, cache on, against the empty portal pa
 TARGET_CACHE_OFF_VS_LAYOUT = 5.0  # the same with the cache off
 TARGET_VS_ADMIN = 3.0  # list throughput against the admin changelist
 TARGET_SWEEP_SECONDS = 30.0  # worker time to claim and send the first sweep
+SWEEP_MAX_SCALE = 100
 TARGET_WRITES_P95 = 2.0  # a reader's p95 with one write a second, against without
 
 
@@ -165,6 +166,9 @@ def run_scale(scale, seconds, rounds, repeat):
     started = time.perf_counter()
     manage(env, "generate_data", "--scale", str(scale))
     generated = time.perf_counter() - started
+    # The reminder goal is at scale 100: a larger scale's sweep (ten times the reminders)
+    # would add minutes and no target.
+    sweep = [] if scale <= SWEEP_MAX_SCALE else ["--no-sweep"]
     data = json.loads(
         manage(
             env,
@@ -173,6 +177,7 @@ def run_scale(scale, seconds, rounds, repeat):
             str(rounds),
             "--repeat",
             str(repeat),
+            *sweep,
             capture=True,
         )
     )
@@ -262,12 +267,13 @@ def check_targets(results):
         if t["errors"]
     }
     checks.append(("every request under load answered 200", not errors, str(errors or "none")))
-    if high.get("sweep"):
-        s = high["sweep"]
+    swept = [scale for scale in sorted(results) if results[scale].get("sweep")]
+    if swept:
+        s = results[swept[-1]]["sweep"]
         checks.append(
             (
-                f"reminders claimed and sent in ≤ {TARGET_SWEEP_SECONDS:.0f} s of worker time "
-                "(CPU)",
+                f"reminders at scale {swept[-1]} claimed and sent in ≤ "
+                f"{TARGET_SWEEP_SECONDS:.0f} s of worker time (CPU)",
                 s["worker_seconds"] <= TARGET_SWEEP_SECONDS,
                 f"{s['worker_seconds']:.1f} s ({s['seconds']:.1f} s claiming {s['claimed']}, "
                 f"{s['send_ms_per_reminder']:.2f} ms a reminder to send; "

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from core import limits
 from core.bilingual import LocalizedText, current_language
+from core.paths import portal_path
 
 register = template.Library()
 
@@ -181,3 +182,10 @@ def text_limit(name):
 def up_to(max_length):
     """ "Up to 10,000 characters." in the reader's language."""
     return limits.up_to(max_length)
+
+
+@register.simple_tag
+def path(name):
+    """{% path "portal:home" %}: the `{% url %}` of a page without arguments, reversed once
+    per language (core.paths); the layout of every page links to a dozen of them."""
+    return portal_path(name)
