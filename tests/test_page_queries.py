@@ -211,12 +211,13 @@ class World:
 
 
 def measure(clients, urls):
-    """{(persona, page): (status, queries on the first read, queries on the second)}, from
-    an empty cache: the first persona's first read of a page rebuilds its cached parts."""
-    cache.clear()
+    """{(persona, page): (status, queries on the first read, queries on the second)}: each
+    persona's first read of a page is from an empty cache (it rebuilds every cached part, the
+    worst case, whatever another persona read before), the second is served from it."""
     counts = {}
     for who, client in clients.items():
         for name, url in urls.items():
+            cache.clear()
             reads = []
             for _ in range(2):
                 with CaptureQueriesContext(connection) as queries:

@@ -189,3 +189,27 @@ def path(name):
     """{% path "portal:home" %}: the `{% url %}` of a page without arguments, reversed once
     per language (core.paths); the layout of every page links to a dozen of them."""
     return portal_path(name)
+
+
+@register.simple_tag
+def filter_fields(form, domains, css="col-sm-6 col-lg"):
+    """A list's filter fields, rendered with crispy forms and kept per data version of
+    `domains` (the data their choices come from, space-separated), language and the values
+    asked for: rendering them was a third of a list page (issue 17). Only for a form whose
+    choices are the same for every reader."""
+    from django.template.loader import render_to_string
+
+    from core.cache import cached_fragment
+
+    data = form.data
+    values = tuple(
+        (name, tuple(data.getlist(name)) if hasattr(data, "getlist") else (data.get(name),))
+        for name in sorted(form.fields)
+    )
+    parts = (type(form).__module__, type(form).__qualname__, css, form.is_bound, values)
+    return cached_fragment(
+        "filter-fields",
+        parts,
+        lambda: render_to_string("partials/filter_fields.html", {"form": form, "css": css}),
+        domains=domains.split(),
+    )

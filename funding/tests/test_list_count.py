@@ -51,3 +51,27 @@ def test_each_reader_and_filter_gets_its_own_total(in_state, personas, client_fo
     secretariat = client_for(personas["secretariat"])
     assert "of 3" in read(secretariat, status="endorsed")[0]
     assert "Showing" not in read(secretariat, status="draft")[0]  # one page: no pager
+
+
+def test_the_rows_are_kept_by_their_ids_and_follow_a_change(
+    in_state, personas, client_for, django_capture_on_commit_callbacks
+):
+    """The rows' HTML is kept per the ids on the page (funding.views._rows_by_id): a second
+    view reads only the ids, a change shows at once, and a reader who may not see a request
+    never gets its row, whoever read the page before."""
+    endorsed = in_state(Status.ENDORSED, title_en="Endorsed one")
+    in_state(Status.DRAFT, title_en="A draft")
+    cochair, member = client_for(personas["group_cochair"]), client_for(personas["member"])
+    page, _ = read(cochair)
+    assert "Endorsed one" in page and "A draft" in page
+    with CaptureQueriesContext(connection) as again:
+        assert "A draft" in cochair.get(URL).content.decode()
+    assert not [
+        q for q in again.captured_queries if "funding_fundingrequest_priorities" in q["sql"]
+    ]
+    page, _ = read(member)
+    assert "Endorsed one" in page and "A draft" not in page
+    with django_capture_on_commit_callbacks(execute=True):
+        endorsed.title_en = "Endorsed, renamed"
+        endorsed.save()
+    assert "Endorsed, renamed" in read(member)[0]
