@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from core.bilingual import translated_order
 from core.params import ODD_CHARACTERS
@@ -71,19 +71,21 @@ def represented_jurisdiction_id(membership):
     return profile.jurisdiction_id if profile is not None else None
 
 
-def jurisdictions_without_member(memberships):
-    """Jurisdictions that no current member among `memberships` (a council's, with their
-    user and profile loaded) represents, in the reader's order: one query."""
-    represented = {
-        represented_jurisdiction_id(m)
-        for m in memberships
-        if m.role == CouncilMembership.Role.MEMBER
-    }
-    return [
-        j
-        for j in Jurisdiction.objects.order_by("kind", translated_order("name"), "pk")
-        if j.pk not in represented
-    ]
+def jurisdictions_without_member(council, day=None):
+    """Jurisdictions that no current member of `council` represents (on their membership,
+    else on their profile), in the reader's order: one query, whatever the members."""
+    members = CouncilMembership.objects.active(day).filter(
+        council=council, role=CouncilMembership.Role.MEMBER
+    )
+    represented = members.filter(
+        Q(jurisdiction=OuterRef("pk"))
+        | Q(jurisdiction__isnull=True, user__profile__jurisdiction=OuterRef("pk"))
+    )
+    return list(
+        Jurisdiction.objects.filter(~Exists(represented)).order_by(
+            "kind", translated_order("name"), "pk"
+        )
+    )
 
 
 # --- Quorum -----------------------------------------------------------------------------------

@@ -4,7 +4,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Max, Prefetch, Q
+from django.db.models import Count, F, Max, Prefetch, Q, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from django.views.generic import DetailView, ListView
 
 from core import pdf, workflow
-from core.bilingual import LANGUAGES, translated_order
+from core.bilingual import LANGUAGES, current_language, translated_order
 from core.params import parse_id, safe_next
 from core.permissions import get_object_for_user
 
@@ -141,7 +142,12 @@ class CouncilDetailView(ReaderRequiredMixin, DetailView):
 
     def get_queryset(self):
         return Council.objects.prefetch_related(
-            Prefetch("memberships", queryset=_active_memberships(), to_attr="current_memberships"),
+            # Co-chairs, secretariat and guests; the members a page at a time (_members_page).
+            Prefetch(
+                "memberships",
+                queryset=_active_memberships().exclude(role=CouncilMembership.Role.MEMBER),
+                to_attr="current_memberships",
+            ),
             "priorities",
         )
 
@@ -154,20 +160,22 @@ class CouncilDetailView(ReaderRequiredMixin, DetailView):
             m for m in memberships if m.role == CouncilMembership.Role.SECRETARIAT
         ]
         ctx["guests"] = [m for m in memberships if m.role == CouncilMembership.Role.GUEST]
-        by_jurisdiction = {}
-        for m in memberships:
-            if m.role == CouncilMembership.Role.MEMBER:
-                jurisdiction = m.jurisdiction or getattr(m.user.profile, "jurisdiction", None)
-                by_jurisdiction.setdefault(jurisdiction, []).append(m)
-        ctx["members_by_jurisdiction"] = sorted(
-            by_jurisdiction.items(), key=lambda item: (item[0] is None, str(item[0] or ""))
-        )
-        ctx["without_member"] = jurisdictions_without_member(memberships)
+        ctx.update(_members_page(self.request, council, timezone.localdate()))
+        ctx["without_member"] = jurisdictions_without_member(council)
         ctx["can_manage"] = can_manage_councils(self.request.user)
-        ctx["groups"] = (
+        # A page at a time too: thousands of groups can report to one council.
+        groups = Paginator(
             council.groups.current()
-            .order_by(translated_order("name"))
-            .only("slug", "kind", "status", "name_en", "name_fr")
+            .order_by(translated_order("name"), "pk")
+            .only("slug", "kind", "status", "name_en", "name_fr"),
+            settings.PORTAL_PAGE_SIZE,
+        )
+        groups_page = groups.get_page(self.request.GET.get("groups_page"))
+        ctx.update(
+            groups=groups_page.object_list,
+            groups_page=groups_page,
+            groups_paginator=groups,
+            groups_page_range=groups.get_elided_page_range(groups_page.number),
         )
         return ctx
 
@@ -1063,6 +1071,42 @@ def _term_rows(memberships, today):
     return memberships
 
 
+def _represented_name():
+    """ORDER BY the name of the jurisdiction a member represents (their membership's, else
+    their profile's) in the reader's language, members with none last."""
+    lang = current_language()
+    other = "fr" if lang == "en" else "en"
+    names = [
+        NullIf(F(f"{path}__name_{language}"), Value(""))
+        for path in ("jurisdiction", "user__profile__jurisdiction")
+        for language in (lang, other)
+    ]
+    return Coalesce(*names).asc(nulls_last=True)
+
+
+def _members_page(request, council, today):
+    """A council's current members a page at a time (`members_page`), grouped by the
+    jurisdiction they represent in the order of its name: a council can have many members,
+    and both its page and its memberships page listed every one (issue 17)."""
+    members = (
+        CouncilMembership.objects.active(today)
+        .filter(council=council, role=CouncilMembership.Role.MEMBER)
+        .select_related("user", "user__profile", "user__profile__jurisdiction", "jurisdiction")
+        .order_by(_represented_name(), "user__last_name", "user__first_name", "pk")
+    )
+    paginator = Paginator(members, settings.PORTAL_PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("members_page"))
+    by_jurisdiction = {}
+    for m in _term_rows(list(page.object_list), today):
+        by_jurisdiction.setdefault(m.jurisdiction or m.user.profile.jurisdiction, []).append(m)
+    return {
+        "members_by_jurisdiction": list(by_jurisdiction.items()),  # in the query's order
+        "members_page": page,
+        "members_paginator": paginator,
+        "members_page_range": paginator.get_elided_page_range(page.number),
+    }
+
+
 def council_members(request, code):
     """The secretariat's page of a council's memberships: who holds which role, with their
     terms (ending soon marked), terms to come, jurisdictions with no member, past terms
@@ -1072,18 +1116,17 @@ def council_members(request, code):
     base = CouncilMembership.objects.filter(council=council).select_related(
         "user", "user__profile", "user__profile__jurisdiction", "jurisdiction"
     )
+    roles = CouncilMembership.Role
+    open_q = Q(end_date__isnull=True) | Q(end_date__gte=today)
+    # Every open term but the current members' (co-chairs, secretariat, guests, terms to
+    # come: a handful each); the members, who can be many, a page at a time.
     open_terms = list(
-        base.filter(Q(end_date__isnull=True) | Q(end_date__gte=today)).order_by(
-            "role", "user__last_name", "user__first_name", "pk"
-        )
+        base.filter(open_q)
+        .exclude(role=roles.MEMBER, start_date__lte=today)
+        .order_by("role", "user__last_name", "user__first_name", "pk")
     )
     _term_rows(open_terms, today)
     current = [m for m in open_terms if m.start_date <= today]
-    roles = CouncilMembership.Role
-    by_jurisdiction = {}
-    for m in current:
-        if m.role == roles.MEMBER:
-            by_jurisdiction.setdefault(m.jurisdiction or m.user.profile.jurisdiction, []).append(m)
     past = Paginator(base.filter(end_date__lt=today).order_by("-end_date", "-pk"), 10)
     past_page = past.get_page(request.GET.get("page"))
     changes = (
@@ -1098,13 +1141,11 @@ def council_members(request, code):
             "council": council,
             "today": today,
             "co_chairs": [m for m in current if m.role == roles.CO_CHAIR],
-            "members_by_jurisdiction": sorted(
-                by_jurisdiction.items(), key=lambda item: (item[0] is None, str(item[0] or ""))
-            ),
+            **_members_page(request, council, today),
             "secretariat": [m for m in current if m.role == roles.SECRETARIAT],
             "guests": [m for m in current if m.role == roles.GUEST],
             "upcoming": [m for m in open_terms if m.start_date > today],
-            "without_member": jurisdictions_without_member(current),
+            "without_member": jurisdictions_without_member(council),
             "page_obj": past_page,
             "paginator": past,
             "is_paginated": past_page.has_other_pages(),

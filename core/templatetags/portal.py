@@ -122,6 +122,13 @@ def query_transform(context, **kwargs):
     return params.urlencode()
 
 
+@register.simple_tag(takes_context=True)
+def page_query(context, number):
+    """query_transform for a pager: its page parameter is `page_param` when a page has two
+    paginated lists (partials/pagination.html), else "page"."""
+    return query_transform(context, **{context.get("page_param") or "page": number})
+
+
 @register.filter
 def fiscal_year(start_year):
     from core.fiscal import fiscal_year_label
