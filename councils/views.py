@@ -2,9 +2,10 @@ import datetime
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Max, Prefetch, Q
+from django.db.models import Count, F, FilteredRelation, Max, Prefetch, Q
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -54,6 +55,7 @@ from .models import (
     MinutesStatus,
     Priority,
     Vote,
+    active_on,
     person_name,
 )
 from .permissions import (
@@ -295,12 +297,13 @@ def _declarations():
 def _meeting_queryset():
     # The funding requests are read through their reverse relations (by name): this app does
     # not import `funding`, which sits above it.
+    # The councils are read with their member seats for the quorum (_councils_with_seats),
+    # and the declared interests of the agenda lines and the requests in one query
+    # (_declarations_on).
     return Meeting.objects.select_related("minutes_approved_by__meeting").prefetch_related(
-        "councils",
         Prefetch(
             "agenda_items",
             queryset=AgendaItem.objects.select_related("funding_request__group").prefetch_related(
-                Prefetch("interest_declarations", queryset=_declarations()),
                 Prefetch("funding_request__recommendations", queryset=_recommendations()),
                 Prefetch("votes", queryset=Vote.objects.order_by("closed_at", "pk")),
             ),
@@ -309,9 +312,7 @@ def _meeting_queryset():
             "funding_requests",
             queryset=Meeting.funding_requests.rel.related_model.objects.select_related(
                 "group", "vote"
-            )
-            .prefetch_related(Prefetch("interest_declarations", queryset=_declarations()))
-            .order_by("pk"),
+            ).order_by("pk"),
         ),
         Prefetch(
             "attendees",
@@ -331,6 +332,51 @@ def _meeting_queryset():
             queryset=Meeting.packages.rel.related_model.objects.order_by("-version"),
         ),
     )
+
+
+def _councils_with_seats(meeting):
+    """The meeting's councils, and the jurisdictions their members sit for on its day (the
+    quorum's seats, selectors.meeting_quorum), in one query: a LEFT JOIN on the councils'
+    active member terms, one row per term. The councils are kept as the meeting's prefetched
+    councils."""
+    path = "memberships"
+    terms = active_on(meeting.day, f"{path}__") & Q(
+        **{f"{path}__role": CouncilMembership.Role.MEMBER, f"{path}__jurisdiction__isnull": False}
+    )
+    rows = (
+        Council.objects.filter(meetings=meeting)
+        .annotate(member_terms=FilteredRelation(path, condition=terms))
+        .annotate(seat_jurisdiction_id=F("member_terms__jurisdiction_id"))
+    )
+    councils, seats = {}, {}
+    for row in rows:
+        councils.setdefault(row.pk, row)
+        seats.setdefault(row.pk, set())
+        if row.seat_jurisdiction_id is not None:
+            seats[row.pk].add(row.seat_jurisdiction_id)
+    prefetched = meeting.councils.all()
+    prefetched._result_cache, prefetched._prefetch_done = list(councils.values()), True
+    meeting._prefetched_objects_cache["councils"] = prefetched
+    return seats
+
+
+def _declarations_on(subjects):
+    """{subject: its interest declarations} for model instances of any kind, in one query."""
+    by_kind = {}
+    for subject in subjects:
+        by_kind.setdefault(ContentType.objects.get_for_model(subject), set()).add(subject.pk)
+    condition = Q(pk__in=[])
+    for content_type, ids in by_kind.items():
+        condition |= Q(content_type=content_type, object_id__in=ids)
+    found = {}
+    for declaration in _declarations().filter(condition):
+        found.setdefault((declaration.content_type_id, declaration.object_id), []).append(
+            declaration
+        )
+    return {
+        subject: found.get((ContentType.objects.get_for_model(subject).pk, subject.pk), [])
+        for subject in subjects
+    }
 
 
 def _recommendations():
@@ -411,9 +457,11 @@ def meeting_detail(request, pk):
         if meeting.minutes_status == MinutesStatus.CIRCULATED
         else []
     )
-    declarations = [(d, item) for item in items for d in item.interest_declarations.all()] + [
-        (d, r) for r in requests for d in r.interest_declarations.all()
+    declared = _declarations_on([*items, *requests])
+    declarations = [(d, item) for item in items for d in declared[item]] + [
+        (d, r) for r in requests for d in declared[r]
     ]
+    seats = _councils_with_seats(meeting)
     return render(
         request,
         "councils/meeting_detail.html",
@@ -424,7 +472,7 @@ def meeting_detail(request, pk):
             "funding_requests": requests,
             "item_votes": [v for item in items for v in item.votes.all()],
             "declarations": declarations,
-            "quorum": meeting_quorum(meeting),
+            "quorum": meeting_quorum(meeting, seats=seats),
             "approval_items": approval_items,
             "check_in": _check_in_statuses(meeting),
             "circulate_form": MinutesCirculateForm(meeting=meeting) if can_manage else None,
