@@ -5,7 +5,15 @@ from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, F, FilteredRelation, Max, Prefetch, Q
+from django.db.models import (
+    Count,
+    F,
+    FilteredRelation,
+    Max,
+    Prefetch,
+    Q,
+    prefetch_related_objects,
+)
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,6 +25,7 @@ from django.views.generic import DetailView, ListView
 
 from core import pdf, workflow
 from core.bilingual import LANGUAGES, translated_order
+from core.joins import with_children
 from core.params import parse_id, safe_next
 from core.permissions import get_object_for_user
 
@@ -54,7 +63,6 @@ from .models import (
     MinutesErratum,
     MinutesStatus,
     Priority,
-    Vote,
     active_on,
     person_name,
 )
@@ -300,14 +308,9 @@ def _meeting_queryset():
     # The councils are read with their member seats for the quorum (_councils_with_seats),
     # and the declared interests of the agenda lines and the requests in one query
     # (_declarations_on).
+    # The agenda lines with their votes and the measures with their groups are read after
+    # the meeting, each in one query (_agenda_items, _measures).
     return Meeting.objects.select_related("minutes_approved_by__meeting").prefetch_related(
-        Prefetch(
-            "agenda_items",
-            queryset=AgendaItem.objects.select_related("funding_request__group").prefetch_related(
-                Prefetch("funding_request__recommendations", queryset=_recommendations()),
-                Prefetch("votes", queryset=Vote.objects.order_by("closed_at", "pk")),
-            ),
-        ),
         Prefetch(
             "funding_requests",
             queryset=Meeting.funding_requests.rel.related_model.objects.select_related(
@@ -324,7 +327,6 @@ def _meeting_queryset():
         Prefetch("errata", queryset=MinutesErratum.objects.select_related("recorded_by")),
         Prefetch("action_items", queryset=ActionItem.objects.select_related("owner")),
         # Each with what it shows joined in its own query (a query per kind of record).
-        Prefetch("measures", queryset=_measures()),
         Prefetch("engagements", queryset=Engagement.objects.select_related("external_body")),
         # The package's versions (funding.MeetingPackage), newest first, by their reverse name.
         Prefetch(
@@ -354,9 +356,7 @@ def _councils_with_seats(meeting):
         seats.setdefault(row.pk, set())
         if row.seat_jurisdiction_id is not None:
             seats[row.pk].add(row.seat_jurisdiction_id)
-    prefetched = meeting.councils.all()
-    prefetched._result_cache, prefetched._prefetch_done = list(councils.values()), True
-    meeting._prefetched_objects_cache["councils"] = prefetched
+    _set_prefetched(meeting, "councils", list(councils.values()))
     return seats
 
 
@@ -387,14 +387,39 @@ def _recommendations():
     return recommendation.objects.select_related("reviewer")
 
 
-def _measures():
-    """The meeting's measures with their owners, and their groups' rows with the groups: the
-    models of the workinggroups app, reached through the relations (this app sits below)."""
-    measure = Meeting.measures.rel.related_model
-    group_rows = measure.group_rows.rel.related_model.objects.select_related("group")
-    return measure.objects.select_related("owner").prefetch_related(
-        Prefetch("group_rows", queryset=group_rows)
+def _agenda_items(meeting):
+    """The meeting's agenda lines with their votes (joined, one query), the funding request
+    each carries with its group, and the requests' recommendations with their reviewers (one
+    query)."""
+    items = with_children(
+        meeting.agenda_items.select_related("funding_request__group"),
+        "votes",
+        child_order=("closed_at", "pk"),
     )
+    prefetch_related_objects(
+        items, Prefetch("funding_request__recommendations", queryset=_recommendations())
+    )
+    _set_prefetched(meeting, "agenda_items", items)
+    return items
+
+
+def _measures(meeting):
+    """The meeting's measures with their owners, and their groups' rows with the groups, in
+    one query: the models of the workinggroups app, reached through the relations (this app
+    sits below)."""
+    measures = with_children(
+        meeting.measures.select_related("owner"),
+        "group_rows",
+        select=("group",),
+        child_order=("pk",),
+    )
+    _set_prefetched(meeting, "measures", measures)
+
+
+def _set_prefetched(meeting, relation, records):
+    prefetched = getattr(meeting, relation).all()
+    prefetched._result_cache, prefetched._prefetch_done = records, True
+    meeting._prefetched_objects_cache[relation] = prefetched
 
 
 def _funding_request(item):
@@ -423,7 +448,8 @@ def meeting_detail(request, pk):
     if not _reader(request.user):
         raise Http404  # before reading the whole meeting cycle for someone who may not see it
     meeting = get_object_for_user(_meeting_queryset(), request.user, can_view=_reader, pk=pk)
-    items = list(meeting.agenda_items.all())
+    items = _agenda_items(meeting)
+    _measures(meeting)
     on_agenda = [fr for fr in map(_funding_request, items) if fr is not None]
     all_requests = list(meeting.funding_requests.all())
     # A request the reader may not open shows as its agenda line only.
