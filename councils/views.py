@@ -12,7 +12,6 @@ from django.db.models import (
     Max,
     Prefetch,
     Q,
-    prefetch_related_objects,
 )
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
@@ -60,7 +59,6 @@ from .models import (
     InterestDeclaration,
     Jurisdiction,
     Meeting,
-    MinutesErratum,
     MinutesStatus,
     Priority,
     active_on,
@@ -312,19 +310,12 @@ def _meeting_queryset():
     # the meeting, each in one query (_agenda_items, _measures).
     return Meeting.objects.select_related("minutes_approved_by__meeting").prefetch_related(
         Prefetch(
-            "funding_requests",
-            queryset=Meeting.funding_requests.rel.related_model.objects.select_related(
-                "group", "vote"
-            ).order_by("pk"),
-        ),
-        Prefetch(
             "attendees",
             queryset=Attendee.objects.select_related(
                 "user", "user__profile__jurisdiction", "jurisdiction"
             ),
         ),
         Prefetch("decisions", queryset=Decision.objects.select_related("agenda_item", "vote")),
-        Prefetch("errata", queryset=MinutesErratum.objects.select_related("recorded_by")),
         Prefetch("action_items", queryset=ActionItem.objects.select_related("owner")),
         # Each with what it shows joined in its own query (a query per kind of record).
         Prefetch("engagements", queryset=Engagement.objects.select_related("external_body")),
@@ -379,28 +370,33 @@ def _declarations_on(subjects):
     }
 
 
-def _recommendations():
-    """A request's recommendations with their reviewers joined (funding's model, reached
-    through the agenda line's reverse one-to-one)."""
-    funding_request = AgendaItem.funding_request.related.related_model
-    recommendation = funding_request.recommendations.rel.related_model
-    return recommendation.objects.select_related("reviewer")
-
-
 def _agenda_items(meeting):
-    """The meeting's agenda lines with their votes (joined, one query), the funding request
-    each carries with its group, and the requests' recommendations with their reviewers (one
-    query)."""
-    items = with_children(
-        meeting.agenda_items.select_related("funding_request__group"),
-        "votes",
-        child_order=("closed_at", "pk"),
-    )
-    prefetch_related_objects(
-        items, Prefetch("funding_request__recommendations", queryset=_recommendations())
-    )
+    """The meeting's agenda lines with their votes (joined, one query)."""
+    items = with_children(meeting.agenda_items.all(), "votes", child_order=("closed_at", "pk"))
     _set_prefetched(meeting, "agenda_items", items)
     return items
+
+
+def _funding_requests(meeting, items):
+    """The requests on the meeting or on one of its agenda lines, with their group, their
+    vote and their recommendations (reviewers joined), in one query. Each agenda line gets
+    the request it carries (or None); those on the meeting are its `funding_requests`."""
+    requests = with_children(
+        Meeting.funding_requests.rel.related_model.objects.filter(
+            Q(meeting=meeting) | Q(agenda_item__meeting=meeting)
+        )
+        .select_related("group", "vote")
+        .order_by("pk"),
+        "recommendations",
+        select=("reviewer",),
+        child_order=("revision", "created_at", "pk"),
+    )
+    carried = {r.agenda_item_id: r for r in requests if r.agenda_item_id is not None}
+    for item in items:
+        AgendaItem.funding_request.related.set_cached_value(item, carried.get(item.pk))
+    _set_prefetched(
+        meeting, "funding_requests", [r for r in requests if r.meeting_id == meeting.pk]
+    )
 
 
 def _measures(meeting):
@@ -447,8 +443,18 @@ def _check_in_statuses(meeting):
 def meeting_detail(request, pk):
     if not _reader(request.user):
         raise Http404  # before reading the whole meeting cycle for someone who may not see it
-    meeting = get_object_for_user(_meeting_queryset(), request.user, can_view=_reader, pk=pk)
+    # The meeting with its errata (who recorded them joined) in one query.
+    found = with_children(
+        _meeting_queryset().filter(pk=pk),
+        "errata",
+        select=("recorded_by",),
+        child_order=("recorded_at", "pk"),
+    )
+    if not found:
+        raise Http404
+    meeting = found[0]
     items = _agenda_items(meeting)
+    _funding_requests(meeting, items)
     _measures(meeting)
     on_agenda = [fr for fr in map(_funding_request, items) if fr is not None]
     all_requests = list(meeting.funding_requests.all())
