@@ -114,9 +114,11 @@ class Quorum:
         return bool(self.checks) and all(check.reached for check in self.checks)
 
 
-def meeting_quorum(meeting) -> Quorum:
+def meeting_quorum(meeting, seats=None) -> Quorum:
     """Whether the members present make the quorum, by each council's rule (one query, plus
-    the meeting's councils and attendees, which the meeting page prefetches).
+    the meeting's councils and attendees, which the meeting page prefetches). `seats`:
+    {council id: the jurisdictions its members sit for on the meeting's day}, when the caller
+    read them with the councils (no query then).
 
     A council counts the jurisdictions its members sit for on the meeting's day. Only
     attendees present as members count, once per jurisdiction. At a joint meeting, a council
@@ -124,17 +126,21 @@ def meeting_quorum(meeting) -> Quorum:
     counted together over all their jurisdictions, with the strictest of their rules."""
     councils = list(meeting.councils.all())
     present = {a.jurisdiction_id for a in meeting.attendees.all() if a.counts_for_quorum}
-    seats = {}
-    for council_id, jurisdiction_id in (
-        CouncilMembership.objects.active(meeting.day)
-        .filter(
-            council__in=[c.pk for c in councils],
-            role=CouncilMembership.Role.MEMBER,
-            jurisdiction__isnull=False,
+    if seats is not None:
+        rows = [(council_id, j) for council_id, ids in seats.items() for j in ids]
+    else:
+        rows = (
+            CouncilMembership.objects.active(meeting.day)
+            .filter(
+                council__in=[c.pk for c in councils],
+                role=CouncilMembership.Role.MEMBER,
+                jurisdiction__isnull=False,
+            )
+            .values_list("council_id", "jurisdiction_id")
+            .distinct()
         )
-        .values_list("council_id", "jurisdiction_id")
-        .distinct()
-    ):
+    seats = {}
+    for council_id, jurisdiction_id in rows:
         seats.setdefault(council_id, set()).add(jurisdiction_id)
     joint = len(councils) > 1
     combined = [c for c in councils if joint and c.joint_quorum_rule == JointQuorumRule.COMBINED]

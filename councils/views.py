@@ -2,9 +2,10 @@ import datetime
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Max, Prefetch, Q, Value
+from django.db.models import Count, F, FilteredRelation, Max, Prefetch, Q, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
@@ -17,6 +18,7 @@ from django.views.generic import DetailView, ListView
 
 from core import pdf, workflow
 from core.bilingual import LANGUAGES, current_language, translated_order
+from core.joins import with_children
 from core.params import parse_id, safe_next
 from core.permissions import get_object_for_user
 
@@ -51,10 +53,9 @@ from .models import (
     InterestDeclaration,
     Jurisdiction,
     Meeting,
-    MinutesErratum,
     MinutesStatus,
     Priority,
-    Vote,
+    active_on,
     person_name,
 )
 from .permissions import (
@@ -303,24 +304,12 @@ def _declarations():
 def _meeting_queryset():
     # The funding requests are read through their reverse relations (by name): this app does
     # not import `funding`, which sits above it.
+    # The councils are read with their member seats for the quorum (_councils_with_seats),
+    # and the declared interests of the agenda lines and the requests in one query
+    # (_declarations_on).
+    # The agenda lines with their votes and the measures with their groups are read after
+    # the meeting, each in one query (_agenda_items, _measures).
     return Meeting.objects.select_related("minutes_approved_by__meeting").prefetch_related(
-        "councils",
-        Prefetch(
-            "agenda_items",
-            queryset=AgendaItem.objects.select_related("funding_request__group").prefetch_related(
-                Prefetch("interest_declarations", queryset=_declarations()),
-                Prefetch("funding_request__recommendations", queryset=_recommendations()),
-                Prefetch("votes", queryset=Vote.objects.order_by("closed_at", "pk")),
-            ),
-        ),
-        Prefetch(
-            "funding_requests",
-            queryset=Meeting.funding_requests.rel.related_model.objects.select_related(
-                "group", "vote"
-            )
-            .prefetch_related(Prefetch("interest_declarations", queryset=_declarations()))
-            .order_by("pk"),
-        ),
         Prefetch(
             "attendees",
             queryset=Attendee.objects.select_related(
@@ -328,10 +317,8 @@ def _meeting_queryset():
             ),
         ),
         Prefetch("decisions", queryset=Decision.objects.select_related("agenda_item", "vote")),
-        Prefetch("errata", queryset=MinutesErratum.objects.select_related("recorded_by")),
         Prefetch("action_items", queryset=ActionItem.objects.select_related("owner")),
         # Each with what it shows joined in its own query (a query per kind of record).
-        Prefetch("measures", queryset=_measures()),
         Prefetch("engagements", queryset=Engagement.objects.select_related("external_body")),
         # The package's versions (funding.MeetingPackage), newest first, by their reverse name.
         Prefetch(
@@ -341,22 +328,95 @@ def _meeting_queryset():
     )
 
 
-def _recommendations():
-    """A request's recommendations with their reviewers joined (funding's model, reached
-    through the agenda line's reverse one-to-one)."""
-    funding_request = AgendaItem.funding_request.related.related_model
-    recommendation = funding_request.recommendations.rel.related_model
-    return recommendation.objects.select_related("reviewer")
-
-
-def _measures():
-    """The meeting's measures with their owners, and their groups' rows with the groups: the
-    models of the workinggroups app, reached through the relations (this app sits below)."""
-    measure = Meeting.measures.rel.related_model
-    group_rows = measure.group_rows.rel.related_model.objects.select_related("group")
-    return measure.objects.select_related("owner").prefetch_related(
-        Prefetch("group_rows", queryset=group_rows)
+def _councils_with_seats(meeting):
+    """The meeting's councils, and the jurisdictions their members sit for on its day (the
+    quorum's seats, selectors.meeting_quorum), in one query: a LEFT JOIN on the councils'
+    active member terms, one row per term. The councils are kept as the meeting's prefetched
+    councils."""
+    path = "memberships"
+    terms = active_on(meeting.day, f"{path}__") & Q(
+        **{f"{path}__role": CouncilMembership.Role.MEMBER, f"{path}__jurisdiction__isnull": False}
     )
+    rows = (
+        Council.objects.filter(meetings=meeting)
+        .annotate(member_terms=FilteredRelation(path, condition=terms))
+        .annotate(seat_jurisdiction_id=F("member_terms__jurisdiction_id"))
+    )
+    councils, seats = {}, {}
+    for row in rows:
+        councils.setdefault(row.pk, row)
+        seats.setdefault(row.pk, set())
+        if row.seat_jurisdiction_id is not None:
+            seats[row.pk].add(row.seat_jurisdiction_id)
+    _set_prefetched(meeting, "councils", list(councils.values()))
+    return seats
+
+
+def _declarations_on(subjects):
+    """{subject: its interest declarations} for model instances of any kind, in one query."""
+    by_kind = {}
+    for subject in subjects:
+        by_kind.setdefault(ContentType.objects.get_for_model(subject), set()).add(subject.pk)
+    condition = Q(pk__in=[])
+    for content_type, ids in by_kind.items():
+        condition |= Q(content_type=content_type, object_id__in=ids)
+    found = {}
+    for declaration in _declarations().filter(condition):
+        found.setdefault((declaration.content_type_id, declaration.object_id), []).append(
+            declaration
+        )
+    return {
+        subject: found.get((ContentType.objects.get_for_model(subject).pk, subject.pk), [])
+        for subject in subjects
+    }
+
+
+def _agenda_items(meeting):
+    """The meeting's agenda lines with their votes (joined, one query)."""
+    items = with_children(meeting.agenda_items.all(), "votes", child_order=("closed_at", "pk"))
+    _set_prefetched(meeting, "agenda_items", items)
+    return items
+
+
+def _funding_requests(meeting, items):
+    """The requests on the meeting or on one of its agenda lines, with their group, their
+    vote and their recommendations (reviewers joined), in one query. Each agenda line gets
+    the request it carries (or None); those on the meeting are its `funding_requests`."""
+    requests = with_children(
+        Meeting.funding_requests.rel.related_model.objects.filter(
+            Q(meeting=meeting) | Q(agenda_item__meeting=meeting)
+        )
+        .select_related("group", "vote")
+        .order_by("pk"),
+        "recommendations",
+        select=("reviewer",),
+        child_order=("revision", "created_at", "pk"),
+    )
+    carried = {r.agenda_item_id: r for r in requests if r.agenda_item_id is not None}
+    for item in items:
+        AgendaItem.funding_request.related.set_cached_value(item, carried.get(item.pk))
+    _set_prefetched(
+        meeting, "funding_requests", [r for r in requests if r.meeting_id == meeting.pk]
+    )
+
+
+def _measures(meeting):
+    """The meeting's measures with their owners, and their groups' rows with the groups, in
+    one query: the models of the workinggroups app, reached through the relations (this app
+    sits below)."""
+    measures = with_children(
+        meeting.measures.select_related("owner"),
+        "group_rows",
+        select=("group",),
+        child_order=("pk",),
+    )
+    _set_prefetched(meeting, "measures", measures)
+
+
+def _set_prefetched(meeting, relation, records):
+    prefetched = getattr(meeting, relation).all()
+    prefetched._result_cache, prefetched._prefetch_done = records, True
+    meeting._prefetched_objects_cache[relation] = prefetched
 
 
 def _funding_request(item):
@@ -384,8 +444,19 @@ def _check_in_statuses(meeting):
 def meeting_detail(request, pk):
     if not _reader(request.user):
         raise Http404  # before reading the whole meeting cycle for someone who may not see it
-    meeting = get_object_for_user(_meeting_queryset(), request.user, can_view=_reader, pk=pk)
-    items = list(meeting.agenda_items.all())
+    # The meeting with its errata (who recorded them joined) in one query.
+    found = with_children(
+        _meeting_queryset().filter(pk=pk),
+        "errata",
+        select=("recorded_by",),
+        child_order=("recorded_at", "pk"),
+    )
+    if not found:
+        raise Http404
+    meeting = found[0]
+    items = _agenda_items(meeting)
+    _funding_requests(meeting, items)
+    _measures(meeting)
     on_agenda = [fr for fr in map(_funding_request, items) if fr is not None]
     all_requests = list(meeting.funding_requests.all())
     # A request the reader may not open shows as its agenda line only.
@@ -419,9 +490,11 @@ def meeting_detail(request, pk):
         if meeting.minutes_status == MinutesStatus.CIRCULATED
         else []
     )
-    declarations = [(d, item) for item in items for d in item.interest_declarations.all()] + [
-        (d, r) for r in requests for d in r.interest_declarations.all()
+    declared = _declarations_on([*items, *requests])
+    declarations = [(d, item) for item in items for d in declared[item]] + [
+        (d, r) for r in requests for d in declared[r]
     ]
+    seats = _councils_with_seats(meeting)
     return render(
         request,
         "councils/meeting_detail.html",
@@ -432,7 +505,7 @@ def meeting_detail(request, pk):
             "funding_requests": requests,
             "item_votes": [v for item in items for v in item.votes.all()],
             "declarations": declarations,
-            "quorum": meeting_quorum(meeting),
+            "quorum": meeting_quorum(meeting, seats=seats),
             "approval_items": approval_items,
             "check_in": _check_in_statuses(meeting),
             "circulate_form": MinutesCirculateForm(meeting=meeting) if can_manage else None,

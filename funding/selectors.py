@@ -93,6 +93,8 @@ def visible_request_ids(user, ids) -> set:
     """Which of the requests `ids` `user` may open (one query): for the meeting page."""
     if not ids:
         return set()
+    if is_secretariat(user):
+        return set(ids)  # sees every request (visible_requests): nothing to ask the database
     queryset = FundingRequest.objects.filter(pk__in=list(ids))
     return set(visible_requests(user, queryset).values_list("pk", flat=True))
 

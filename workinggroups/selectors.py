@@ -3,7 +3,17 @@
 import datetime
 from collections import defaultdict
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    FilteredRelation,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -65,10 +75,12 @@ def liaison_covered(group_ref="pk", council_ref="pk"):
     return Exists(representative) | Exists(cochair_on_council)
 
 
-def liaison_by_council(group, memberships=None):
+def liaison_by_council(group, memberships=None, seats=None):
     """[(council, [liaison memberships])] for each council the group reports to. `memberships`:
     the group's active memberships with their user and council, when the caller has them
-    already (1 query then, 2 otherwise)."""
+    already (1 query then, 2 otherwise); `seats`: {user id: ids of the councils they sit on
+    today} for those members, when the caller read them with the memberships (no query then,
+    `memberships_with_seats`)."""
     councils = list(group.councils.all())
     liaison_roles = {GroupMembership.Role.CO_CHAIR, GroupMembership.Role.REPRESENTATIVE}
     if memberships is None:
@@ -78,13 +90,15 @@ def liaison_by_council(group, memberships=None):
             .select_related("user", "council")
         )
     memberships = [m for m in memberships if m.role in liaison_roles]
-    seats = defaultdict(set)  # user id → the councils they sit on today
-    for user_id, council_id in (
-        CouncilMembership.objects.active()
-        .filter(user_id__in={m.user_id for m in memberships})
-        .values_list("user_id", "council_id")
-    ):
-        seats[user_id].add(council_id)
+    if seats is None:
+        seats = defaultdict(set)  # user id → the councils they sit on today
+        for user_id, council_id in (
+            CouncilMembership.objects.active()
+            .filter(user_id__in={m.user_id for m in memberships})
+            .values_list("user_id", "council_id")
+        ):
+            seats[user_id].add(council_id)
+    seats = defaultdict(set, seats)
     rows = []
     for council in councils:
         liaisons = [
@@ -95,6 +109,27 @@ def liaison_by_council(group, memberships=None):
         ]
         rows.append((council, liaisons))
     return rows
+
+
+def with_seats(memberships):
+    """`memberships` (a GroupMembership queryset) with the council each member sits on today
+    read in the same query: a LEFT JOIN on their active council memberships, one row per
+    seat (`seat_council_id`, None for no seat). `split_seats` turns the rows back into the
+    memberships and the seats `liaison_by_council` takes."""
+    path = "user__council_memberships"
+    return memberships.annotate(
+        today_seats=FilteredRelation(path, condition=active_on(prefix=f"{path}__"))
+    ).annotate(seat_council_id=F("today_seats__council_id"))
+
+
+def split_seats(rows):
+    """(the distinct memberships of `with_seats` rows, in order; {user id: council ids})."""
+    distinct, seats = {}, defaultdict(set)
+    for row in rows:
+        distinct.setdefault(row.pk, row)
+        if row.seat_council_id is not None:
+            seats[row.user_id].add(row.seat_council_id)
+    return list(distinct.values()), dict(seats)
 
 
 # --- The personal calendar ------------------------------------------------------------------

@@ -69,7 +69,13 @@ from .permissions import (
     can_view_workplan,
     group_roles,
 )
-from .selectors import calendar_for, group_list_queryset, liaison_by_council
+from .selectors import (
+    calendar_for,
+    group_list_queryset,
+    liaison_by_council,
+    split_seats,
+    with_seats,
+)
 from .services import (
     TransitionRefused,
     calendar_token_create,
@@ -125,8 +131,11 @@ class GroupDetailView(ReaderRequiredMixin, DetailView):
     context_object_name = "group"
 
     def get_queryset(self):
-        members = GroupMembership.objects.active().select_related(
-            "user", "user__profile", "user__profile__jurisdiction", "council"
+        # With the council each member sits on today, for the liaisons (one query).
+        members = with_seats(
+            GroupMembership.objects.active().select_related(
+                "user", "user__profile", "user__profile__jurisdiction", "council"
+            )
         )
         last_filed = ProgressReport.objects.filter(
             group=OuterRef("pk"), status__in=ProgressReport.FILED
@@ -177,9 +186,12 @@ class GroupDetailView(ReaderRequiredMixin, DetailView):
         group = self.object
         user = self.request.user
         roles = GroupMembership.Role
+        group.current_memberships, seats = split_seats(group.current_memberships)
         ctx["co_chairs"] = [m for m in group.current_memberships if m.role == roles.CO_CHAIR]
         ctx["members"] = [m for m in group.current_memberships if m.role == roles.MEMBER]
-        ctx["liaisons"] = liaison_by_council(group, memberships=group.current_memberships)
+        ctx["liaisons"] = liaison_by_council(
+            group, memberships=group.current_memberships, seats=seats
+        )
         links = GroupLink.objects.filter(Q(group_a=group) | Q(group_b=group)).select_related(
             "group_a", "group_b"
         )
