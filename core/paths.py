@@ -9,23 +9,30 @@ from django.conf import settings
 from django.conf.urls.i18n import is_language_prefix_patterns_used
 from django.core.signals import setting_changed
 from django.dispatch import receiver
-from django.urls import URLResolver, get_resolver, get_urlconf, reverse, translate_url
+from django.urls import (
+    URLResolver,
+    get_resolver,
+    get_script_prefix,
+    get_urlconf,
+    reverse,
+    translate_url,
+)
 from django.utils import translation
 from django.utils.functional import Promise
 
-LANGUAGE_CODES = frozenset(code for code, _name in settings.LANGUAGES)
-
 
 @functools.lru_cache(maxsize=1024)
-def _reversed(urlconf: str, language: str, name: str) -> str:
+def _reversed(urlconf: str, prefix: str, language: str, name: str) -> str:
     with translation.override(language):
         return reverse(name, urlconf=urlconf)
 
 
 def portal_path(name: str, language: str | None = None) -> str:
-    """reverse(name) in `language` (the active one by default), kept once reversed."""
+    """reverse(name) in `language` (the active one by default), kept once reversed per URL
+    configuration and script prefix (a deployment under a sub-path)."""
     urlconf = get_urlconf() or settings.ROOT_URLCONF
-    return _reversed(urlconf, language or translation.get_language() or "en", name)
+    language = language or translation.get_language() or settings.LANGUAGE_CODE
+    return _reversed(urlconf, get_script_prefix(), language, name)
 
 
 @functools.cache
@@ -55,7 +62,8 @@ def localized_url(path: str, language: str) -> str:
     otherwise (a path without a language prefix, or routes that are translated)."""
     prefix, _, rest = path[1:].partition("/")
     urlconf = get_urlconf() or settings.ROOT_URLCONF
-    if path.startswith("/") and prefix in LANGUAGE_CODES and not _routes_translated(urlconf):
+    codes = {code for code, _name in settings.LANGUAGES}
+    if path.startswith("/") and prefix in codes and not _routes_translated(urlconf):
         return f"/{language}/{rest}"
     return translate_url(path, language)
 

@@ -99,22 +99,25 @@ def _page(request, queryset, *, count_domains=None):
     }
 
 
-def _rows_by_id(object_list):
+def _rows_by_id(queryset, object_list):
     """The list's rows as HTML, kept per the ids on the page (in their order), language and
     data version of what a row shows: the page's query reads only the ids, and the rows are
     rendered once for whoever may see those requests (a row shows nothing that depends on
-    its reader). Empty when the page has none. Rendering 25 rows was most of the list's
-    cost, twice the admin changelist's (issue 17)."""
+    its reader). Rendered from those very ids (`queryset`, the reader's, narrowed to them),
+    never from a second run of the page's query, which a change committed in between could
+    turn into other rows kept under these ids. Empty when the page has none. Rendering 25
+    rows was most of the list's cost, twice the admin changelist's (issue 17)."""
     ids = tuple(object_list.values_list("pk", flat=True))
     if not ids:
         return ""
+
+    def render():
+        order = {pk: i for i, pk in enumerate(ids)}
+        rows = sorted(queryset.filter(pk__in=ids), key=lambda r: order[r.pk])
+        return render_to_string("funding/partials/request_rows.html", {"object_list": rows})
+
     return cached_fragment(
-        "funding-list-rows",
-        ids,
-        lambda: render_to_string(
-            "funding/partials/request_rows.html", {"object_list": object_list}
-        ),
-        domains=(FUNDING, GROUPS, PLAN, MEETINGS),
+        "funding-list-rows", ids, render, domains=(FUNDING, GROUPS, PLAN, MEETINGS)
     )
 
 
@@ -143,7 +146,7 @@ def request_list(request):
     context = {
         "filter": request_filter,
         **page,
-        "rows": _rows_by_id(page["object_list"]),
+        "rows": _rows_by_id(request_filter.qs, page["object_list"]),
         "can_create": can_create_request(user),
         "can_review": can_use_review_queue(user),
         "is_secretariat": may_act_as_secretariat(user, None),

@@ -590,7 +590,14 @@ def deliver_batch(reminder_ids: Iterable[int]) -> int:
         composed = []  # (the rows one e-mail carries, the e-mail or why none is sent)
         for group in _one_email_each(reminders):
             try:
-                message = _compose(group[0]) if len(group) == 1 else _compose_together(group)
+                if len(group) == 1:
+                    message = _compose(group[0])
+                else:  # a row that cannot be listed fails alone; the others still go
+                    message, broken = _compose_together(group)
+                    failures += broken
+                    group = [r for r in group if r not in {b for b, _exc in broken}]
+                    if not group:
+                        continue
                 composed.append((group, message))
             except Exception as exc:
                 failures += [(reminder, exc) for reminder in group]
@@ -710,25 +717,34 @@ def _one_email_each(reminders: list[Reminder]) -> list[list[Reminder]]:
     return [*groups.values(), *alone]
 
 
+def _entry(reminder: Reminder, language: str) -> dict:
+    """One line of an e-mail that lists several reminders: its headline and its link."""
+    notification = getattr(reminder, "notification", None)
+    text = notification and (notification.text_fr if language == "fr" else notification.text_en)
+    url = reminder.context.get("url")
+    return {
+        "text": text or render_headline(reminder.kind, reminder.context, language),
+        "url": localized_url(url, language) if isinstance(url, str) and url else "",
+    }
+
+
 def _compose_together(group: list[Reminder]):
     """One e-mail for several reminders of one person: each reminder's headline (its inbox
     entry's text, written when it was claimed) with its link, soonest due first, and a link
-    to the inbox. Like `_compose`, a string says why nothing is sent."""
+    to the inbox. Returns (the e-mail, or like `_compose` a string saying why none is sent;
+    [(reminder, error)] of the rows that could not be listed, left out of it)."""
     recipient = group[0].recipient
     if not recipient.is_active:
-        return NO_ADDRESS
+        return NO_ADDRESS, []
     language = _message_language(group[0])
-    entries = []
+    entries, broken = [], []
     for reminder in sorted(group, key=lambda r: (r.due_date or datetime.date.max, r.pk)):
-        notification = getattr(reminder, "notification", None)
-        text = notification and (notification.text_fr if language == "fr" else notification.text_en)
-        url = reminder.context.get("url")
-        entries.append(
-            {
-                "text": text or render_headline(reminder.kind, reminder.context, language),
-                "url": localized_url(url, language) if isinstance(url, str) and url else "",
-            }
-        )
+        try:
+            entries.append(_entry(reminder, language))
+        except Exception as exc:
+            broken.append((reminder, exc))
+    if not entries:
+        return NO_ADDRESS, broken
     context = {
         "entries": entries,
         "count": len(entries),
@@ -736,11 +752,11 @@ def _compose_together(group: list[Reminder]):
     }
     message = build_email("reminders", to_user=recipient, context=context, language=language)
     if message is None:
-        return NO_ADDRESS
+        return NO_ADDRESS, broken
     # How many reminders it carries: for a mail filter, and for the tests that count each
     # reminder sent once (notifications.tests.helpers.carried).
     message.extra_headers[CARRIES_HEADER] = str(len(entries))
-    return message
+    return message, broken
 
 
 def send_due(now: datetime.datetime | None = None) -> list[int]:

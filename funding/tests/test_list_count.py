@@ -75,3 +75,28 @@ def test_the_rows_are_kept_by_their_ids_and_follow_a_change(
         endorsed.title_en = "Endorsed, renamed"
         endorsed.save()
     assert "Endorsed, renamed" in read(member)[0]
+
+
+def test_the_rows_kept_under_some_ids_are_those_requests_whatever_the_page_reads_again(
+    in_state, settings
+):
+    """A change committed between the page's ids and its rows must not put other rows under
+    those ids (another reader with the same ids would see them): the rows are rendered from
+    the ids themselves, never from the page's query run a second time."""
+    from funding.models import FundingRequest
+    from funding.views import _rows_by_id
+
+    shown = in_state(Status.ENDORSED, title_en="The one on the page")
+    moved_up = in_state(Status.DRAFT, title_en="Moved up meanwhile")
+
+    class PageReadTwice:
+        """The page's query: its ids first; run again, it has changed."""
+
+        def values_list(self, *args, **kwargs):
+            return [shown.pk]
+
+        def __iter__(self):
+            return iter([moved_up])
+
+    html = _rows_by_id(FundingRequest.objects.all(), PageReadTwice())
+    assert "The one on the page" in html and "Moved up meanwhile" not in html

@@ -209,3 +209,22 @@ def test_an_email_made_at_send_time_is_never_combined(db, counting, monkeypatch)
     assert send_reminders.run(ids) == 2
     assert len(mail.outbox) == 2
     assert all(services.CARRIES_HEADER not in m.extra_headers for m in mail.outbox)
+
+
+def test_a_reminder_that_cannot_be_listed_fails_alone(db, counting, monkeypatch):
+    chair = make_user("chair")
+    ids = claim_several(chair, [("Good", "Bon"), ("Bad", "Mauvais"), ("Fine", "Bien")], monkeypatch)
+    bad = Reminder.objects.get(notification__text_en="Bad")
+    real = services._entry
+
+    def entry(reminder, language):
+        if reminder.pk == bad.pk:
+            raise ValueError("a context that cannot be read")
+        return real(reminder, language)
+
+    monkeypatch.setattr(services, "_entry", entry)
+    assert send_reminders.run(ids) == 2
+    assert len(mail.outbox) == 1 and carried(mail.outbox[0]) == ["Fine", "Good"]
+    bad.refresh_from_db()
+    assert bad.sent_at is None and bad.attempts == 1 and "ValueError" in bad.last_error
+    assert Reminder.objects.filter(sent_at__isnull=False).count() == 2
