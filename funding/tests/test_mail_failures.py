@@ -15,7 +15,7 @@ from funding import notices, services
 from funding.models import Status
 from notifications.models import Reminder
 from notifications.tasks import tick
-from notifications.tests.helpers import free_port, frozen
+from notifications.tests.helpers import carried, free_port, frozen
 
 
 class MailServer:
@@ -26,7 +26,7 @@ class MailServer:
         self.refused = set(refused)
         self.refusing = False
         self.attempts = 0
-        self.delivered = []  # (recipient, subject)
+        self.delivered = []  # (recipient, headline): the subject, or each line listed
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         self.attempts += 1
@@ -39,8 +39,10 @@ class MailServer:
 
     async def handle_DATA(self, server, session, envelope):
         message = email.message_from_bytes(envelope.content)
-        subject = str(email.header.make_header(email.header.decode_header(message["Subject"])))
-        self.delivered.extend((rcpt, subject) for rcpt in envelope.rcpt_tos)
+        # By headline: a person's messages retried together arrive as one e-mail listing them.
+        self.delivered.extend(
+            (rcpt, headline) for rcpt in envelope.rcpt_tos for headline in carried(message)
+        )
         return "250 Message accepted"
 
 

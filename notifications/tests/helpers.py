@@ -136,9 +136,9 @@ def carried(message) -> list[str]:
         count = message[CARRIES_HEADER]
         subject = str(make_header(decode_header(message["Subject"])))
         part = next(p for p in message.walk() if p.get_content_type() == "text/plain")
-        if (part["Content-Transfer-Encoding"] or "").lower() in ("base64", "quoted-printable"):
+        try:  # parsed from bytes (a mail server), whatever the transfer encoding
             text = part.get_payload(decode=True).decode(part.get_content_charset() or "utf-8")
-        else:  # 8bit: the file backend wrote it as text
+        except UnicodeDecodeError:  # parsed from text (the file backend), 8bit
             text = part.get_payload()
     if count is None:
         return [subject]
