@@ -1162,9 +1162,8 @@ def _members_page(request, council, today):
     jurisdiction they represent in the order of its name: a council can have many members,
     and both its page and its memberships page listed every one (issue 17)."""
     members = (
-        CouncilMembership.objects.active(today)
-        .filter(council=council, role=CouncilMembership.Role.MEMBER)
-        .select_related("user", "user__profile", "user__profile__jurisdiction", "jurisdiction")
+        _active_memberships(CouncilMembership.Role.MEMBER)
+        .filter(council=council)
         .order_by(_represented_name(), "user__last_name", "user__first_name", "pk")
     )
     paginator = Paginator(members, settings.PORTAL_PAGE_SIZE)

@@ -678,7 +678,7 @@ def _compose(reminder: Reminder):
     kind = kinds.get(reminder.kind)
     if not recipient.is_active:
         return NO_ADDRESS
-    language = reminder.context.get("language") or language_of(recipient)
+    language = _message_language(reminder)
     extra = {}
     if kind.prepare is not None:
         with transaction.atomic():

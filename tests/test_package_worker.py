@@ -14,7 +14,8 @@ from pypdf import PdfReader
 from councils.tests.factories import CouncilMembershipFactory, MeetingFactory, UserFactory
 from funding.models import MeetingPackage
 from funding.tasks import generate_meeting_package
-from tests.test_reminder_worker import Processes, celery_env, read_mails, subject_of, wait_for
+from notifications.tests.helpers import subject_of
+from tests.test_reminder_worker import Processes, celery_env, read_mails, wait_for
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres, pytest.mark.redis]
 

@@ -82,10 +82,6 @@ def read_mails(folder: Path) -> list[email.message.Message]:
     return messages
 
 
-def subject_of(message):
-    return str(email.header.make_header(email.header.decode_header(message["Subject"])))
-
-
 class Processes:
     """Celery subprocesses with their logs, always stopped (by their own pid) at the end."""
 

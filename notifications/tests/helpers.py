@@ -120,13 +120,18 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def subject_of(message) -> str:
+    """A parsed e-mail's subject, its encoded words decoded."""
+    from email.header import decode_header, make_header
+
+    return str(make_header(decode_header(message["Subject"])))
+
+
 def carried(message) -> list[str]:
     """The reminders an e-mail carries, by headline: its subject, or, for an e-mail that
     carries several of one person's reminders (its X-Portal-Reminders header says how many),
     each line its text part lists. Takes a Django e-mail (the test outbox) or a parsed one
     (the file backend's); checks the header's count against the lines found."""
-    from email.header import decode_header, make_header
-
     from notifications.services import CARRIES_HEADER
 
     if hasattr(message, "extra_headers"):  # django.core.mail.EmailMessage
@@ -134,7 +139,7 @@ def carried(message) -> list[str]:
         subject, text = message.subject, message.body
     else:  # email.message.Message
         count = message[CARRIES_HEADER]
-        subject = str(make_header(decode_header(message["Subject"])))
+        subject = subject_of(message)
         part = next(p for p in message.walk() if p.get_content_type() == "text/plain")
         try:  # parsed from bytes (a mail server), whatever the transfer encoding
             text = part.get_payload(decode=True).decode(part.get_content_charset() or "utf-8")
