@@ -183,7 +183,9 @@ def _keys(name: str, versions: tuple[str, ...], parts: tuple) -> tuple[str, str]
     return f"portal:fragment:{name}:{stamp}:{where}", f"portal:last:{name}:{where}"
 
 
-def _get_or_build(name: str, domains: Iterable[str], parts: tuple, build: Callable):
+def _get_or_build(
+    name: str, domains: Iterable[str], parts: tuple, build: Callable, *, stale: bool = True
+):
     """The entry under the current versions of `domains`; on a miss, one worker builds it.
 
     Single flight: the worker that misses takes a short lock (`cache.add`, which only one
@@ -192,7 +194,8 @@ def _get_or_build(name: str, domains: Iterable[str], parts: tuple, build: Callab
     PORTAL_FRAGMENT_STALE_SECONDS ago (stale-while-revalidate). So a reader sees at most
     that many seconds of changes missing, and only while a rebuild runs. With no such copy
     (or the setting at 0), a reader builds it, as without the lock. The lock expires after
-    the same time, so a builder that dies holds no one up for longer. A transaction that
+    the same time, so a builder that dies holds no one up for longer. `stale=False`: never a
+    previous copy (every reader who misses builds). A transaction that
     changed a domain it depends on reads and builds under its own versions, never a copy
     another reader could be served.
     """
@@ -202,7 +205,7 @@ def _get_or_build(name: str, domains: Iterable[str], parts: tuple, build: Callab
     if value is not None:
         return value
     stale_seconds = settings.PORTAL_FRAGMENT_STALE_SECONDS
-    shared = not private and "no-cache" not in versions and stale_seconds > 0
+    shared = stale and not private and "no-cache" not in versions and stale_seconds > 0
     lock_key = f"{key}:lock"
     if shared and not cache.add(lock_key, 1, timeout=stale_seconds):
         last = cache.get(last_key)  # someone else is building it: their last copy, if recent
@@ -236,11 +239,14 @@ def cached_fragment(
     return mark_safe(html)  # rendered by our own templates, autoescaped
 
 
-def cached_value(name: str, parts: tuple, compute: Callable, *, domains: Iterable[str]):
-    """Like cached_fragment, for a picklable value."""
+def cached_value(
+    name: str, parts: tuple, compute: Callable, *, domains: Iterable[str], stale: bool = True
+):
+    """Like cached_fragment, for a picklable value. `stale=False` for a value that must
+    never lag the data (no previous copy served while it is rebuilt)."""
     if not settings.PORTAL_FRAGMENT_CACHE:
         return compute()
-    return _get_or_build(name, domains, parts, compute)
+    return _get_or_build(name, domains, parts, compute, stale=stale)
 
 
 _MODEL_DOMAINS_CACHE: dict = {}

@@ -11,6 +11,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from funding.models import FundingRequest
 from funding.models import Status as S
 
 pytestmark = pytest.mark.django_db
@@ -77,3 +78,69 @@ def test_withholding_costs_the_same_queries_whatever_the_data(in_state, member, 
         in_state(S.ENDORSED)
         in_state(S.SUBMITTED)
     assert count() == small
+
+
+def _second_member(council):
+    from councils.tests.factories import CouncilMembershipFactory, UserFactory
+
+    user = UserFactory(username="another-member")
+    CouncilMembershipFactory(user=user, council=council, role="member")
+    return user
+
+
+def test_a_reader_opens_their_own_request_though_their_council_role_does_not(
+    in_state, member, council, client_for
+):
+    """The count by council role is shared by everyone with the same roles (issue 17); what a
+    reader opens as themselves is counted for them alone, whichever reader came first."""
+    from django.core.cache import cache
+
+    other = _second_member(council)
+    request = in_state(S.SUBMITTED, amount_requested=Decimal("4321.00"))
+    FundingRequest.objects.filter(pk=request.pk).update(created_by=member)
+    for first, second in ((member, other), (other, member)):
+        cache.clear()
+        pages = {
+            user: client_for(user).get(reverse("funding:overview")).content.decode()
+            for user in (first, second)
+        }
+        assert "$4,321.00" in pages[member] and "Withheld" not in pages[member]
+        assert "4,321.00" not in pages[other] and "Withheld" in pages[other]
+        assert [row[3:] for row in csv_rows(client_for(other))] == [["", "", "", ""]]
+        assert csv_rows(client_for(member))[0][3:5] == ["1", "4321.00"]
+
+
+def test_the_second_reader_with_the_same_roles_counts_only_their_own_requests(
+    in_state, member, council, client_for
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    in_state(S.SUBMITTED)
+    reader = client_for(_second_member(council))
+    client_for(member).get(reverse("funding:overview"))  # counts by role, once
+    with CaptureQueriesContext(connection) as ctx:
+        page = reader.get(reverse("funding:overview")).content.decode()
+    assert "Withheld" in page
+    counts = [
+        q["sql"]
+        for q in ctx.captured_queries
+        if "COUNT(" in q["sql"] and "funding_fundingrequest" in q["sql"]
+    ]
+    assert counts and all('"created_by_id" = ' in sql for sql in counts), counts
+
+
+def test_withholding_follows_a_change_at_once(in_state, member, client_for):
+    """The shared count is never served from a previous copy: a cell goes withheld as soon
+    as a change leaves one hidden request in it, and shows again when a second one comes."""
+    c = client_for(member)
+    first = in_state(S.SUBMITTED, amount_requested=Decimal("4000.00"))
+    in_state(S.SUBMITTED, amount_requested=Decimal("1000.00"))
+    assert "$5,000.00" in c.get(reverse("funding:overview")).content.decode()
+    first.status = S.ENDORSED
+    first.save()
+    page = c.get(reverse("funding:overview")).content.decode()
+    assert "Withheld" in page and "5,000.00" not in page
+    in_state(S.SUBMITTED, amount_requested=Decimal("500.00"))
+    page = c.get(reverse("funding:overview")).content.decode()
+    assert "$5,500.00" in page and "Withheld" not in page
