@@ -144,3 +144,32 @@ def test_withholding_follows_a_change_at_once(in_state, member, client_for):
     in_state(S.SUBMITTED, amount_requested=Decimal("500.00"))
     page = c.get(reverse("funding:overview")).content.decode()
     assert "$5,500.00" in page and "Withheld" not in page
+
+
+@pytest.mark.parametrize("cache_on", [True, False])
+def test_one_count_per_figure_on_a_miss_a_hit_or_with_the_cache_off(
+    in_state, member, cache_on, settings
+):
+    """The page's query budget (15) holds with the cache off too: a miss reads the shared and
+    the reader's counts in one query, a hit only the reader's."""
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from funding.selectors import overview_withheld
+
+    settings.PORTAL_FRAGMENT_CACHE = cache_on
+    in_state(S.SUBMITTED)
+    in_state(S.ENDORSED)
+    cache.clear()
+
+    def read():
+        member.__dict__.pop("_council_roles", None)
+        with CaptureQueriesContext(connection) as ctx:
+            cells, years = overview_withheld(member)
+        funding = [q for q in ctx.captured_queries if "funding_fundingrequest" in q["sql"]]
+        return cells, years, len(funding)
+
+    cells, years, miss = read()
+    assert len(cells) == 1 and len(years) == 1 and miss == 2
+    assert read() == (cells, years, 2)
