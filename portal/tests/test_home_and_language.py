@@ -251,3 +251,43 @@ def test_a_right_current_password_starts_the_count_over(client_for, member, sett
     member.refresh_from_db()
     assert member.check_password("another-Long-pass-2026")
     assert not AccessAttempt.objects.filter(username=member.username).exists()
+
+
+def test_my_groups_come_25_a_page_in_the_reader_s_language_at_a_constant_cost(
+    client_for, group_cochair, settings
+):
+    """Issue 17: a co-chair of 2,000 groups got all 2,000 on their home page on each visit."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from workinggroups.tests.factories import GroupFactory, GroupMembershipFactory
+
+    settings.PORTAL_PAGE_SIZE = 5
+
+    def add(n, start):
+        for i in range(start, start + n):
+            group = GroupFactory(name_en=f"Zeta group {i:02}", name_fr=f"Alpha groupe {i:02}")
+            GroupMembershipFactory(user=group_cochair, group=group, role="co_chair")
+
+    def my_groups(body):
+        return body.split('id="groups-heading"')[1].split('id="councils-heading"')[0]
+
+    def read(url):
+        with CaptureQueriesContext(connection) as ctx:
+            body = client_for(group_cochair).get(url).content.decode()
+        return my_groups(body), len(ctx.captured_queries)
+
+    add(2, 0)
+    _body, few = read(reverse("portal:home"))
+    add(10, 2)  # 13 groups with the fixture's own
+    body, many = read(reverse("portal:home"))
+    assert many == few
+    assert body.count("Zeta group") == 4 and "Zeta group 04" not in body
+    assert 'aria-label="Pages of my groups"' in body and "Showing 1 to 5 of 13" in body
+    body, _n = read(reverse("portal:home") + "?groups_page=3")
+    assert "Showing 11 to 13 of 13" in body and "Zeta group 11" in body
+    # In French, by the French name: the first page starts with the groups named "Alpha".
+    with_fr = client_for(group_cochair)
+    with_fr.cookies["django_language"] = "fr"
+    body = my_groups(with_fr.get("/fr/").content.decode())
+    assert "Alpha groupe 00" in body and "Alpha groupe 05" not in body
