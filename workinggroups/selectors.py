@@ -13,6 +13,7 @@ from django.db.models import (
     Prefetch,
     Q,
     Subquery,
+    Window,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -220,6 +221,9 @@ def calendar_for(user, day=None):
 
 
 REVIEWS_SHOWN = 20
+# The groups shown on home that wait on a workplan from their co-chair; the rest are counted
+# (issue 17: a co-chair of 2,000 groups got every one of them on each visit).
+TO_SUBMIT_SHOWN = 10
 
 
 def home_section(user):
@@ -243,6 +247,7 @@ def home_section(user):
             Group.objects.current()
             .filter(pk__in=cochaired, kind=Group.Kind.WORKING_GROUP)
             .filter(~Exists(current))
+            .annotate(waiting=Window(Count("pk")))
             .prefetch_related(
                 Prefetch(
                     "workplans",
@@ -252,8 +257,9 @@ def home_section(user):
                     to_attr="open_drafts",
                 )
             )
-            .order_by("name_en")
+            .order_by(translated_order("name"), "pk")[:TO_SUBMIT_SHOWN]
         )
+    to_submit_more = to_submit[0].waiting - len(to_submit) if to_submit else 0
     actions = list(ActionItem.objects.open().filter(owner=user).select_related("meeting")[:10])
     measures = list(Measure.objects.open().filter(owner=user)[:10])
     health = None
@@ -275,6 +281,7 @@ def home_section(user):
     return {
         "template": "workinggroups/partials/home_section.html",
         "to_submit": to_submit,
+        "to_submit_more": to_submit_more,
         "actions": actions,
         "measures": measures,
         "health": health,

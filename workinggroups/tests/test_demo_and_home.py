@@ -144,3 +144,36 @@ def test_demo_every_reporting_group_has_dated_updates_and_one_filed_report(demo)
         assert filed.get().period_start == start
     # No group due to report is left without one: the health rule is quiet on the demo.
     assert not progress.groups_without_report(start, end).exists()
+
+
+def test_home_shows_ten_groups_waiting_on_a_workplan_and_counts_the_rest(
+    client_for, group, group_cochair
+):
+    """Issue 17: a co-chair of 2,000 groups got every group without a workplan on home."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from workinggroups.selectors import TO_SUBMIT_SHOWN
+    from workinggroups.tests.factories import GroupFactory, GroupMembershipFactory
+
+    def read():
+        with CaptureQueriesContext(connection) as ctx:
+            body = client_for(group_cochair).get(reverse("portal:home")).content.decode()
+        return (
+            body.split("Workplans to submit")[1].split("</ul>")[0],
+            body,
+            len(ctx.captured_queries),
+        )
+
+    def add(n):
+        for _ in range(n):
+            other = GroupFactory()
+            GroupMembershipFactory(user=group_cochair, group=other, role="co_chair")
+
+    add(3)  # 4 with the fixture's
+    listed, body, few = read()
+    assert listed.count("<li>") == 4 and 'id="to-submit-more"' not in body
+    add(TO_SUBMIT_SHOWN)
+    listed, body, many = read()
+    assert listed.count("<li>") == TO_SUBMIT_SHOWN and many == few
+    assert "And 4 more groups that you co-chair have no current workplan." in body
