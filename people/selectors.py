@@ -1,8 +1,10 @@
 """Reads about people: the searchable list and one person's page, each in a fixed number of
 queries whatever the number of people, memberships or events."""
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
+from django.core.paginator import Paginator
 from django.db.models import Q
 
 from councils.models import CouncilMembership
@@ -49,8 +51,21 @@ def person_status(person) -> str:
     return "active" if person.has_usable_password() else "invited"
 
 
-def person_page(person):
-    """Everything the person's page shows, in five queries."""
+def _groups_page(rows, number):
+    paginator = Paginator(rows, settings.PORTAL_PAGE_SIZE)
+    page = paginator.get_page(number)
+    return {
+        "group_memberships": page.object_list,
+        "groups_page": page,
+        "groups_paginator": paginator,
+        "groups_page_range": paginator.get_elided_page_range(page.number),
+    }
+
+
+def person_page(person, groups_page=None):
+    """Everything the person's page shows, in six queries: their group memberships come
+    PORTAL_PAGE_SIZE a page (`groups_page`, the page number asked for; issue 17: a co-chair
+    of 2,000 groups had all 2,000 rows on their page)."""
     council_rows = (
         CouncilMembership.objects.filter(user=person)
         .select_related("council", "jurisdiction")
@@ -65,7 +80,7 @@ def person_page(person):
     invitations = Invitation.objects.filter(person=person).select_related("created_by")[:20]
     return {
         "council_memberships": list(council_rows),
-        "group_memberships": list(group_rows),
+        **_groups_page(group_rows, groups_page),
         "events": list(events),
         "invitations": list(invitations),
     }

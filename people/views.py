@@ -92,7 +92,7 @@ def person_detail(request, pk):
             "person": person,
             "status": person_status(person),
             "may_deactivate": can_deactivate(request.user, person),
-            **person_page(person),
+            **person_page(person, groups_page=request.GET.get("groups_page")),
         },
     )
 

@@ -170,3 +170,33 @@ def test_the_admin_shows_invitations_read_only(client_for, secretariat, invite):
     client = client_for(secretariat)
     assert client.get(reverse("admin:people_invitation_changelist")).status_code == 200
     assert client.get(reverse("admin:people_invitation_add")).status_code == 403
+
+
+def test_a_persons_group_memberships_come_a_page_at_a_time_at_a_constant_cost(
+    client_for, secretariat, member, settings
+):
+    """Issue 17: a co-chair of 2,000 groups had all 2,000 rows on their person page."""
+    from workinggroups.tests.factories import GroupFactory
+
+    settings.PORTAL_PAGE_SIZE = 5
+    url = reverse("people:person_detail", args=[member.pk])
+
+    def add(n):
+        for _ in range(n):
+            GroupMembershipFactory(user=member, group=GroupFactory(), role="member")
+
+    def read(query=""):
+        with CaptureQueriesContext(connection) as ctx:
+            body = client_for(secretariat).get(url + query).content.decode()
+        rows = body.split('id="groups-h"')[1].split("</table>")[0].count('<th scope="row">')
+        return body, rows, len(ctx.captured_queries)
+
+    add(2)
+    _body, rows, few = read()
+    assert rows == 2
+    add(10)
+    body, rows, many = read()
+    assert rows == 5 and many == few
+    assert 'aria-label="Pages of group memberships"' in body and "Showing 1 to 5 of 12" in body
+    body, rows, _n = read("?groups_page=3")
+    assert rows == 2 and "Showing 11 to 12 of 12" in body
