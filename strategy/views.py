@@ -2,7 +2,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, F
+from django.db.models import F
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -233,10 +233,13 @@ def dashboard_csv(request):
 @require_GET
 def plan_list(request):
     _require_reader(request.user)
-    plans = list(selectors.visible_plans(request.user).annotate(item_count=Count("items")))
+    plans = list(selectors.visible_plans(request.user))
+    # The roll-ups are kept per data version (selectors.rollup_per_plan): the item count comes
+    # with them rather than from a COUNT over every item on each read.
     totals = selectors.rollup_per_plan([p.pk for p in plans])
     for plan in plans:
         plan.total = totals.get(plan.pk) or dashboard_builder.empty_rollup()
+        plan.item_count = plan.total["item_count"]
     return render(
         request,
         "strategy/plan_list.html",

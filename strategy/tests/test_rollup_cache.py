@@ -38,3 +38,23 @@ def test_the_api_reads_the_roll_ups_once_per_change(client_for, member, group, p
     row, after = read(client)
     assert after == 2 and row["rollup"]["done"] == 1
     assert [p["done"] for p in row["rollup_by_priority"]] == [1]
+
+
+def test_the_plan_list_counts_the_items_from_the_kept_roll_ups(
+    client_for, member, group, priority, settings
+):
+    from django.urls import reverse
+
+    settings.PORTAL_FRAGMENT_CACHE = True
+    plan = StrategicPlanFactory(status=PlanStatus.ADOPTED, title_en="Joint plan")
+    for _ in range(3):
+        PlanItemFactory(plan=plan, objective=objective(group, priority))
+
+    def count_cell():
+        body = client_for(member).get(reverse("strategy:plan_list")).content.decode()
+        row = body.split("Joint plan")[1].split("</tr>")[0]
+        return [cell.split("</td>")[0] for cell in row.split('<td class="text-end">')[1:]][0]
+
+    assert count_cell() == "3"
+    PlanItemFactory(plan=plan, objective=objective(group, priority))
+    assert count_cell() == "4"
