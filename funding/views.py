@@ -164,7 +164,10 @@ def review_queue(request):
     queue_filter.filters["council"].queryset = Council.objects.filter(
         pk__in=council_roles(user).co_chair_of
     )
-    context = {"filter": queue_filter, **_page(request, queue_filter.qs), "now": timezone.now()}
+    # The count, per reviewer (their id and councils are in its SQL), kept per data version:
+    # counting the councils' requests under review took 53 ms at scale 1,000 (issue 17).
+    page = _page(request, queue_filter.qs, count_domains=(FUNDING, GROUPS))
+    context = {"filter": queue_filter, **page, "now": timezone.now()}
     return render(request, "funding/review_queue.html", context)
 
 

@@ -330,3 +330,40 @@ def test_changed_words_are_labelled_and_keep_a_space_between_them(language, remo
         f'The budget is <del><span class="visually-hidden">{removed}</span>10</del> '
         f'<ins><span class="visually-hidden">{inserted}</span>12</ins> dollars.'
     )
+
+
+def test_the_review_queue_counts_once_per_change_and_per_reviewer(
+    in_state, council_cochair, client_for, settings
+):
+    """Issue 17: the queue's COUNT ran on every view (53 ms at scale 1,000). It is kept per
+    data version and per reviewer, and a recommendation shows in the next count."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.PORTAL_FRAGMENT_CACHE = True
+    settings.PORTAL_PAGE_SIZE = 5
+    requests = [in_state(Status.SUBMITTED) for _ in range(7)]
+    c = client_for(council_cochair)
+    url = reverse("funding:review_queue")
+
+    def read():
+        with CaptureQueriesContext(connection) as ctx:
+            response = c.get(url)
+        counts = [q for q in ctx.captured_queries if q["sql"].startswith("SELECT COUNT(*)")]
+        counted = [q for q in counts if "funding_fundingrequest" in q["sql"]]
+        return response.context["paginator"].count, len(counted), response.content.decode()
+
+    count, queries, page = read()
+    assert (count, queries) == (7, 1) and "Showing 1 to 5 of 7" in page
+    assert read()[:2] == (7, 0)
+    first = requests[0]
+    first.refresh_from_db()
+    services.recommendation_record(
+        request=first,
+        by=council_cochair,
+        decision="endorse",
+        comment="",
+        expected_version=first.version,
+    )
+    count, queries, page = read()
+    assert (count, queries) == (6, 1) and "Showing 1 to 5 of 6" in page
