@@ -1,7 +1,7 @@
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 
-from .selectors import unread_count
+from .selectors import UNREAD_CAP, unread_count
 
 
 def inbox(request):
@@ -9,8 +9,14 @@ def inbox(request):
     user = getattr(request, "user", None)
     if not getattr(user, "is_authenticated", False):
         return {}
+    return {"inbox_badge": SimpleLazyObject(lambda: _badge(user))}
+
+
+def _badge(user):
+    count = unread_count(user)  # counted up to UNREAD_CAP: beyond, the badge says "99+"
     return {
-        "inbox_badge": SimpleLazyObject(
-            lambda: {"url": reverse("notifications:inbox"), "count": unread_count(user)}
-        )
+        "url": reverse("notifications:inbox"),
+        "count": count,
+        "more": count >= UNREAD_CAP,
+        "at_most": UNREAD_CAP - 1,
     }

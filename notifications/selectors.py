@@ -11,15 +11,21 @@ from django.utils.module_loading import import_string
 
 from .models import Delivery, Notification, Reminder
 
+# Unread entries are counted up to this many: the menu badge and the home page say "99+"
+# beyond, and counting stays cheap whatever the inbox holds (issue 17).
+UNREAD_CAP = 100
+
 
 def unread_count(user) -> int:
-    """How many entries this person has not read. Counted once per request: the menu badge
-    and the home page's inbox section both show it, and `request.user` lives for one request
-    (a write that changes it redirects, so no page shows a count older than its own request)."""
+    """How many entries this person has not read, up to UNREAD_CAP. Counted once per request:
+    the menu badge and the home page's inbox section both show it, and `request.user` lives
+    for one request (a write that changes it redirects, so no page shows a count older than
+    its own request)."""
     try:
         return user._portal_unread_count
     except AttributeError:
-        count = Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+        unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
+        count = unread[:UNREAD_CAP].count()
         user._portal_unread_count = count
         return count
 
@@ -49,6 +55,8 @@ def home_section(user):
     return {
         "template": "notifications/partials/home_section.html",
         "unread": len(latest) if len(latest) < 5 else unread_count(user),
+        "more": len(latest) == 5 and unread_count(user) >= UNREAD_CAP,
+        "at_most": UNREAD_CAP - 1,
         "latest": latest,
     }
 

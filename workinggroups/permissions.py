@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from councils.models import CouncilMembership
 from councils.permissions import council_roles, council_roles_from, is_portal_reader, is_secretariat
-from notifications.selectors import remember_unread
+from notifications.selectors import UNREAD_CAP, remember_unread
 
 from .models import GroupMembership
 
@@ -59,9 +59,11 @@ def _roles_sql() -> str:
         )
 
     recipient, read_at = col(Notification, "recipient"), col(Notification, "read_at")
+    # Counted up to UNREAD_CAP only (the badge then says "99+"): an inbox of 5,000 unread
+    # entries cost 2.8 ms on every page (issue 17, scale 1,000).
     unread = (
-        f"SELECT 'unread', COUNT(*), 'inbox' FROM {table(Notification)} "  # noqa: S608
-        f"WHERE {recipient} = %(user)s AND {read_at} IS NULL"
+        f"SELECT 'unread', COUNT(*), 'inbox' FROM (SELECT 1 FROM {table(Notification)} "  # noqa: S608
+        f"WHERE {recipient} = %(user)s AND {read_at} IS NULL LIMIT {int(UNREAD_CAP)}) unread"
     )
     return " UNION ALL ".join(
         [
