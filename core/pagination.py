@@ -21,9 +21,17 @@ class CachedCountPaginator(Paginator):
     @cached_property
     def count(self):
         queryset = self.object_list
-        try:
-            sql, params = queryset.query.chain().get_compiler(queryset.db).as_sql()
-        except EmptyResultSet:
-            return 0
-        key = (queryset.model._meta.label_lower, sql, tuple(map(repr, params)))
-        return cached_value("list-count", key, queryset.count, domains=self.domains)
+        return cached_by_sql("list-count", queryset, queryset.count, domains=self.domains)
+
+
+def cached_by_sql(name, queryset, compute, *, domains):
+    """`compute()`, a figure of `queryset` (its count, an aggregate), kept per data version of
+    `domains` (core.cache) and keyed by the queryset's SQL and parameters: every filter, and
+    everything that decides what a reader may see, is in the SQL, so two readers share it
+    only when they read the same rows. `domains` must name every domain the query reads."""
+    try:
+        sql, params = queryset.query.chain().get_compiler(queryset.db).as_sql()
+    except EmptyResultSet:
+        return compute()
+    key = (queryset.model._meta.label_lower, sql, tuple(map(repr, params)))
+    return cached_value(name, key, compute, domains=domains)

@@ -19,6 +19,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from core.cache import FUNDING, GROUPS, cached_value
+from core.pagination import cached_by_sql
 from councils.models import CitizenOutcome, CouncilMembership, Priority
 from councils.permissions import council_roles, is_secretariat
 from workinggroups.models import Group, GroupMembership
@@ -144,7 +145,14 @@ def home_section(user):
         return None
     section = {"template": "funding/partials/home_section.html"}
     if council_roles(user).co_chair_of:
-        queue = review_queue(user).aggregate(count=_count(), oldest=Min("submitted_at"))
+        # Kept per data version, per reviewer (their id is in the SQL), like the queue's count.
+        waiting = review_queue(user)
+        queue = cached_by_sql(
+            "review-queue-summary",
+            waiting,
+            lambda: waiting.aggregate(count=_count(), oldest=Min("submitted_at")),
+            domains=(FUNDING, GROUPS),
+        )
         section["queue_count"] = queue["count"]
         section["queue_oldest"] = queue["oldest"]
     cochaired = group_roles(user).co_chair_of

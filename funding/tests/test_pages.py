@@ -367,3 +367,39 @@ def test_the_review_queue_counts_once_per_change_and_per_reviewer(
     )
     count, queries, page = read()
     assert (count, queries) == (6, 1) and "Showing 1 to 5 of 6" in page
+
+
+def test_home_counts_the_co_chairs_queue_once_per_change(
+    in_state, council_cochair, client_for, settings
+):
+    """The queue's count and oldest date on home, kept like the queue's own count."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.PORTAL_FRAGMENT_CACHE = True
+    requests = [in_state(Status.SUBMITTED) for _ in range(3)]
+    c = client_for(council_cochair)
+
+    def read():
+        with CaptureQueriesContext(connection) as ctx:
+            response = c.get(reverse("portal:home"))
+        section = next(s for s in response.context["sections"] if "queue_count" in s)
+        counted = [
+            q
+            for q in ctx.captured_queries
+            if "MIN(" in q["sql"] and "funding_fundingrequest" in q["sql"]
+        ]
+        return section["queue_count"], len(counted)
+
+    assert read() == (3, 1)
+    assert read() == (3, 0)
+    first = requests[0]
+    first.refresh_from_db()
+    services.recommendation_record(
+        request=first,
+        by=council_cochair,
+        decision="endorse",
+        comment="",
+        expected_version=first.version,
+    )
+    assert read() == (2, 1)
