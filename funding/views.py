@@ -11,16 +11,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core.cache import FUNDING, GROUPS, MEETINGS, PEOPLE, PLAN, cached_fragment, cached_value
+from core.cache import FUNDING, GROUPS, MEETINGS, PEOPLE, PLAN, cached_value
 from core.csvfile import amount, csv_response, safe_text
 from core.fiscal import fiscal_year_label
-from core.pagination import CachedCountPaginator
+from core.pagination import CachedCountPaginator, kept_rows
 from core.params import parse_int
 from core.permissions import get_object_for_user
 from councils.models import Council
@@ -99,28 +98,6 @@ def _page(request, queryset, *, count_domains=None):
     }
 
 
-def _rows_by_id(queryset, object_list):
-    """The list's rows as HTML, kept per the ids on the page (in their order), language and
-    data version of what a row shows: the page's query reads only the ids, and the rows are
-    rendered once for whoever may see those requests (a row shows nothing that depends on
-    its reader). Rendered from those very ids (`queryset`, the reader's, narrowed to them),
-    never from a second run of the page's query, which a change committed in between could
-    turn into other rows kept under these ids. Empty when the page has none. Rendering 25
-    rows was most of the list's cost, twice the admin changelist's (issue 17)."""
-    ids = tuple(object_list.values_list("pk", flat=True))
-    if not ids:
-        return ""
-
-    def render():
-        order = {pk: i for i, pk in enumerate(ids)}
-        rows = sorted(queryset.filter(pk__in=ids), key=lambda r: order[r.pk])
-        return render_to_string("funding/partials/request_rows.html", {"object_list": rows})
-
-    return cached_fragment(
-        "funding-list-rows", ids, render, domains=(FUNDING, GROUPS, PLAN, MEETINGS)
-    )
-
-
 def _add_service_errors(form, exc: ValidationError):
     """Put a service's ValidationError on the matching fields, or on the form."""
     if hasattr(exc, "error_dict"):
@@ -146,7 +123,14 @@ def request_list(request):
     context = {
         "filter": request_filter,
         **page,
-        "rows": _rows_by_id(request_filter.qs, page["object_list"]),
+        # A row shows nothing that depends on its reader; a reader only gets ids they may see.
+        "rows": kept_rows(
+            "funding-list-rows",
+            request_filter.qs,
+            page["object_list"],
+            "funding/partials/request_rows.html",
+            domains=(FUNDING, GROUPS, PLAN, MEETINGS),
+        ),
         "can_create": can_create_request(user),
         "can_review": can_use_review_queue(user),
         "is_secretariat": may_act_as_secretariat(user, None),

@@ -14,9 +14,9 @@ from django.views.decorators.http import require_GET, require_POST, require_safe
 from django.views.generic import DetailView, ListView
 from django_filters.views import FilterView
 
-from core.cache import GROUPS, cached_fragment
+from core.cache import GROUPS, PEOPLE, PLAN, cached_fragment
 from core.emails import language_of
-from core.pagination import CachedCountPaginator
+from core.pagination import CachedCountPaginator, kept_rows
 from core.params import parse_id, parse_int
 from core.permissions import get_object_for_user
 from councils.models import Council, Meeting
@@ -119,6 +119,16 @@ class GroupListView(ReaderRequiredMixin, FilterView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["can_create"] = can_edit_group(self.request.user)
+        # Every reader sees every group the same way: the page reads its ids, and the rows
+        # are kept as HTML per those ids (core.pagination.kept_rows; issue 17). A row shows
+        # the group, its parent, objectives (groups), councils (people) and priorities (plan).
+        ctx["rows"] = kept_rows(
+            "group-list-rows",
+            group_list_queryset(),
+            ctx["page_obj"].object_list,
+            "workinggroups/partials/group_rows.html",
+            domains=(GROUPS, PEOPLE, PLAN),
+        )
         return ctx
 
 

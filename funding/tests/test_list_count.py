@@ -56,7 +56,7 @@ def test_each_reader_and_filter_gets_its_own_total(in_state, personas, client_fo
 def test_the_rows_are_kept_by_their_ids_and_follow_a_change(
     in_state, personas, client_for, django_capture_on_commit_callbacks
 ):
-    """The rows' HTML is kept per the ids on the page (funding.views._rows_by_id): a second
+    """The rows' HTML is kept per the ids on the page (core.pagination.kept_rows): a second
     view reads only the ids, a change shows at once, and a reader who may not see a request
     never gets its row, whoever read the page before."""
     endorsed = in_state(Status.ENDORSED, title_en="Endorsed one")
@@ -83,8 +83,8 @@ def test_the_rows_kept_under_some_ids_are_those_requests_whatever_the_page_reads
     """A change committed between the page's ids and its rows must not put other rows under
     those ids (another reader with the same ids would see them): the rows are rendered from
     the ids themselves, never from the page's query run a second time."""
+    from core.pagination import kept_rows
     from funding.models import FundingRequest
-    from funding.views import _rows_by_id
 
     shown = in_state(Status.ENDORSED, title_en="The one on the page")
     moved_up = in_state(Status.DRAFT, title_en="Moved up meanwhile")
@@ -98,5 +98,11 @@ def test_the_rows_kept_under_some_ids_are_those_requests_whatever_the_page_reads
         def __iter__(self):
             return iter([moved_up])
 
-    html = _rows_by_id(FundingRequest.objects.all(), PageReadTwice())
+    html = kept_rows(
+        "funding-list-rows",
+        FundingRequest.objects.all(),
+        PageReadTwice(),
+        "funding/partials/request_rows.html",
+        domains=("funding",),
+    )
     assert "The one on the page" in html and "Moved up meanwhile" not in html

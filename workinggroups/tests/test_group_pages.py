@@ -171,3 +171,28 @@ def test_group_french_page_marks_a_missing_french_name(client_for, member):
     body = client_for(member).get(f"/fr/groups/{g.slug}/").content.decode()
     assert '<span lang="en">English-only group</span>' in body
     assert "Disponible en anglais seulement" in body
+
+
+def test_the_groups_list_keeps_its_rows_and_follows_a_change(client_for, member, group, settings):
+    """Issue 17: the rows are kept as HTML per the ids on the page; a second view reads only
+    the ids, and a change to a group, its councils or its priorities shows at once."""
+    settings.PORTAL_FRAGMENT_CACHE = True
+    c = client_for(member)
+    url = reverse("workinggroups:group_list")
+
+    def read():
+        with CaptureQueriesContext(connection) as ctx:
+            body = c.get(url).content.decode()
+        prefetched = [
+            q for q in ctx.captured_queries if "workinggroups_group_priorities" in q["sql"]
+        ]
+        return body, len(prefetched)
+
+    body, first = read()
+    assert group.name_en in body and first >= 1
+    body, again = read()
+    assert group.name_en in body and again == 0
+    group.name_en = "Renamed working group"
+    group.save()
+    body, _n = read()
+    assert "Renamed working group" in body
