@@ -332,6 +332,17 @@ def test_changed_words_are_labelled_and_keep_a_space_between_them(language, remo
     )
 
 
+def _endorse(request, cochair):
+    request.refresh_from_db()
+    services.recommendation_record(
+        request=request,
+        by=cochair,
+        decision="endorse",
+        comment="",
+        expected_version=request.version,
+    )
+
+
 def test_the_review_queue_counts_once_per_change_and_per_reviewer(
     in_state, council_cochair, client_for, settings
 ):
@@ -356,15 +367,7 @@ def test_the_review_queue_counts_once_per_change_and_per_reviewer(
     count, queries, page = read()
     assert (count, queries) == (7, 1) and "Showing 1 to 5 of 7" in page
     assert read()[:2] == (7, 0)
-    first = requests[0]
-    first.refresh_from_db()
-    services.recommendation_record(
-        request=first,
-        by=council_cochair,
-        decision="endorse",
-        comment="",
-        expected_version=first.version,
-    )
+    _endorse(requests[0], council_cochair)
     count, queries, page = read()
     assert (count, queries) == (6, 1) and "Showing 1 to 5 of 6" in page
 
@@ -393,13 +396,5 @@ def test_home_counts_the_co_chairs_queue_once_per_change(
 
     assert read() == (3, 1)
     assert read() == (3, 0)
-    first = requests[0]
-    first.refresh_from_db()
-    services.recommendation_record(
-        request=first,
-        by=council_cochair,
-        decision="endorse",
-        comment="",
-        expected_version=first.version,
-    )
+    _endorse(requests[0], council_cochair)
     assert read() == (2, 1)
