@@ -173,3 +173,20 @@ def test_one_count_per_figure_on_a_miss_a_hit_or_with_the_cache_off(
     cells, years, miss = read()
     assert len(cells) == 1 and len(years) == 1 and miss == 2
     assert read() == (cells, years, 2)
+
+
+def test_readers_with_other_council_roles_never_share_the_kept_count(
+    in_state, member, council_cochair, client_for, settings
+):
+    """The kept count is per set of council roles: the council's co-chair (who opens the
+    request in review) and a member (who does not) read one after the other, both orders,
+    each with their own result."""
+    from django.core.cache import cache
+
+    settings.PORTAL_FRAGMENT_CACHE = True
+    in_state(S.SUBMITTED, amount_requested=Decimal("4321.00"))
+    for order in ((council_cochair, member), (member, council_cochair)):
+        cache.clear()
+        pages = {u: client_for(u).get(reverse("funding:overview")).content.decode() for u in order}
+        assert "$4,321.00" in pages[council_cochair] and "Withheld" not in pages[council_cochair]
+        assert "4,321.00" not in pages[member] and "Withheld" in pages[member]
