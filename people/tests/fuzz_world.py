@@ -1,6 +1,8 @@
 """People-side objects for the cross-cutting tests (permission matrix, fuzzer, CSRF): an
 invited person with the raw token of their link, a person about to leave and one who left."""
 
+from django.utils import timezone
+
 from councils.models import Jurisdiction
 from councils.tests.factories import CouncilMembershipFactory, UserFactory
 from people import mail, services
@@ -27,7 +29,10 @@ def build(**world):
     CouncilMembershipFactory(user=leaving, council=world["council"], role="member")
     former = UserFactory(username="former-person", first_name="Fran", last_name="Former")
     services.person_deactivate(
-        person=former, by=secretariat, last_day=former.date_joined.date(), reason="Retired."
+        person=former,
+        by=secretariat,
+        last_day=timezone.localdate(former.date_joined),
+        reason="Retired.",
     )
     return {
         "invited_person": invited,

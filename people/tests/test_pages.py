@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from councils.tests.factories import CouncilMembershipFactory, UserFactory
 from people import services
@@ -29,7 +30,9 @@ def test_the_list_shows_jurisdiction_title_language_and_status(
 ):
     invited, _token = invite()
     former = UserFactory(username="former", first_name="Fran", last_name="Former")
-    services.person_deactivate(person=former, by=secretariat, last_day=former.date_joined.date())
+    services.person_deactivate(
+        person=former, by=secretariat, last_day=timezone.localdate(former.date_joined)
+    )
     page = client_for(secretariat).get(reverse("people:person_list"))
     assert page.status_code == 200
     rows = {p.pk: p for p in page.context["people"]}

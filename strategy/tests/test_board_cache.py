@@ -157,4 +157,5 @@ def test_a_meeting_change_keeps_the_board_and_a_plan_change_builds_it_again(
     assert get(c)[1] == warm  # still cached
     with django_capture_on_commit_callbacks(execute=True):
         PlanItem.objects.filter(plan=adopted_plan).first().save()
-    assert get(c)[1] == cold  # built again
+    # Built again; the withheld funding count, which reads no plan, stays kept.
+    assert warm < get(c)[1] <= cold
