@@ -42,6 +42,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import get_connection
 from django.db import connection, models, transaction
@@ -581,12 +582,15 @@ def deliver_batch(reminder_ids: Iterable[int]) -> int:
         reminders = list(
             sendable(now)
             .select_for_update(skip_locked=True, of=("self",))
-            .select_related("recipient__profile", "notification")
+            .annotate(
+                inbox_text_en=F("notification__text_en"), inbox_text_fr=F("notification__text_fr")
+            )
             .filter(pk__in=ids)
             .order_by("pk")
         )
         if not reminders:
             return 0  # sent, given up on, not yet due, held by another worker, or digest
+        _attach_recipients(reminders)
         composed = []  # (the rows one e-mail carries, the e-mail or why none is sent)
         for group in _one_email_each(reminders):
             try:
@@ -647,6 +651,19 @@ def deliver_batch(reminder_ids: Iterable[int]) -> int:
         else:  # a bug, not the mail server: with its traceback
             log.error("Message %s not sent.", reminder.pk, exc_info=error)
     return sum(len(pks) for pks in sent_notes.values())
+
+
+def _attach_recipients(reminders: list[Reminder]) -> None:
+    """Each row's recipient, with their profile, read once per person: one person has up to
+    thousands of rows in a sweep's batches (issue 17: a User and a Profile built per row was a
+    sixth of the time to send a sweep)."""
+    people = (
+        get_user_model()
+        .objects.select_related("profile")
+        .in_bulk({reminder.recipient_id for reminder in reminders})
+    )
+    for reminder in reminders:
+        reminder.recipient = people[reminder.recipient_id]
 
 
 def _open_connection():
@@ -719,8 +736,7 @@ def _one_email_each(reminders: list[Reminder]) -> list[list[Reminder]]:
 
 def _entry(reminder: Reminder, language: str) -> dict:
     """One line of an e-mail that lists several reminders: its headline and its link."""
-    notification = getattr(reminder, "notification", None)
-    text = notification and (notification.text_fr if language == "fr" else notification.text_en)
+    text = reminder.inbox_text_fr if language == "fr" else reminder.inbox_text_en
     url = reminder.context.get("url")
     return {
         "text": text or render_headline(reminder.kind, reminder.context, language),
