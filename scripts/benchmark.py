@@ -310,6 +310,65 @@ def ratios(results):
     return [*lines, ""]
 
 
+def _breakdown(profile) -> str:
+    """One page's profile in words: where its time goes."""
+    callers = "; ".join(
+        f"`{c['caller']}` {c['ms']:.1f} ms in {c['queries']}" for c in profile["sql_by_caller"]
+    )
+    return (
+        f"profiled {profile['total_ms']:.1f} ms: SQL {profile['sql_ms']:.1f} ms in "
+        f"{profile['queries']} queries ({callers}), templates {profile['render_ms']:.1f} ms "
+        f"(without their SQL), the rest {profile['other_ms']:.1f} ms (views, forms, middleware)"
+    )
+
+
+def explained(results, checks):
+    """For every page behind a missed target, where its time goes (`profile_page`): the gap
+    explained with a profile, as issue 17 asks, at the largest scale and, for growth, at the
+    smallest too. The empty page's own profile comes first, as the yardstick."""
+    low, high = min(results), max(results)
+    pages = {scale: {p["name"]: p for p in data["pages"]} for scale, data in results.items()}
+    missed: dict[str, list[str]] = {}
+    for name, ok, value in checks:
+        if ok:
+            continue
+        if name.startswith("empty portal page"):
+            for page in ("bare view (reference)", "empty portal page (reference)"):
+                missed.setdefault(page, []).append(f"{name} ({value})")
+            continue
+        page = name.split(": ", 1)[0].split(" (", 1)[0]
+        if page in pages[high]:
+            missed.setdefault(page, []).append(f"{name.split(': ', 1)[1]} ({value})")
+    if not missed:
+        return []
+    lines = [
+        "## Where the time goes in each page that misses a target",
+        "",
+        f"`portal.benchmark.profile_page` at scale {high} (and {low} where growth is missed): "
+        "the median of 7 requests with every query and template render timed, SQL by the "
+        "portal function that ran it (the costliest first).",
+        "",
+    ]
+    layout = pages[high].get("empty portal page (reference)")
+    order = ["empty portal page (reference)", *(p for p in missed if "reference" not in p)]
+    for page in order:
+        data = pages[high].get(page) or layout
+        if not data or not data.get("profile"):
+            continue
+        line = (
+            f"- **{page}** ({data['persona']}), {data['median_ms']:.1f} ms median; "
+            f"{_breakdown(data['profile'])}."
+        )
+        if page in missed:
+            line += f" Missed: {'; '.join(missed[page])}."
+        if any("growth" in m for m in missed.get(page, [])) and pages[low].get(page, {}).get(
+            "profile"
+        ):
+            line += f" At scale {low}: {_breakdown(pages[low][page]['profile'])}."
+        lines.append(line)
+    return [*lines, ""]
+
+
 def machine_speed():
     """CPU seconds of a fixed pure-Python loop (10 million additions), the median of 3: the
     same code runs 2-3x slower on one machine of this kind than on another, so a figure in
@@ -387,6 +446,7 @@ def report(results, checks, args):
     lines += ratios(results)
     lines += ["## Targets", "", "| target | met | measured |", "|---|---|---|"]
     lines += [f"| {name} | {'yes' if ok else '**no**'} | {value} |" for name, ok, value in checks]
+    lines += ["", *explained(results, checks)]
     return "\n".join(lines) + "\n"
 
 

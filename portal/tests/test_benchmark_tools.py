@@ -55,3 +55,65 @@ def test_the_load_reports_the_95th_percentile_of_its_latencies(live_server):
     result = load(parts.hostname, parts.port, "/healthz", "", concurrency=2, seconds=0.5)
     assert result["ok"] > 0 and result["errors"] == 0
     assert 0 < result["p95_ms"] < 5000
+
+
+@pytest.mark.django_db
+def test_a_profile_says_which_portal_function_ran_each_query_and_what_rendering_cost(
+    client_for, member
+):
+    from portal.benchmark import profile_page
+
+    url = reverse("workinggroups:group_list")
+    counted = measure_round(client_for(member), url, 1)["queries"]
+    profile = profile_page(client_for(member), url, repeat=3)
+    assert profile["queries"] == counted
+    callers = {c["caller"]: c for c in profile["sql_by_caller"]}
+    # The role query is run by the portal's permission code, not by Django or the profiler.
+    assert "workinggroups.permissions.load_roles" in callers
+    assert not any(name.startswith("portal.benchmark") for name in callers)
+    assert profile["render_ms"] > 0
+    parts = profile["sql_ms"] + profile["render_ms"] + profile["other_ms"]
+    assert parts == pytest.approx(profile["total_ms"])
+
+
+def test_the_report_explains_each_missed_target_with_the_page_profile():
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
+    from benchmark import explained
+
+    def page(name, median, sql_ms, caller):
+        profile = {
+            "total_ms": median,
+            "sql_ms": sql_ms,
+            "queries": 3,
+            "render_ms": 1.0,
+            "other_ms": median - sql_ms - 1.0,
+            "sql_by_caller": [{"caller": caller, "ms": sql_ms, "queries": 3}],
+        }
+        return {"name": name, "persona": "member", "median_ms": median, "profile": profile}
+
+    results = {
+        scale: {
+            "pages": [
+                page("empty portal page (reference)", 3.0, 1.0, "workinggroups.permissions.x"),
+                page("dashboard, cache off", 20.0 * scale, 18.0 * scale, "strategy.selectors.y"),
+                page("groups list", 6.0, 1.0, "core.pagination.kept_rows"),
+            ]
+        }
+        for scale in (1, 100)
+    }
+    checks = [
+        ("dashboard, cache off: ≤ 5× the empty portal page", False, "666.7×"),
+        ("dashboard, cache off: median growth ≤ 1.5×", False, "100.00×"),
+        ("groups list: ≤ 3× the empty portal page", True, "2.0×"),
+    ]
+    text = "\n".join(explained(results, checks))
+    assert "**empty portal page (reference)**" in text  # the yardstick, first
+    line = next(line for line in text.splitlines() if "**dashboard, cache off**" in line)
+    assert "`strategy.selectors.y` 1800.0 ms in 3" in line
+    assert "≤ 5× the empty portal page (666.7×)" in line
+    assert "At scale 1: profiled 20.0 ms" in line  # growth: the small scale too
+    assert "groups list" not in text  # met: nothing to explain
+    assert explained(results, [checks[2]]) == []

@@ -15,7 +15,7 @@ from django.test import Client, override_settings
 from django.urls import NoReverseMatch, reverse
 
 from councils.models import Council
-from portal.benchmark import measure_round, summarise
+from portal.benchmark import measure_round, profile_page, summarise
 from workinggroups.models import Group, Objective
 
 # The admin reference and the funding list are read by the same person: a member of the
@@ -153,9 +153,16 @@ class Command(BaseCommand):
                 failures += [f"{label}: {status}" for status in result["bad_statuses"]]
         if failures:
             raise CommandError(f"Timed requests that were not 200: {failures[:10]}")
+        # Then where each page's time goes (SQL by function, rendering, the rest), apart from
+        # the timed rounds: timing every query and render costs a little.
+        profiles = {}
+        for label, url, _username, client, cached in pages:
+            with override_settings(PORTAL_FRAGMENT_CACHE=cached):
+                profiles[label] = profile_page(client, url)
         results = [
             {"name": label, "url": url, "persona": username, "queries": queries[label]}
             | summarise(samples[label])
+            | {"profile": profiles[label]}
             for label, url, username, _client, _cached in pages
         ]
         sessions, paths = {}, {}
