@@ -23,6 +23,15 @@ def status_class(status):
 
 
 @register.filter
+def days_waiting(moment):
+    """Whole days from `moment`'s local date to today's: a row that says it is kept for the
+    day (core.pagination.kept_rows) shows no hours, which would be wrong by evening."""
+    from django.utils import timezone
+
+    return (timezone.localdate() - timezone.localdate(moment)).days if moment else 0
+
+
+@register.filter
 def get_item(mapping, key):
     return mapping.get(key) if mapping else None
 

@@ -398,3 +398,50 @@ def test_home_counts_the_co_chairs_queue_once_per_change(
     assert read() == (3, 0)
     _endorse(requests[0], council_cochair)
     assert read() == (2, 1)
+
+
+def test_the_review_queue_keeps_its_rows_and_says_how_long_each_has_waited(
+    in_state, council_cochair, client_for, settings
+):
+    """Issue 17: rendering the queue's 25 rows was half the page. They are kept like the
+    funding list's, per the ids on the page, language, day and data version; so a row says
+    how many days it has waited, not hours that would be wrong by evening."""
+    import datetime
+
+    import time_machine
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    settings.PORTAL_FRAGMENT_CACHE = True
+    waiting = in_state(Status.SUBMITTED, title_en="Kept row")
+    c = client_for(council_cochair)
+    url = reverse("funding:review_queue")
+
+    def read(**params):
+        with CaptureQueriesContext(connection) as ctx:
+            page = c.get(url, params).content.decode()
+        return page, len(ctx.captured_queries)
+
+    first, rendered = read()
+    assert "Kept row" in first and "since today" in first
+    again, kept = read()
+
+    def rows(page):
+        return page[page.index("<tbody>") : page.index("</tbody>")]
+
+    assert rows(again) == rows(first) and kept < rendered  # rows not read nor rendered again
+    waiting.title_en = "Renamed row"
+    waiting.save()  # a change shows at once
+    assert "Renamed row" in read()[0]
+    waiting.submitted_at = timezone.now() - datetime.timedelta(days=3)
+    waiting.save()
+    later = read()[0]
+    assert "for 3 days" in later and "since today" not in later
+    # The next day the kept rows are not served: each says one day more.
+    tomorrow = timezone.localtime() + datetime.timedelta(days=1)
+    with time_machine.travel(tomorrow, tick=False):
+        # Nothing changed but the day (signed in again: a session ends after a day idle).
+        assert "for 4 days" in client_for(council_cochair).get(url).content.decode()
+    fr = c.get(url.replace("/en/", "/fr/")).content.decode()
+    assert "depuis 3 jours" in fr
