@@ -199,11 +199,12 @@ def path(name):
 
 
 @register.simple_tag
-def filter_fields(form, domains, css="col-sm-6 col-lg"):
+def filter_fields(form, domains, css="col-sm-6 col-lg", vary=""):
     """A list's filter fields, rendered with crispy forms and kept per data version of
     `domains` (the data their choices come from, space-separated), language and the values
     asked for: rendering them was a third of a list page (issue 17). Only for a form whose
-    choices are the same for every reader."""
+    choices are the same for every reader, or differ only by `vary` (what the view narrowed
+    them by: the review queue's councils are those the reader co-chairs)."""
     from django.template.loader import render_to_string
 
     from core.cache import cached_fragment
@@ -213,7 +214,7 @@ def filter_fields(form, domains, css="col-sm-6 col-lg"):
         (name, tuple(data.getlist(name)) if hasattr(data, "getlist") else (data.get(name),))
         for name in sorted(form.fields)
     )
-    parts = (type(form).__module__, type(form).__qualname__, css, form.is_bound, values)
+    parts = (type(form).__module__, type(form).__qualname__, css, str(vary), form.is_bound, values)
     return cached_fragment(
         "filter-fields",
         parts,

@@ -445,3 +445,23 @@ def test_the_review_queue_keeps_its_rows_and_says_how_long_each_has_waited(
         assert "for 4 days" in client_for(council_cochair).get(url).content.decode()
     fr = c.get(url.replace("/en/", "/fr/")).content.decode()
     assert "depuis 3 jours" in fr
+
+
+def test_the_kept_queue_filter_offers_each_co_chair_only_their_councils(
+    council, council2, council_cochair, council2_cochair, client_for, settings
+):
+    """The queue's filter is kept like the funding list's, but its councils are the reader's:
+    one co-chair's kept fields are never served to a co-chair of another council."""
+    import re
+
+    settings.PORTAL_FRAGMENT_CACHE = True
+    url = reverse("funding:review_queue")
+
+    def offered(user):
+        page = client_for(user).get(url.replace("/fr/", "/en/")).content.decode()
+        select = re.search(r'<select name="council".*?</select>', page, re.S).group(0)
+        return set(re.findall(r'<option value="(\d+)"', select))
+
+    assert offered(council_cochair) == {str(council.pk)}
+    assert offered(council2_cochair) == {str(council2.pk)}
+    assert offered(council_cochair) == {str(council.pk)}  # kept, and still their own
