@@ -222,18 +222,28 @@ def listed_items(items, day=None, months=12):
     start, end = timeline_window(day, months)
     late = Q(state=PS.LATE)
     upcoming = ~Q(state=PS.CANCELLED) & Q(due__gte=start, due__lt=end)
-    rows = (
+    # The ranking reads only the ids and the sort keys; the shown rows are then read whole with
+    # their group and priority. Ranked with every column (issue 17), the thousands of rows
+    # being sorted spilled to disk: 44 ms of the dashboard's miss at scale 100.
+    shown = (
         items.filter(late | upcoming)
-        .select_related("objective__group", "priority")
         .annotate(
-            is_late=ExpressionWrapper(late, output_field=BooleanField()),
             rank=Window(
                 RowNumber(),
-                partition_by=[F("is_late"), Case(When(late, then=F("priority_id")))],
+                partition_by=[
+                    ExpressionWrapper(late, output_field=BooleanField()),
+                    Case(When(late, then=F("priority_id"))),
+                ],
                 order_by=[F("due").asc(), F("pk").asc()],
             ),
         )
         .filter(rank__lte=Case(When(late, then=Value(LATE_SHOWN)), default=Value(UPCOMING_SHOWN)))
+        .values("pk")
+    )
+    rows = (
+        items.filter(pk__in=shown)
+        .select_related("objective__group", "priority")
+        .annotate(is_late=ExpressionWrapper(late, output_field=BooleanField()))
         .order_by("due", "pk")
     )
     shown_late, shown_upcoming = [], []
