@@ -310,6 +310,29 @@ def ratios(results):
     return [*lines, ""]
 
 
+def drift(results):
+    """The bare view does the same work at every scale (one query by primary key): its change
+    between the smallest and the largest scale is the machine's, the yardstick a page's
+    growth is read against (a shared machine can slow down between two scales' runs)."""
+    low, high = min(results), max(results)
+    if low == high:
+        return []
+    bare = {
+        scale: {p["name"]: p for p in results[scale]["pages"]}.get("bare view (reference)")
+        for scale in (low, high)
+    }
+    if not all(bare.values()):
+        return []
+    a, b = bare[low], bare[high]
+    return [
+        f"The bare view, the same work at every scale, took {a['median_ms']:.1f} ms at scale "
+        f"{low} (spread {a['spread']:.0%}) and {b['median_ms']:.1f} ms at scale {high} (spread "
+        f"{b['spread']:.0%}): {b['median_ms'] / a['median_ms']:.2f}×, the machine's own drift "
+        "between the two runs, beside which each page's growth is to be read.",
+        "",
+    ]
+
+
 def _breakdown(profile) -> str:
     """One page's profile in words: where its time goes."""
     callers = "; ".join(
@@ -446,7 +469,7 @@ def report(results, checks, args):
     lines += ratios(results)
     lines += ["## Targets", "", "| target | met | measured |", "|---|---|---|"]
     lines += [f"| {name} | {'yes' if ok else '**no**'} | {value} |" for name, ok, value in checks]
-    lines += ["", *explained(results, checks)]
+    lines += ["", *drift(results), *explained(results, checks)]
     return "\n".join(lines) + "\n"
 
 

@@ -117,3 +117,20 @@ def test_the_report_explains_each_missed_target_with_the_page_profile():
     assert "At scale 1: profiled 20.0 ms" in line  # growth: the small scale too
     assert "groups list" not in text  # met: nothing to explain
     assert explained(results, [checks[2]]) == []
+
+
+def test_the_report_gives_the_bare_view_growth_as_the_machines_drift():
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
+    from benchmark import drift
+
+    def bare(median, spread):
+        return {"name": "bare view (reference)", "median_ms": median, "spread": spread}
+
+    results = {1: {"pages": [bare(1.6, 0.03)]}, 100: {"pages": [bare(2.8, 0.63)]}}
+    text = drift(results)[0]
+    assert "1.6 ms at scale 1 (spread 3%)" in text and "2.8 ms at scale 100 (spread 63%)" in text
+    assert "1.75×" in text
+    assert drift({100: results[100]}) == []  # one scale: no growth to read
