@@ -203,3 +203,16 @@ def test_a_persons_group_memberships_come_a_page_at_a_time_at_a_constant_cost(
     assert 'aria-label="Pages of group memberships"' in body and "Showing 1 to 5 of 12" in body
     body, rows, _n = read("?groups_page=3")
     assert rows == 2 and "Showing 11 to 12 of 12" in body
+
+
+@pytest.mark.django_db
+def test_the_people_list_sort_has_its_index():
+    """Issue 17: the list's order (last name, first name, id) over every account had no index,
+    a sort of every row on each page; the migration adds one on Django's own table."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, "auth_user")
+    index = constraints.get("people_user_sort_name_idx")
+    assert index and index["index"]
+    assert index["columns"] == ["last_name", "first_name", "id"]
