@@ -22,19 +22,25 @@ from workinggroups.models import Group, Objective
 # secretariat who is staff with the view permission, not a superuser.
 STAFF = "bench.staff"
 
-# (label, URL name, args from the data, demo user who reads it, fragment cache on)
+# (label, URL name, args from the data, demo user who reads it, fragment cache on). Every
+# page that reads the cache (core.cache: kept fragments, rows, counts, roll-ups) has a row
+# with the cache off too, its miss path.
 PAGES = [
     ("bare view (reference)", "bench_bare", None, "member", True),
     ("empty portal page (reference)", "bench_layout", None, "member", True),
     ("home, group co-chair", "portal:home", None, "groupchair", True),
     ("home, member", "portal:home", None, "member", True),
+    ("home, member, cache off", "portal:home", None, "member", False),
     ("home, group co-chair, cache off", "portal:home", None, "groupchair", False),
     ("groups list", "workinggroups:group_list", None, "member", True),
+    ("groups list, cache off", "workinggroups:group_list", None, "member", False),
     ("group detail", "workinggroups:group_detail", "group", "member", True),
     ("group health", "workinggroups:health", None, "cochair.pssdc", True),
     ("group health, cache off", "workinggroups:health", None, "cochair.pssdc", False),
     ("review queue", "funding:review_queue", None, "cochair.pssdc", True),
+    ("review queue, cache off", "funding:review_queue", None, "cochair.pssdc", False),
     ("funding list", "funding:request_list", None, STAFF, True),
+    ("funding list, cache off", "funding:request_list", None, STAFF, False),
     ("funding overview", "funding:overview", None, "member", True),
     ("funding overview, cache off", "funding:overview", None, "member", False),
     ("dashboard", "strategy:dashboard", None, "member", True),
@@ -55,6 +61,7 @@ PAGES = [
     ("API group", "api:group-detail", "group", "member", True),
     ("API objectives", "api:objective-list", None, "member", True),
     ("API plans", "api:plan-list", None, "member", True),
+    ("API plans, cache off", "api:plan-list", None, "member", False),
     ("API meetings", "api:meeting-list", None, "member", True),
     ("API funding requests", "api:funding-request-list", None, STAFF, True),
     ("admin changelist (reference)", "admin:funding_fundingrequest_changelist", None, STAFF, True),
