@@ -372,10 +372,9 @@ def explained(results, checks):
         "portal function that ran it (the costliest first).",
         "",
     ]
-    layout = pages[high].get("empty portal page (reference)")
     order = ["empty portal page (reference)", *(p for p in missed if "reference" not in p)]
     for page in order:
-        data = pages[high].get(page) or layout
+        data = pages[high].get(page)
         if not data or not data.get("profile"):
             continue
         line = (
