@@ -514,3 +514,30 @@ class MeetingPackage(models.Model):
     @property
     def is_ready(self):
         return self.status == self.Status.READY
+
+
+class FundingSummary(models.Model):
+    """The counted requests added up per (councils of their group, priority, fiscal year,
+    status): kept by PostgreSQL triggers in the same transaction as every change, read by the
+    funding overview and the dashboard instead of the requests. See `funding.summary`."""
+
+    # The councils the requests' group reports to, as ",1,3," (",": none).
+    councils = models.CharField(max_length=255)
+    # 0: every request once; otherwise a priority they advance (once under each).
+    priority_key = models.BigIntegerField()
+    fiscal_year = models.PositiveSmallIntegerField()
+    status = models.CharField(max_length=20, choices=Status.choices)
+    count = models.IntegerField(default=0)
+    requested = models.DecimalField(max_digits=18, decimal_places=2, default=0)
+    approved = models.DecimalField(max_digits=18, decimal_places=2, default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["councils", "priority_key", "fiscal_year", "status"],
+                name="funding_summary_key",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.councils} {self.priority_key} {self.fiscal_year} {self.status}"

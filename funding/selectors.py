@@ -25,12 +25,14 @@ from councils.permissions import council_roles, is_secretariat
 from workinggroups.models import Group, GroupMembership
 from workinggroups.permissions import group_roles
 
+from . import summary
 from .models import (
     EDITABLE,
     ENDORSED_OR_LATER,
     FINAL,
     UNDER_REVIEW,
     FundingRequest,
+    FundingSummary,
     Recommendation,
     Status,
 )
@@ -264,6 +266,59 @@ def _requested(fiscal_year=None, council=None):
     return queryset
 
 
+def _summarised(fiscal_year=None, council=None, *, once):
+    """The summary rows (funding.summary) of the requests `_requested` counts: `once`, the
+    rows counting each request once; otherwise those counting it under each priority."""
+    rows = (
+        FundingSummary.objects.filter(priority_key=0)
+        if once
+        else (FundingSummary.objects.exclude(priority_key=0))
+    )
+    if fiscal_year is not None:
+        rows = rows.filter(fiscal_year=fiscal_year)
+    if council is not None:
+        rows = rows.filter(councils__contains=f",{council.pk},")
+    return rows
+
+
+def _in_any(council_ids) -> Q:
+    """Summary rows of groups that report to any of `council_ids` (a non-empty set)."""
+    condition = Q()
+    for council_id in sorted(council_ids):
+        condition |= Q(councils__contains=f",{council_id},")
+    return condition
+
+
+def _summary_council_condition(co_chair_of, member_of) -> Q | None:
+    """`_council_condition` for summary rows: a row is the requests of groups with the same
+    councils in one status, so council roles open the whole row or none of it."""
+    condition = None
+    if co_chair_of:  # every counted request is submitted
+        condition = _in_any(co_chair_of)
+    if member_of:
+        endorsed = Q(status__in=ENDORSED_OR_LATER) & _in_any(member_of)
+        condition = endorsed if condition is None else condition | endorsed
+    return condition
+
+
+def _summed(queryset, **keys):
+    """`queryset` of summary rows added up per `keys` ({name: column}), leaving out keys with
+    no request left: requested, endorsed, approved and count, like the requests' own sums."""
+    same = [name for name, column in keys.items() if name == column]
+    renamed = {name: F(column) for name, column in keys.items() if name != column}
+    return (
+        queryset.values(*same, **renamed)
+        .annotate(
+            # Endorsed first: named after a column, `requested` would then be the aggregate.
+            endorsed=Coalesce(Sum("requested", filter=ENDORSED), ZERO),
+            requested=Coalesce(Sum("requested"), ZERO),
+            approved=Coalesce(Sum("approved", filter=APPROVED), ZERO),
+            count=Sum("count"),
+        )
+        .filter(count__gt=0)
+    )
+
+
 def overview_withheld(user, fiscal_year=None, council=None, *, years=True):
     """Which of the overview's figures would give away a single request `user` cannot open:
     ({(priority id, fiscal year)}, {fiscal year}) of the cells of `funding_totals` and the
@@ -286,6 +341,20 @@ def overview_withheld(user, fiscal_year=None, council=None, *, years=True):
     co_chair_of, member_of = tuple(sorted(roles.co_chair_of)), tuple(sorted(roles.member_of))
     by_council = _council_condition(co_chair_of, member_of)
     personal = _personal_condition(user)
+    if summary.maintained():
+        cells = _hidden_one_summarised(
+            fiscal_year, council, roles=(co_chair_of, member_of), mine=(by_council, personal)
+        )
+        if not years:
+            return cells, frozenset()
+        found = _hidden_one_summarised(
+            fiscal_year,
+            council,
+            roles=(co_chair_of, member_of),
+            mine=(by_council, personal),
+            once=True,
+        )
+        return cells, frozenset(year for year, _year in found)
 
     def counts(keys, opened_only):
         """{key: (requests their council roles do not open, of which the reader opens)}, or
@@ -328,6 +397,37 @@ def overview_withheld(user, fiscal_year=None, council=None, *, years=True):
     return cells, frozenset(year for (year,) in hidden_one("fiscal_year"))
 
 
+def _hidden_one_summarised(fiscal_year, council, *, roles, mine, once=False) -> frozenset:
+    """`overview_withheld`'s cells ((priority id, fiscal year)) or, `once`, its years ((fiscal
+    year, fiscal year)) with exactly one request hidden from the reader, in one query: the
+    counted requests their council roles do not open, from the summary rows, beside those of
+    them the reader opens as themselves (`mine`: the council and personal conditions), from
+    the reader's own requests. Never stale: the summary moves in the change's transaction."""
+    by_council, personal = mine
+    first_key = "fiscal_year" if once else "priority_key"
+    rows = _summarised(fiscal_year, council, once=once)
+    opened_by_roles = _summary_council_condition(*roles)
+    if opened_by_roles is not None:
+        rows = rows.exclude(opened_by_roles)
+    unopened = rows.values(key=F(first_key), year=F("fiscal_year")).annotate(
+        kind=Value(0), number=Sum("count")
+    )
+    own = _requested(fiscal_year, council)
+    if not once:
+        own = own.filter(priorities__isnull=False)
+    if by_council is not None:
+        own = own.exclude(by_council)
+    own = (
+        own.filter(personal)
+        .values(key=F("fiscal_year" if once else "priorities"), year=F("fiscal_year"))
+        .annotate(kind=Value(1), number=_count())
+    )
+    totals, opened = {}, {}
+    for row in unopened.order_by().union(own.order_by(), all=True):
+        (opened if row["kind"] else totals)[(row["key"], row["year"])] = row["number"]
+    return frozenset(key for key, total in totals.items() if total - opened.get(key, 0) == 1)
+
+
 def funding_totals(fiscal_year=None, council=None, *, priorities=None):
     """Per (priority, fiscal year): the sums requested, endorsed and approved, in the database.
 
@@ -342,18 +442,27 @@ def funding_totals(fiscal_year=None, council=None, *, priorities=None):
     priorities to report on, when the caller has read them already ({id: Priority}); the rows
     of any other priority are left out, and the priorities are not read again.
     """
-    queryset = _requested(fiscal_year, council)
-    rows = list(
-        queryset.filter(priorities__isnull=False)
-        .values("priorities", "fiscal_year")
-        .annotate(
-            requested=_money_sum("amount_requested", Q()),
-            endorsed=_money_sum("amount_requested", ENDORSED),
-            approved=_money_sum("amount_approved", APPROVED),
-            count=_count(),
+    if summary.maintained():
+        rows = list(
+            _summed(
+                _summarised(fiscal_year, council, once=False),
+                priorities="priority_key",
+                fiscal_year="fiscal_year",
+            ).order_by("fiscal_year", "priority_key")
         )
-        .order_by("fiscal_year", "priorities")
-    )
+    else:
+        rows = list(
+            _requested(fiscal_year, council)
+            .filter(priorities__isnull=False)
+            .values("priorities", "fiscal_year")
+            .annotate(
+                requested=_money_sum("amount_requested", Q()),
+                endorsed=_money_sum("amount_requested", ENDORSED),
+                approved=_money_sum("amount_approved", APPROVED),
+                count=_count(),
+            )
+            .order_by("fiscal_year", "priorities")
+        )
     if priorities is None:
         priorities = Priority.objects.in_bulk({row["priorities"] for row in rows})
     result = []
@@ -368,9 +477,12 @@ def funding_totals(fiscal_year=None, council=None, *, priorities=None):
 
 def funding_totals_by_year(fiscal_year=None, council=None):
     """{fiscal_year: {requested, endorsed, approved, count}} counting each request once."""
-    queryset = _requested(fiscal_year, council)
+    if summary.maintained():
+        rows = _summed(_summarised(fiscal_year, council, once=True), fiscal_year="fiscal_year")
+        return {row.pop("fiscal_year"): row for row in rows.order_by("fiscal_year")}
     rows = (
-        queryset.values("fiscal_year")
+        _requested(fiscal_year, council)
+        .values("fiscal_year")
         .annotate(
             requested=_money_sum("amount_requested", Q()),
             endorsed=_money_sum("amount_requested", ENDORSED),

@@ -9,8 +9,16 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 
-# Rebuilt by migrate on any installation; dumping them makes restores fragile.
-EXCLUDED = ["contenttypes", "auth.permission", "sessions", "admin.logentry", "axes"]
+# Rebuilt by migrate on any installation; dumping them makes restores fragile. The funding
+# summary is added up from the requests by the database itself (funding.summary).
+EXCLUDED = [
+    "contenttypes",
+    "auth.permission",
+    "sessions",
+    "admin.logentry",
+    "axes",
+    "funding.fundingsummary",
+]
 
 
 class Command(BaseCommand):
