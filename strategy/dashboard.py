@@ -108,12 +108,12 @@ def build(plan, *, council=None, fiscal_year=None, day=None, councils=None) -> D
     `councils` is the list of councils when the caller has already read it (the filter form)."""
     items = selectors.plan_items(plan, council=council, fiscal_year=fiscal_year, day=day)
     board = Dashboard(plan=plan, council=council, fiscal_year=fiscal_year, day=day)
-    facts, months = selectors.item_facts(items, day)
-    board.total = selectors.add_up(facts)
+    facts = selectors.item_facts(items, day)
+    board.total = facts.total
     board.all_priorities = selectors.dashboard_priorities()
     board.late, board.upcoming = selectors.listed_items(items, day)
     _priority_blocks(board, facts)
-    _timeline(board, months, day)
+    _timeline(board, facts.months, day)
     _liaison(board, council, councils)
     board.measures = selectors.measures_section()
     _matrix(board)
@@ -122,30 +122,7 @@ def build(plan, *, council=None, fiscal_year=None, day=None, councils=None) -> D
 
 
 def _priority_blocks(board, facts):
-    by_priority, pairs = {}, {}
-    for row in facts:
-        by_priority.setdefault(row["priority_id"], []).append(row)
-        key = (row["priority_id"], row["objective__group_id"])
-        if key in pairs:
-            pairs[key]["items"] += row["item_count"]
-        else:
-            pairs[key] = {
-                "group_id": row["objective__group_id"],
-                "slug": row["objective__group__slug"],
-                "name": pick(
-                    {"en": row["objective__group__name_en"], "fr": row["objective__group__name_fr"]}
-                ),
-                "name_en": row["objective__group__name_en"],
-                "items": row["item_count"],
-            }
-    by_priority = {key: selectors.add_up(rows) for key, rows in by_priority.items()}
-    groups = {}  # the groups serving each priority, those with most items first
-    for (priority_id, _group), pair in sorted(
-        pairs.items(), key=lambda kv: (-kv[1]["items"], kv[1]["name_en"])
-    ):
-        shown = groups.setdefault(priority_id, [])
-        if len(shown) < selectors.GROUPS_SHOWN:
-            shown.append(pair)
+    by_priority, groups = facts.by_priority, facts.groups
     reported = last_reported({pair["group_id"] for shown in groups.values() for pair in shown})
     for shown in groups.values():
         for pair in shown:
@@ -226,31 +203,26 @@ def _liaison(board, council, councils):
     elif councils is None:
         councils = selectors.dashboard_councils()
     by_id = {c.pk: c for c in councils}
-    coverage = {c.pk: {"groups": 0, "covered": 0} for c in councils}
-    for pair in selectors.liaison_pairs(council):
-        row = coverage.setdefault(pair["council_id"], {"groups": 0, "covered": 0})
-        row["groups"] += 1
-        if pair["covered"]:
-            row["covered"] += 1
-        elif len(board.gaps) < selectors.GAPS_SHOWN and pair["council_id"] in by_id:
-            board.gaps.append(
-                {
-                    "group": {
-                        "slug": pair["group__slug"],
-                        "name": pick({"en": pair["group__name_en"], "fr": pair["group__name_fr"]}),
-                    },
-                    "council": by_id[pair["council_id"]],
-                }
-            )
+    coverage, gaps = selectors.liaison_coverage(council, shown=by_id)
+    board.gaps = [
+        {
+            "group": {
+                "slug": gap["group__slug"],
+                "name": pick({"en": gap["group__name_en"], "fr": gap["group__name_fr"]}),
+            },
+            "council": by_id[gap["council_id"]],
+        }
+        for gap in gaps
+    ]
     for c in councils:
-        row = coverage[c.pk]
+        groups, covered = coverage.get(c.pk, (0, 0))
         board.liaison.append(
             {
                 "council": c,
-                "groups": row["groups"],
-                "covered": row["covered"],
-                "gaps": row["groups"] - row["covered"],
-                "percent": (100.0 * row["covered"] / row["groups"]) if row["groups"] else None,
+                "groups": groups,
+                "covered": covered,
+                "gaps": groups - covered,
+                "percent": (100.0 * covered / groups) if groups else None,
             }
         )
 

@@ -28,6 +28,7 @@ from django.db.models.functions import Cast, Coalesce, NullIf, RowNumber, TruncM
 from django.db.models.lookups import LessThan
 from django.utils import timezone
 
+from core.bilingual import pick
 from core.cache import GROUPS, PLAN, cached_value
 from core.fiscal import fiscal_year_bounds, fiscal_year_of
 from councils.models import Council, Jurisdiction, Priority
@@ -256,16 +257,29 @@ def listed_items(items, day=None, months=12):
 ADDITIVE = ("total_weight", "done_weight", "item_count", *PS.values)
 
 
-def item_facts(items, day=None, months=12) -> tuple[list[dict], list[dict]]:
-    """(pairs, months): the items added up per (priority, group), and per month of the
-    timeline window, in one query whatever the size of the plan.
+@dataclass
+class ItemFacts:
+    """The plan's items added up by `item_facts`: roll-ups (`add_up`'s shape) per priority
+    (None: items with no priority) and for them all, the groups serving each priority with
+    most items first (at most GROUPS_SHOWN, with `items`, the number of their items), and the
+    timeline's months (the additive sums of the items due in each)."""
 
-    Each row has the additive sums of a roll-up; `add_up` turns any set of pair rows into a
-    roll-up, so the whole plan, each priority and the groups serving it come from the pairs,
-    the timeline from the months (the items not cancelled and due in the window, by the first
-    day of their deadline's month). Grouped by (priority, group, month) at once, as before,
-    the rows were about as many as the items (issue 17: 50,723 rows at scale 1,000); the two
-    groupings give the pairs plus a dozen months."""
+    by_priority: dict = field(default_factory=dict)
+    total: dict = field(default_factory=dict)
+    groups: dict = field(default_factory=dict)
+    months: list = field(default_factory=list)
+
+
+def item_facts(items, day=None, months=12) -> ItemFacts:
+    """`items` added up in the database, in one query whatever the size of the plan: per
+    priority, in all, the first groups of each priority, and per month of the timeline window
+    (the items not cancelled and due in the window, by the first day of their deadline's
+    month).
+
+    The items are added up per (priority, group) first, once; the priorities, the total and
+    the groups shown are read from those pairs. Brought into Python instead, the pairs were a
+    row per group serving a priority (issue 17: thousands at scale 100, and the dashboard's
+    Python time went into adding them up)."""
     start, end = timeline_window(day, months)
     in_window = ~Q(state=PS.CANCELLED) & Q(due__gte=start, due__lt=end)
     facts = items.annotate(
@@ -289,33 +303,69 @@ def item_facts(items, day=None, months=12) -> tuple[list[dict], list[dict]]:
         *(f"SUM(CASE WHEN {quote('state')} = %s THEN 1 ELSE 0 END)" for _ in PS.values),
     ]
     sum_params = [PS.CANCELLED, PS.DONE, *PS.values]
-    pair_keys = ["priority_id", "group_id", "group_slug", "group_name_en", "group_name_fr"]
-    pair_columns = ", ".join(f"facts.{quote(k)}" for k in pair_keys)
-    month = f"facts.{quote('month')}"
-    sql = (
-        f"SELECT 0, {pair_columns}, NULL, {', '.join(sums)} FROM ({inner}) facts "  # noqa: S608 - ORM SQL
-        f"GROUP BY {pair_columns} "
-        f"UNION ALL SELECT 1, NULL, NULL, NULL, NULL, NULL, {month}, {', '.join(sums)} "
-        f"FROM ({inner}) facts WHERE {month} IS NOT NULL GROUP BY {month}"
+    names = [quote(f"s{index}") for index in range(len(ADDITIVE))]
+    pair_keys = ", ".join(
+        quote(k)
+        for k in ("priority_id", "group_id", "group_slug", "group_name_en", "group_name_fr")
     )
-    names = [
-        "priority_id",
-        "objective__group_id",
-        "objective__group__slug",
-        "objective__group__name_en",
-        "objective__group__name_fr",
-        "month",
-        *ADDITIVE,
-    ]
-    pairs, by_month = [], []
+    # Sums of sums as integers: PostgreSQL's SUM of a bigint is a numeric (a Decimal).
+    added = ", ".join(f"CAST(SUM({name}) AS BIGINT)" for name in names)
+    item_count = names[ADDITIVE.index("item_count")]
+    priority, group_id, name_en = quote("priority_id"), quote("group_id"), quote("group_name_en")
+    # Parts: 0 a priority, 1 the whole plan, 2 a group shown under its priority, 3 a month.
+    # Typed NULLs: PostgreSQL types a union's columns from its first branch.
+    number, text, date = "CAST(NULL AS BIGINT)", "CAST(NULL AS TEXT)", "CAST(NULL AS DATE)"
+    no_sums = ", ".join(number for _ in names)
+    sql = (
+        f"WITH facts AS ({inner}), "  # noqa: S608 - ORM SQL
+        f"pairs AS (SELECT {pair_keys}, "
+        f"{', '.join(f'{sql} AS {name}' for sql, name in zip(sums, names, strict=True))} "
+        f"FROM facts GROUP BY {pair_keys}) "
+        f"SELECT 0, {priority}, {number}, {text}, {text}, {text}, {date}, {number}, COUNT(*), "
+        f"{added} "
+        f"FROM pairs GROUP BY {priority} "
+        f"UNION ALL SELECT 1, {number}, {number}, {text}, {text}, {text}, {date}, {number}, "
+        f"COUNT(DISTINCT {group_id}), {added} FROM pairs "
+        f"UNION ALL SELECT 2, {priority}, {group_id}, {quote('group_slug')}, {name_en}, "
+        f"{quote('group_name_fr')}, {date}, shown.shown_rank, shown.{item_count}, {no_sums} "
+        f"FROM (SELECT pairs.*, ROW_NUMBER() OVER (PARTITION BY {priority} "
+        f"ORDER BY {item_count} DESC, {name_en}, {group_id}) AS shown_rank FROM pairs) shown "
+        f"WHERE shown.shown_rank <= %s "
+        f"UNION ALL SELECT 3, {number}, {number}, {text}, {text}, {text}, "
+        f"facts.{quote('month')}, {number}, {number}, {', '.join(sums)} FROM facts "
+        f"WHERE facts.{quote('month')} IS NOT NULL GROUP BY facts.{quote('month')}"
+    )
+    result = ItemFacts()
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*sum_params, *params, *sum_params, *params])
-        for part, *values in cursor.fetchall():
-            row = dict(zip(names, values, strict=True))
+        cursor.execute(sql, [*params, *sum_params, GROUPS_SHOWN, *sum_params])
+        rows = cursor.fetchall()
+    for part, priority_id, group, slug, group_en, group_fr, month, rank, number, *values in rows:
+        rollup = dict(zip(ADDITIVE, (v or 0 for v in values), strict=True))
+        if part in (0, 1):
+            total, done = rollup["total_weight"], rollup["done_weight"]
+            rollup["progress"] = done * 100.0 / total if total else None
+            rollup["group_count"] = number
             if part:
-                row["month"] = _date(row["month"])
-            (by_month if part else pairs).append(row)
-    return pairs, by_month
+                result.total = rollup
+            else:
+                result.by_priority[priority_id] = rollup
+        elif part == 2:
+            result.groups.setdefault(priority_id, []).append(
+                {
+                    "group_id": group,
+                    "slug": slug,
+                    "name": pick({"en": group_en, "fr": group_fr}),
+                    "name_en": group_en,
+                    "items": number,
+                    "rank": rank,
+                }
+            )
+        else:
+            result.months.append({"month": _date(month), **rollup})
+    for shown in result.groups.values():  # the window's order, whatever the union's
+        shown.sort(key=lambda pair: pair["rank"])
+    result.months.sort(key=lambda row: row["month"])
+    return result
 
 
 def _date(value):
@@ -323,21 +373,6 @@ def _date(value):
     if isinstance(value, str):
         return datetime.date.fromisoformat(value[:10])
     return as_date(value)
-
-
-def add_up(rows) -> dict:
-    """The roll-up of some `item_facts` rows: the same figures as `rollup_total` gives for the
-    items they count (progress and the number of distinct groups included)."""
-    rollup = dict.fromkeys(ADDITIVE, 0)
-    groups = set()
-    for row in rows:
-        for key in ADDITIVE:
-            rollup[key] += row[key]
-        groups.add(row["objective__group_id"])
-    total, done = rollup["total_weight"], rollup["done_weight"]
-    rollup["progress"] = done * 100.0 / total if total else None
-    rollup["group_count"] = len(groups)
-    return rollup
 
 
 def timeline_window(day=None, months=12):
@@ -364,18 +399,57 @@ def as_date(value):
     return value.date() if isinstance(value, datetime.datetime) else value
 
 
-def liaison_pairs(council=None):
-    """Every (current group, council it reports to) pair, with `covered` true when the group
-    has a liaison on that council, by council code then group name: one query. The dashboard
-    counts the coverage of each council and lists the gaps (`liaison_gap_pairs`) from them."""
+def liaison_coverage(council=None, shown=()) -> tuple[dict, list]:
+    """({council id: (current groups reporting to it, of which with a liaison on it)}, gaps):
+    the gaps are the first GAPS_SHOWN (group, council) pairs with no liaison, of the councils
+    `shown` (ids), by council code then group name, as dicts with council_id, group__slug,
+    group__name_en and group__name_fr. One query, added up in the database: read into Python,
+    every pair was a row (issue 17: one per group and council, 5,000 at scale 100)."""
     rows = Group.councils.through.objects.filter(group__in=Group.objects.current())
     if council is not None:
         rows = rows.filter(council=council)
-    return list(
-        rows.annotate(covered=liaison_covered("group_id", "council_id"))
-        .values("council_id", "group__slug", "group__name_en", "group__name_fr", "covered")
-        .order_by("council__code", "group__name_en", "group_id")
+    pairs = rows.annotate(covered=liaison_covered("group_id", "council_id")).values(
+        "council_id",
+        "covered",
+        code=F("council__code"),
+        slug=F("group__slug"),
+        name_en=F("group__name_en"),
+        name_fr=F("group__name_fr"),
+        group_key=F("group_id"),
     )
+    inner, params = pairs.order_by().query.sql_with_params()
+    quote = connection.ops.quote_name
+    council_id, covered = quote("council_id"), quote("covered")
+    shown = sorted(shown)
+    number, text = "CAST(NULL AS BIGINT)", "CAST(NULL AS TEXT)"
+    in_shown = f"{council_id} IN ({', '.join('%s' for _ in shown)})" if shown else "1 = 0"
+    sql = (
+        f"WITH pairs AS ({inner}) "  # noqa: S608 - ORM SQL
+        f"SELECT 0, {council_id}, COUNT(*), SUM(CASE WHEN {covered} THEN 1 ELSE 0 END), "
+        f"{text}, {text}, {text}, {number} FROM pairs GROUP BY {council_id} "
+        f"UNION ALL SELECT 1, {council_id}, {number}, {number}, {quote('slug')}, "
+        f"{quote('name_en')}, {quote('name_fr')}, gap_rank FROM (SELECT pairs.*, ROW_NUMBER() "
+        f"OVER (ORDER BY {quote('code')}, {quote('name_en')}, {quote('group_key')}) AS gap_rank "
+        f"FROM pairs WHERE NOT {covered} AND {in_shown}) gaps WHERE gap_rank <= %s"
+    )
+    coverage, gaps = {}, []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *shown, GAPS_SHOWN])
+        for part, council_id, groups, with_liaison, slug, name_en, name_fr, rank in cursor:
+            if part:
+                gaps.append(
+                    {
+                        "council_id": council_id,
+                        "group__slug": slug,
+                        "group__name_en": name_en,
+                        "group__name_fr": name_fr,
+                        "rank": rank,
+                    }
+                )
+            else:
+                coverage[council_id] = (groups, int(with_liaison or 0))
+    gaps.sort(key=lambda gap: gap["rank"])
+    return coverage, gaps
 
 
 def alignment_rows():

@@ -3,11 +3,12 @@
 import datetime
 
 import pytest
+from django.db.models import Count
 
 from councils.tests.factories import PriorityFactory
-from strategy.models import ProgressState
+from strategy.models import PlanItem, ProgressState
 from strategy.selectors import (
-    add_up,
+    GROUPS_SHOWN,
     item_facts,
     plan_items,
     rollup_by_priority,
@@ -126,27 +127,49 @@ def test_late_is_derived_from_the_live_objective_deadline(world):
     assert rollup_by_priority(plan_items(plan, day=DAY))[a.pk][ProgressState.LATE] == 2
 
 
-def test_the_dashboard_adds_up_its_grouped_rows_to_the_same_roll_ups(world):
-    """The dashboard reads the items once, added up per priority and group and per month,
-    and adds the rows up: the same figures as the roll-up queries, per priority and for the
-    whole plan."""
+def test_the_dashboard_adds_up_its_items_in_the_database_to_the_same_roll_ups(world):
+    """The dashboard reads the items added up per priority, in all, per group of each priority
+    and per month in one query: the same figures as the roll-up queries, per priority and for
+    the whole plan."""
     plan, a, _b, _item = world
     other = GroupFactory()
     PlanItemFactory(plan=plan, objective=objective(other, a, OS.AT_RISK, FUTURE), weight=4)
     items = plan_items(plan, day=DAY)
-    facts, months = item_facts(items, DAY)
-    by_priority = {}
-    for row in facts:
-        by_priority.setdefault(row["priority_id"], []).append(row)
-    for priority_id, expected in rollup_by_priority(items).items():
-        got = add_up(by_priority[priority_id])
-        assert got == {**expected, "progress": pytest.approx(expected["progress"])}
+    facts = item_facts(items, DAY)
+    expected = rollup_by_priority(items)
+    assert set(facts.by_priority) == set(expected)
+    for priority_id, rollup in expected.items():
+        got = facts.by_priority[priority_id]
+        assert got == {**rollup, "progress": pytest.approx(rollup["progress"])}
     total = rollup_total(items)
     assert total["progress"] == pytest.approx(300 / 13)  # done 2 + 1 of 4 + 4 + 5
-    assert add_up(facts) == {**total, "progress": pytest.approx(300 / 13)}
-    assert add_up(facts)["group_count"] == 2
-    # One row per (priority, group), however many items and deadlines it has.
-    assert len(facts) == len({(r["priority_id"], r["objective__group_id"]) for r in facts})
+    assert facts.total == {**total, "progress": pytest.approx(300 / 13)}
+    assert facts.total["group_count"] == 2
+    # The groups serving a priority, most items first, each with the number of its items.
+    shown = facts.groups[a.pk]
+    assert [pair["items"] for pair in shown] == sorted(
+        (pair["items"] for pair in shown), reverse=True
+    )
+    assert sum(pair["items"] for pair in shown) == expected[a.pk]["item_count"]
+    assert other.pk in {pair["group_id"] for pair in shown}
     # The months: only items not cancelled and due from DAY on, per month of their deadline.
-    assert [row["month"] for row in months] == [datetime.date(2027, 2, 1)]
-    assert sum(r["item_count"] for r in months) == 4
+    assert [row["month"] for row in facts.months] == [datetime.date(2027, 2, 1)]
+    assert sum(r["item_count"] for r in facts.months) == 4
+
+
+def test_the_first_groups_of_a_priority_are_those_with_most_items(world):
+    """At most GROUPS_SHOWN groups per priority, those with most items first, then by name."""
+    plan, a, _b, _item = world
+    for index in range(GROUPS_SHOWN + 2):
+        group = GroupFactory(name_en=f"Group {index:02d}")
+        for _ in range(1 + index % 3):
+            PlanItemFactory(plan=plan, objective=objective(group, a, OS.ON_TRACK, FUTURE))
+    facts = item_facts(plan_items(plan, day=DAY), DAY)
+    counted = (
+        PlanItem.objects.filter(plan=plan, priority=a)
+        .values("objective__group__name_en")
+        .annotate(n=Count("pk"))
+    )
+    expected = sorted((-row["n"], row["objective__group__name_en"]) for row in counted)
+    assert len(expected) > GROUPS_SHOWN
+    assert [(-r["items"], r["name_en"]) for r in facts.groups[a.pk]] == expected[:GROUPS_SHOWN]
