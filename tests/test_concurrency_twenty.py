@@ -94,3 +94,19 @@ def test_twenty_withdrawals_of_one_funding_request(
     assert request.status == Status.WITHDRAWN
     # Everyone else is told the request changed under them (409) — none silently "succeeds".
     assert sorted(r.status_code for r in responses).count(409) == PEOPLE - 1
+
+
+def test_the_same_action_again_from_a_page_shown_before_it_was_taken(
+    require_postgres, group, secretariat
+):
+    """One of the twenty above whose page is read after the winner's commit: the action is no
+    longer possible from the group's new status, and the page still says why it changed."""
+    seen = f"{group.kind}:{group.status}"
+    wind = reverse("workinggroups:transition", args=[group.slug, "winding_down"])
+    client = Client()
+    client.force_login(secretariat)
+    assert client.post(wind, {"reason": "First", "seen": seen}).status_code == 302
+    late = client.post(wind, {"reason": "Second", "seen": seen}).content.decode()
+    assert "Someone changed this group while you were on this page" in late
+    assert "is not possible for a working group" in late
+    assert GroupStatusChange.objects.filter(group=group).count() == 1
