@@ -269,11 +269,10 @@ def _requested(fiscal_year=None, council=None):
 def _summarised(fiscal_year=None, council=None, *, once):
     """The summary rows (funding.summary) of the requests `_requested` counts: `once`, the
     rows counting each request once; otherwise those counting it under each priority."""
-    rows = (
-        FundingSummary.objects.filter(priority_key=0)
-        if once
-        else (FundingSummary.objects.exclude(priority_key=0))
-    )
+    if once:
+        rows = FundingSummary.objects.filter(priority_key=0)
+    else:
+        rows = FundingSummary.objects.exclude(priority_key=0)
     if fiscal_year is not None:
         rows = rows.filter(fiscal_year=fiscal_year)
     if council is not None:
@@ -330,11 +329,13 @@ def overview_withheld(user, fiscal_year=None, council=None, *, years=True):
     A request is hidden when neither the reader's council roles nor the reader themselves
     open it, so per cell: hidden = (counted requests their council roles do not open) -
     (those of them the reader opens as themselves). The first count is the same for everyone
-    with the same council roles, over every request: it is computed once per data version
-    (core.cache; issue 17: the same COUNT per reader took 399 ms at 200,000 requests). The
-    second reads only the reader's own requests and their groups' (the indexes on group,
-    author and submitter). One query per kind of figure (`years=False`: the cells only) and
-    count, whatever the data."""
+    with the same council roles, over every request: on PostgreSQL it is added up from the
+    funding summary (funding.summary, kept in the changes' own transactions), elsewhere it is
+    computed once per data version (core.cache; issue 17: the same COUNT per reader took 399
+    ms at 200,000 requests, and 152-190 ms again after each change under writes). The second
+    reads only the reader's own requests and their groups' (the indexes on group, author and
+    submitter). One query per kind of figure (`years=False`: the cells only), whatever the
+    data."""
     if is_secretariat(user) or not getattr(user, "is_authenticated", False):
         return frozenset(), frozenset()
     roles = council_roles(user)

@@ -259,7 +259,7 @@ ADDITIVE = ("total_weight", "done_weight", "item_count", *PS.values)
 
 @dataclass
 class ItemFacts:
-    """The plan's items added up by `item_facts`: roll-ups (`add_up`'s shape) per priority
+    """The plan's items added up by `item_facts`: roll-ups (`rollup_total`'s shape) per priority
     (None: items with no priority) and for them all, the groups serving each priority with
     most items first (at most GROUPS_SHOWN, with `items`, the number of their items), and the
     timeline's months (the additive sums of the items due in each)."""
