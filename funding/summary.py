@@ -41,7 +41,7 @@ SQLite (`make run`) has no such triggers: `maintained()` is false there and the 
 the requests themselves, as before.
 """
 
-from django.db import connection
+from django.db import connection, connections
 
 SUMMARY = "funding_fundingsummary"
 REQUESTS = "funding_fundingrequest"
@@ -59,8 +59,6 @@ COUNTED_COLUMNS = ("group_id", "fiscal_year", "status", "amount_requested", "amo
 
 def maintained(using=None) -> bool:
     """Whether the summary is kept on this database (PostgreSQL; not SQLite)."""
-    from django.db import connections
-
     return (connections[using] if using else connection).vendor == "postgresql"
 
 
@@ -266,8 +264,10 @@ DROP FUNCTION IF EXISTS funding_summary_councils(bigint);
 
 
 def install(schema_editor) -> None:
-    """Create the functions and triggers and fill the summary (a migration's step)."""
+    """Create the functions and triggers (again, if they exist: a later migration that changes
+    them calls this too) and add the summary up (a migration's step)."""
     if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(UNINSTALL_SQL)
         schema_editor.execute(_install_sql())
 
 
