@@ -8,6 +8,7 @@ only reshapes the few rows that come back (one per priority, month or council).
 import datetime
 from dataclasses import dataclass, field
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import (
     BooleanField,
@@ -17,14 +18,12 @@ from django.db.models import (
     DateField,
     ExpressionWrapper,
     F,
-    FloatField,
     Q,
-    Sum,
     Value,
     When,
     Window,
 )
-from django.db.models.functions import Cast, Coalesce, NullIf, RowNumber, TruncMonth
+from django.db.models.functions import Coalesce, RowNumber, TruncMonth
 from django.db.models.lookups import LessThan
 from django.utils import timezone
 
@@ -129,36 +128,82 @@ def plan_items(plan, *, council=None, fiscal_year=None, day=None):
     return items
 
 
-def _weighted_progress(done_weight, total_weight):
-    """100 × done weight / counted weight, as a float; NULL when nothing counts."""
-    return Cast(done_weight, FloatField()) * 100.0 / NullIf(Cast(total_weight, FloatField()), 0.0)
+# The additive part of a roll-up: sums that add up across groups, months and priorities.
+ADDITIVE = ("total_weight", "done_weight", "item_count", *PS.values)
 
 
-def _rollup_aggregates():
-    counted = ~Q(state=PS.CANCELLED)
-    total = Sum("weight", filter=counted, default=0)
-    done = Sum("weight", filter=Q(state=PS.DONE), default=0)
-    aggregates = {
-        "total_weight": total,
-        "done_weight": done,
-        "progress": _weighted_progress(done, total),
-        "item_count": Count("pk"),
-        "group_count": Count("objective__group", distinct=True),
-    }
-    for state in PS.values:
-        aggregates[state] = Count("pk", filter=Q(state=state))
-    return aggregates
+def _additive_sums() -> tuple[list[str], list]:
+    """SQL for ADDITIVE over rows that carry `state` and `weight`, with its parameters: the
+    state is read once per row, from a column, not recomputed in every sum."""
+    quote = connection.ops.quote_name
+    state, weight = quote("state"), quote("weight")
+    sums = [
+        f"COALESCE(SUM(CASE WHEN {state} <> %s THEN {weight} ELSE 0 END), 0)",
+        f"COALESCE(SUM(CASE WHEN {state} = %s THEN {weight} ELSE 0 END), 0)",
+        "COUNT(*)",
+        *(f"COALESCE(SUM(CASE WHEN {state} = %s THEN 1 ELSE 0 END), 0)" for _ in PS.values),
+    ]
+    return sums, [PS.CANCELLED, PS.DONE, *PS.values]
+
+
+def _with_progress(rollup: dict) -> dict:
+    """The weighted progress, 100 × done weight / counted weight (None when nothing counts)."""
+    total, done = rollup["total_weight"], rollup["done_weight"]
+    rollup["progress"] = done * 100.0 / total if total else None
+    return rollup
+
+
+def _rolled_up(items, keys=(), order=()) -> list[tuple[tuple, dict]]:
+    """`items` (annotated with `state`) added up per `keys` (item fields, `__` lookups
+    allowed) in one query: [(key values, roll-up dict)], in `order` (keys, ascending, NULLs
+    last). The items' progress state is computed once per item in a subquery; aggregated by
+    the ORM instead, its CASE was compiled and evaluated once per sum (nine times), which was
+    most of the home page's and the API's miss (issue 17)."""
+    aliases = {f"k{index}": F(key) for index, key in enumerate(keys)}
+    try:
+        inner, params = (
+            items.values("weight", "state", rollup_group=F("objective__group_id"), **aliases)
+            .order_by()
+            .query.sql_with_params()
+        )
+    except EmptyResultSet:  # no items can match (an empty list of plans): nothing to add up
+        empty = dict.fromkeys((*ADDITIVE, "group_count"), 0)
+        return [] if keys else [((), _with_progress(empty))]
+    quote = connection.ops.quote_name
+    key_sql = [quote(alias) for alias in aliases]
+    sums, sum_params = _additive_sums()
+    select = ", ".join([*key_sql, *sums, f"COUNT(DISTINCT {quote('rollup_group')})"])
+    # OFFSET 0 keeps PostgreSQL from pulling the subquery up into the sums, which evaluated
+    # the state's CASE once per sum again: 6 ms instead of 10 over 10,013 items.
+    fence = " OFFSET 0" if connection.vendor == "postgresql" else ""
+    sql = f"SELECT {select} FROM ({inner}{fence}) AS items"  # noqa: S608 - ORM SQL
+    if key_sql:
+        sql += " GROUP BY " + ", ".join(key_sql)
+    if order:
+        sql += " ORDER BY " + ", ".join(
+            f"{quote(f'k{keys.index(key)}')} IS NULL, {quote(f'k{keys.index(key)}')}"
+            for key in order
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*sum_params, *params])
+        rows = cursor.fetchall()
+    result = []
+    for row in rows:
+        key, values = row[: len(keys)], row[len(keys) :]
+        rollup = dict(zip(ADDITIVE, (int(v) for v in values[:-1]), strict=True))
+        rollup["group_count"] = int(values[-1])
+        result.append((tuple(key), _with_progress(rollup)))
+    return result
 
 
 def rollup_by_priority(items) -> dict:
     """{priority_id (None for items with no priority): roll-up dict}, in one grouped query."""
-    rows = items.values("priority_id").annotate(**_rollup_aggregates()).order_by()
-    return {row.pop("priority_id"): row for row in rows}
+    return {key[0]: rollup for key, rollup in _rolled_up(items, ("priority_id",))}
 
 
 def rollup_total(items) -> dict:
     """The same roll-up for the whole (filtered) plan, in one aggregate query."""
-    return items.aggregate(**_rollup_aggregates())
+    return _rolled_up(items)[0][1]
 
 
 def rollup_per_plan(plan_ids, day=None) -> dict:
@@ -168,14 +213,8 @@ def rollup_per_plan(plan_ids, day=None) -> dict:
     ids = tuple(sorted(set(plan_ids)))
 
     def compute():
-        rows = (
-            PlanItem.objects.filter(plan_id__in=ids)
-            .annotate(state=progress_state(day))
-            .values("plan_id")
-            .annotate(**_rollup_aggregates())
-            .order_by()
-        )
-        return {row.pop("plan_id"): row for row in rows}
+        items = PlanItem.objects.filter(plan_id__in=ids).annotate(state=progress_state(day))
+        return {key[0]: rollup for key, rollup in _rolled_up(items, ("plan_id",))}
 
     if day is not None:
         return compute()
@@ -191,18 +230,11 @@ def rollup_per_plan_and_priority(plan_ids, day=None) -> dict:
     ids = tuple(sorted(set(plan_ids)))
 
     def compute():
-        rows = (
-            PlanItem.objects.filter(plan_id__in=ids)
-            .annotate(state=progress_state(day))
-            .values("plan_id", "priority__code", "priority__number")
-            .annotate(**_rollup_aggregates())
-            .order_by("plan_id", F("priority__number").asc(nulls_last=True), "priority__code")
-        )
+        items = PlanItem.objects.filter(plan_id__in=ids).annotate(state=progress_state(day))
+        keys = ("plan_id", "priority__number", "priority__code")
         per_plan = {}
-        for row in rows:
-            row["priority_code"] = row.pop("priority__code")
-            row.pop("priority__number")
-            per_plan.setdefault(row.pop("plan_id"), []).append(row)
+        for (plan_id, _number, code), rollup in _rolled_up(items, keys, order=keys):
+            per_plan.setdefault(plan_id, []).append({**rollup, "priority_code": code})
         return per_plan
 
     if day is not None:
@@ -253,10 +285,6 @@ def listed_items(items, day=None, months=12):
     return shown_late, shown_upcoming
 
 
-# The additive part of a roll-up: sums that add up across groups, months and priorities.
-ADDITIVE = ("total_weight", "done_weight", "item_count", *PS.values)
-
-
 @dataclass
 class ItemFacts:
     """The plan's items added up by `item_facts`: roll-ups (`rollup_total`'s shape) per priority
@@ -296,13 +324,7 @@ def item_facts(items, day=None, months=12) -> ItemFacts:
     )
     inner, params = facts.order_by().query.sql_with_params()
     quote = connection.ops.quote_name
-    sums = [
-        f"SUM(CASE WHEN {quote('state')} <> %s THEN {quote('weight')} ELSE 0 END)",
-        f"SUM(CASE WHEN {quote('state')} = %s THEN {quote('weight')} ELSE 0 END)",
-        "COUNT(*)",
-        *(f"SUM(CASE WHEN {quote('state')} = %s THEN 1 ELSE 0 END)" for _ in PS.values),
-    ]
-    sum_params = [PS.CANCELLED, PS.DONE, *PS.values]
+    sums, sum_params = _additive_sums()
     names = [quote(f"s{index}") for index in range(len(ADDITIVE))]
     pair_keys = ", ".join(
         quote(k)
@@ -342,8 +364,7 @@ def item_facts(items, day=None, months=12) -> ItemFacts:
     for part, priority_id, group, slug, group_en, group_fr, month, rank, number, *values in rows:
         rollup = dict(zip(ADDITIVE, (v or 0 for v in values), strict=True))
         if part in (0, 1):
-            total, done = rollup["total_weight"], rollup["done_weight"]
-            rollup["progress"] = done * 100.0 / total if total else None
+            _with_progress(rollup)
             rollup["group_count"] = number
             if part:
                 result.total = rollup

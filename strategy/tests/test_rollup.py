@@ -12,6 +12,8 @@ from strategy.selectors import (
     item_facts,
     plan_items,
     rollup_by_priority,
+    rollup_per_plan,
+    rollup_per_plan_and_priority,
     rollup_total,
 )
 from strategy.tests.factories import PlanItemFactory, StrategicPlanFactory, objective
@@ -173,3 +175,35 @@ def test_the_first_groups_of_a_priority_are_those_with_most_items(world):
     expected = sorted((-row["n"], row["objective__group__name_en"]) for row in counted)
     assert len(expected) > GROUPS_SHOWN
     assert [(-r["items"], r["name_en"]) for r in facts.groups[a.pk]] == expected[:GROUPS_SHOWN]
+
+
+def test_the_roll_ups_of_several_plans_are_each_plans_own(world):
+    """The API's and the plan list's roll-ups of several plans at once (one grouped query)
+    give each plan the figures of its own roll-up, per priority in the priorities' order and
+    the items with no priority last."""
+    plan, a, b, item = world
+    item(None, OS.DONE, PAST, weight=3)
+    other = StrategicPlanFactory()
+    PlanItemFactory(plan=other, objective=objective(GroupFactory(), b, OS.DONE, PAST), weight=7)
+    per_plan = rollup_per_plan([plan.pk, other.pk, plan.pk], day=DAY)
+    assert per_plan == {
+        plan.pk: rollup_total(plan_items(plan, day=DAY)),
+        other.pk: rollup_total(plan_items(other, day=DAY)),
+    }
+    assert per_plan[other.pk]["progress"] == 100.0 and per_plan[other.pk]["total_weight"] == 7
+    by_priority = rollup_per_plan_and_priority([plan.pk, other.pk], day=DAY)
+    assert [row["priority_code"] for row in by_priority[plan.pk]] == ["a", "b", None]
+    expected = rollup_by_priority(plan_items(plan, day=DAY))
+    for row, priority_id in zip(by_priority[plan.pk], (a.pk, b.pk, None), strict=True):
+        assert row == {**expected[priority_id], "priority_code": row["priority_code"]}
+    assert by_priority[plan.pk][2]["done_weight"] == 3
+
+
+def test_an_empty_plan_or_no_plan_at_all_rolls_up_to_nothing():
+    plan = StrategicPlanFactory()
+    total = rollup_total(plan_items(plan, day=DAY))
+    assert total["item_count"] == total["total_weight"] == total["group_count"] == 0
+    assert total["progress"] is None
+    assert rollup_by_priority(plan_items(plan, day=DAY)) == {}
+    assert rollup_per_plan([], day=DAY) == {} == rollup_per_plan_and_priority([], day=DAY)
+    assert rollup_per_plan([plan.pk], day=DAY) == {}
