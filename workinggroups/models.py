@@ -101,6 +101,11 @@ class Group(BilingualModel):
                 name=f"group_display_name_{lang}",
             )
             for lang, other in (("en", "fr"), ("fr", "en"))
+        ] + [
+            # The group-health page lists each rule's first rows by group name: walked off this
+            # index, the first 50 overdue objectives of 27,677 take 0.3 ms instead of a 39 ms
+            # sort (issue 17, scale 100).
+            models.Index(fields=["name_en", "id"], name="group_name_en"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -301,7 +306,16 @@ class Objective(BilingualModel):
         ordering = ["due_date", "pk"]
         verbose_name = _("objective or deliverable")
         verbose_name_plural = _("objectives and deliverables")
-        indexes = [models.Index(fields=["status", "due_date"])]
+        indexes = [
+            models.Index(fields=["status", "due_date"]),
+            # A group's open objectives by deadline (the group-health rules and the overdue
+            # reminders read them group by group, in name order).
+            models.Index(
+                fields=["group", "due_date"],
+                condition=~Q(status__in=["done", "cancelled"]),  # Status.DONE, CANCELLED
+                name="objective_open_by_group",
+            ),
+        ]
 
     def __str__(self):
         return self.title
