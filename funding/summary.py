@@ -49,6 +49,31 @@ PRIORITIES = "funding_fundingrequest_priorities"
 COUNCILS = "workinggroups_group_councils"
 GROUPS = "workinggroups_group"
 
+# The triggers: (name, table, event, function), each for every statement, with the statement's
+# rows as transition tables (an update sees both). Installed and dropped from this one list.
+TRIGGERS = (
+    ("funding_summary_requests_insert", REQUESTS, "INSERT", "funding_summary_requests"),
+    ("funding_summary_requests_update", REQUESTS, "UPDATE", "funding_summary_requests"),
+    ("funding_summary_requests_delete", REQUESTS, "DELETE", "funding_summary_requests"),
+    ("funding_summary_priorities_insert", PRIORITIES, "INSERT", "funding_summary_priorities"),
+    ("funding_summary_priorities_delete", PRIORITIES, "DELETE", "funding_summary_priorities"),
+    ("funding_summary_councils_insert", COUNCILS, "INSERT", "funding_summary_councils_changed"),
+    ("funding_summary_councils_delete", COUNCILS, "DELETE", "funding_summary_councils_changed"),
+)
+TRANSITION_TABLES = {
+    "INSERT": "NEW TABLE AS new_rows",
+    "UPDATE": "OLD TABLE AS old_rows NEW TABLE AS new_rows",
+    "DELETE": "OLD TABLE AS old_rows",
+}
+_TRIGGERS_SQL = "\n".join(
+    f"CREATE TRIGGER {name} AFTER {event} ON {table} REFERENCING {TRANSITION_TABLES[event]} "
+    f"FOR EACH STATEMENT EXECUTE FUNCTION {function}();"
+    for name, table, event, function in TRIGGERS
+)
+_DROP_TRIGGERS_SQL = "\n".join(
+    f"DROP TRIGGER IF EXISTS {name} ON {table};" for name, table, _event, _function in TRIGGERS
+)
+
 # Statuses never counted: selectors.REQUESTED (a draft, a withdrawn request).
 NOT_COUNTED = ("draft", "withdrawn")
 
@@ -221,40 +246,13 @@ BEGIN
 END
 $$;
 
-CREATE TRIGGER funding_summary_requests_insert AFTER INSERT ON {REQUESTS}
-    REFERENCING NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION funding_summary_requests();
-CREATE TRIGGER funding_summary_requests_update AFTER UPDATE ON {REQUESTS}
-    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION funding_summary_requests();
-CREATE TRIGGER funding_summary_requests_delete AFTER DELETE ON {REQUESTS}
-    REFERENCING OLD TABLE AS old_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION funding_summary_requests();
-CREATE TRIGGER funding_summary_priorities_insert AFTER INSERT ON {PRIORITIES}
-    REFERENCING NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION funding_summary_priorities();
-CREATE TRIGGER funding_summary_priorities_delete AFTER DELETE ON {PRIORITIES}
-    REFERENCING OLD TABLE AS old_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION funding_summary_priorities();
-CREATE TRIGGER funding_summary_councils_insert AFTER INSERT ON {COUNCILS}
-    REFERENCING NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION funding_summary_councils_changed();
-CREATE TRIGGER funding_summary_councils_delete AFTER DELETE ON {COUNCILS}
-    REFERENCING OLD TABLE AS old_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION funding_summary_councils_changed();
-
+{_TRIGGERS_SQL}
 SELECT funding_summary_rebuild();
 """
 
 
 UNINSTALL_SQL = f"""
-DROP TRIGGER IF EXISTS funding_summary_requests_insert ON {REQUESTS};
-DROP TRIGGER IF EXISTS funding_summary_requests_update ON {REQUESTS};
-DROP TRIGGER IF EXISTS funding_summary_requests_delete ON {REQUESTS};
-DROP TRIGGER IF EXISTS funding_summary_priorities_insert ON {PRIORITIES};
-DROP TRIGGER IF EXISTS funding_summary_priorities_delete ON {PRIORITIES};
-DROP TRIGGER IF EXISTS funding_summary_councils_insert ON {COUNCILS};
-DROP TRIGGER IF EXISTS funding_summary_councils_delete ON {COUNCILS};
+{_DROP_TRIGGERS_SQL}
 DROP FUNCTION IF EXISTS funding_summary_rebuild();
 DROP FUNCTION IF EXISTS funding_summary_councils_changed();
 DROP FUNCTION IF EXISTS funding_summary_priorities();

@@ -240,6 +240,38 @@ def test_rebuild_repairs_a_summary_gone_wrong(world):
     assert (row.count, row.requested, row.approved) == (1, Decimal("4000.00"), Decimal("2000.00"))
 
 
+def installed_triggers():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT tgname, tgrelid::regclass::text FROM pg_trigger "
+            "WHERE tgname LIKE 'funding_summary%%' AND NOT tgisinternal"
+        )
+        return set(cursor.fetchall())
+
+
+@pytest.mark.django_db
+def test_uninstall_drops_every_trigger_and_install_puts_them_back(world):
+    """The migration's install and uninstall read one list of triggers: after an uninstall
+    none is left (a change no longer adds up), and installing again, over what is there or
+    not, gives every trigger once and a summary true to the requests."""
+    expected = {(name, table) for name, table, _event, _function in summary.TRIGGERS}
+    assert installed_triggers() == expected
+    with connection.schema_editor() as editor:
+        summary.uninstall(editor)
+    assert installed_triggers() == set()
+    before = list(FundingSummary.objects.order_by("pk").values())
+    make(world, world["groups"][0], S.SUBMITTED, amount="700.00")
+    # Nothing kept it while the triggers were gone.
+    assert list(FundingSummary.objects.order_by("pk").values()) == before
+    with connection.schema_editor() as editor:
+        summary.install(editor)
+        summary.install(editor)  # again, over the installed triggers
+    assert installed_triggers() == expected
+    assert summary.differences() == []  # installing adds the summary up
+    make(world, world["groups"][1], S.APPROVED, amount="900.00")
+    assert summary.differences() == []
+
+
 # --- Two transactions on one group at once ----------------------------------------------------
 
 
