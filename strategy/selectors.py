@@ -23,7 +23,8 @@ from django.db.models import (
     When,
     Window,
 )
-from django.db.models.functions import Coalesce, RowNumber, TruncMonth
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce, TruncMonth
 from django.db.models.lookups import LessThan
 from django.utils import timezone
 
@@ -254,25 +255,27 @@ def listed_items(items, day=None, months=12):
     upcoming ones, each in order of deadline."""
     start, end = timeline_window(day, months)
     late = Q(state=PS.LATE)
-    upcoming = ~Q(state=PS.CANCELLED) & Q(due__gte=start, due__lt=end)
-    # The ranking reads only the ids and the sort keys; the shown rows are then read whole with
-    # their group and priority. Ranked with every column (issue 17), the thousands of rows
-    # being sorted spilled to disk: 44 ms of the dashboard's miss at scale 100.
-    shown = (
-        items.filter(late | upcoming)
-        .annotate(
-            rank=Window(
-                RowNumber(),
-                partition_by=[
-                    ExpressionWrapper(late, output_field=BooleanField()),
-                    Case(When(late, then=F("priority_id"))),
-                ],
-                order_by=[F("due").asc(), F("pk").asc()],
-            ),
-        )
-        .filter(rank__lte=Case(When(late, then=Value(LATE_SHOWN)), default=Value(UPCOMING_SHOWN)))
-        .values("pk")
+    # The ranking reads only the ids and the sort keys, from a subquery that computes each
+    # item's state once (fenced with OFFSET 0 on PostgreSQL, as in `_rolled_up`); the shown
+    # rows are then read whole with their group and priority. Ranked with every column (issue
+    # 17), the thousands of rows being sorted spilled to disk; ranked on the ORM's annotations,
+    # the state's CASE was evaluated three times per item (18.5 -> 12.9 ms at scale 100).
+    inner, params = (
+        items.values("priority_id", "state", "due", item_key=F("pk")).order_by().query
+    ).sql_with_params()
+    quote = connection.ops.quote_name
+    state, due, key = quote("state"), quote("due"), quote("item_key")
+    fence = " OFFSET 0" if connection.vendor == "postgresql" else ""
+    is_late = f"({state} = %s)"
+    ranking = (
+        f"SELECT ranked.{key} FROM (SELECT {key}, {is_late} AS is_late, ROW_NUMBER() OVER ("  # noqa: S608 - ORM SQL
+        f"PARTITION BY {is_late}, CASE WHEN {is_late} THEN {quote('priority_id')} END "
+        f"ORDER BY {due}, {key}) AS shown_rank FROM ({inner}{fence}) AS items "
+        f"WHERE {is_late} OR ({state} <> %s AND {due} >= %s AND {due} < %s)) AS ranked "
+        "WHERE ranked.shown_rank <= CASE WHEN ranked.is_late THEN %s ELSE %s END"
     )
+    ranking_params = [PS.LATE, PS.LATE, PS.LATE, *params, PS.LATE, PS.CANCELLED, start, end]
+    shown = RawSQL(ranking, [*ranking_params, LATE_SHOWN, UPCOMING_SHOWN])  # noqa: S611 - ORM SQL
     rows = (
         items.filter(pk__in=shown)
         .select_related("objective__group", "priority")
