@@ -7,6 +7,8 @@ class CoreConfig(AppConfig):
     verbose_name = _("Portal core")
 
     def ready(self):
+        from . import choices
         from .cache import connect_signals
 
         connect_signals()
+        choices.install()
