@@ -1,7 +1,7 @@
 """`get_<field>_display()` that translates one label, not every label of the field.
 
 Django's own builds a dict of the field's choices on every call, and hashing each lazy label
-translates it: a request's status (11 choices) cost 11 translations, 48 µs, for one label, and
+translates it: a request's status (11 choices) cost 12 translations, 48 µs, for one label, and
 list pages call it on every row (the group-health page 200 times, issue 17). Here the choices
 are read into a dict once per field (their values, which are plain strings or numbers, as keys;
 the labels still lazy), and only the label shown is translated, in the language active at the

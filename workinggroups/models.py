@@ -308,8 +308,8 @@ class Objective(BilingualModel):
         verbose_name_plural = _("objectives and deliverables")
         indexes = [
             models.Index(fields=["status", "due_date"]),
-            # A group's open objectives by deadline (the group-health rules and the overdue
-            # reminders read them group by group, in name order).
+            # A group's open objectives by deadline: the group-health rules read them group
+            # by group, in the groups' name order, and stop at the first 50.
             models.Index(
                 fields=["group", "due_date"],
                 condition=~Q(status__in=["done", "cancelled"]),  # Status.DONE, CANCELLED
