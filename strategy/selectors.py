@@ -154,6 +154,13 @@ def _with_progress(rollup: dict) -> dict:
     return rollup
 
 
+def _fenced(subquery_sql: str) -> str:
+    """A subquery PostgreSQL will not pull up into the query around it (OFFSET 0): each item's
+    state is then computed once, not once per expression that reads it (the roll-ups' sums:
+    6 ms instead of 10 over 10,013 items). SQLite keeps the subquery as written."""
+    return subquery_sql + (" OFFSET 0" if connection.vendor == "postgresql" else "")
+
+
 def _rolled_up(items, keys=(), order=()) -> list[tuple[tuple, dict]]:
     """`items` (annotated with `state`) added up per `keys` (item fields, `__` lookups
     allowed) in one query: [(key values, roll-up dict)], in `order` (keys, ascending, NULLs
@@ -174,10 +181,7 @@ def _rolled_up(items, keys=(), order=()) -> list[tuple[tuple, dict]]:
     key_sql = [quote(alias) for alias in aliases]
     sums, sum_params = _additive_sums()
     select = ", ".join([*key_sql, *sums, f"COUNT(DISTINCT {quote('rollup_group')})"])
-    # OFFSET 0 keeps PostgreSQL from pulling the subquery up into the sums, which evaluated
-    # the state's CASE once per sum again: 6 ms instead of 10 over 10,013 items.
-    fence = " OFFSET 0" if connection.vendor == "postgresql" else ""
-    sql = f"SELECT {select} FROM ({inner}{fence}) AS items"  # noqa: S608 - ORM SQL
+    sql = f"SELECT {select} FROM ({_fenced(inner)}) AS items"  # noqa: S608 - ORM SQL
     if key_sql:
         sql += " GROUP BY " + ", ".join(key_sql)
     if order:
@@ -256,21 +260,20 @@ def listed_items(items, day=None, months=12):
     start, end = timeline_window(day, months)
     late = Q(state=PS.LATE)
     # The ranking reads only the ids and the sort keys, from a subquery that computes each
-    # item's state once (fenced with OFFSET 0 on PostgreSQL, as in `_rolled_up`); the shown
-    # rows are then read whole with their group and priority. Ranked with every column (issue
-    # 17), the thousands of rows being sorted spilled to disk; ranked on the ORM's annotations,
+    # item's state once (`_fenced`); the shown rows are then read whole with their group and
+    # priority. Ranked with every column (issue 17), the thousands of rows being sorted
+    # spilled to disk; ranked on the ORM's annotations,
     # the state's CASE was evaluated three times per item (18.5 -> 12.9 ms at scale 100).
     inner, params = (
         items.values("priority_id", "state", "due", item_key=F("pk")).order_by().query
     ).sql_with_params()
     quote = connection.ops.quote_name
     state, due, key = quote("state"), quote("due"), quote("item_key")
-    fence = " OFFSET 0" if connection.vendor == "postgresql" else ""
     is_late = f"({state} = %s)"
     ranking = (
         f"SELECT ranked.{key} FROM (SELECT {key}, {is_late} AS is_late, ROW_NUMBER() OVER ("  # noqa: S608 - ORM SQL
         f"PARTITION BY {is_late}, CASE WHEN {is_late} THEN {quote('priority_id')} END "
-        f"ORDER BY {due}, {key}) AS shown_rank FROM ({inner}{fence}) AS items "
+        f"ORDER BY {due}, {key}) AS shown_rank FROM ({_fenced(inner)}) AS items "
         f"WHERE {is_late} OR ({state} <> %s AND {due} >= %s AND {due} < %s)) AS ranked "
         "WHERE ranked.shown_rank <= CASE WHEN ranked.is_late THEN %s ELSE %s END"
     )
