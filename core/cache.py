@@ -24,6 +24,8 @@ import logging
 import time
 import uuid
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.apps import apps
 from django.conf import settings
@@ -110,6 +112,38 @@ def data_versions(domains: Iterable[str]) -> tuple[str, ...]:
     return _versions(domains)[0]
 
 
+# The versions of every domain as one request first read them (None outside a request, or in
+# a request that did not go through DataVersionsMiddleware): a page with several cached parts
+# reads the versions once, in one round trip, not once per part (issue 17), and its parts are
+# all of one moment. A version this process replaces empties it, so a request reads its own
+# committed writes.
+_request_versions: ContextVar[dict | None] = ContextVar("portal_request_versions", default=None)
+
+
+@contextmanager
+def versions_read_once():
+    """Within the block, the data versions are read from the cache at most once (again after
+    a bump by this process): core.middleware.DataVersionsMiddleware wraps each request."""
+    token = _request_versions.set({})
+    try:
+        yield
+    finally:
+        _request_versions.reset(token)
+
+
+def _read_versions(domains: tuple[str, ...]) -> dict[str, str]:
+    """The versions of `domains` in the cache, a new one set for a domain that has none, and
+    "no-cache" for each the cache could not give (down, unreachable)."""
+    keys = [_version_key(d) for d in domains]
+    found = cache.get_many(keys) if keys else {}
+    missing = [key for key in keys if key not in found]
+    if missing:
+        for key in missing:
+            cache.add(key, uuid.uuid4().hex, timeout=None)
+        found.update(cache.get_many(missing))
+    return {d: found.get(_version_key(d)) or "no-cache" for d in domains}
+
+
 def _versions(domains: Iterable[str]) -> tuple[tuple[str, ...], bool]:
     """The versions, and whether any is private to the current transaction (it changed that
     domain and has not committed)."""
@@ -118,14 +152,15 @@ def _versions(domains: Iterable[str]) -> tuple[tuple[str, ...], bool]:
     # which no other reader knows, until its commit publishes a new one.
     pending = _pending_bump(transaction.get_connection())
     local = pending.local_versions if pending is not None else {}
-    keys = [_version_key(d) for d in domains if d not in local]
-    found = cache.get_many(keys) if keys else {}
-    missing = [key for key in keys if key not in found]
-    if missing:
-        for key in missing:
-            cache.add(key, uuid.uuid4().hex, timeout=None)
-        found.update(cache.get_many(missing))
-    versions = tuple(local.get(d) or found.get(_version_key(d)) or "no-cache" for d in domains)
+    shared = tuple(d for d in domains if d not in local)
+    memo = _request_versions.get()
+    if memo is None:
+        found = _read_versions(shared)
+    else:
+        if any(d not in memo for d in shared):
+            memo.update(_read_versions(DOMAINS))  # all of them: the next part needs no trip
+        found = memo
+    versions = tuple(local.get(d) or found[d] for d in domains)
     return versions, any(d in local for d in domains)
 
 
@@ -138,6 +173,9 @@ logger = logging.getLogger("portal.cache")
 
 
 def _replace_versions(domains):
+    memo = _request_versions.get()
+    if memo is not None:
+        memo.clear()  # this request reads the new versions from now on
     try:
         cache.set_many({_version_key(d): uuid.uuid4().hex for d in domains}, timeout=None)
     except Exception as error:  # any backend: a failed bump is a stale page, never a failure
