@@ -19,6 +19,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from core.cache import FUNDING, GROUPS, cached_value
+from core.joins import first_rows
 from core.pagination import cached_by_sql
 from councils.models import CitizenOutcome, CouncilMembership, Priority
 from councils.permissions import council_roles, is_secretariat
@@ -161,11 +162,14 @@ def home_section(user):
     if cochaired:
         # Drafts and returned requests first (they wait on the group), then those in progress.
         section["own_requests"] = list(
-            FundingRequest.objects.filter(group_id__in=cochaired)
-            .exclude(status__in=FINAL)
-            .select_related("group")
-            .annotate(waits_on_group=Q(status__in=EDITABLE))
-            .order_by("-waits_on_group", "-updated_at")[:10]
+            first_rows(
+                FundingRequest.objects.filter(group_id__in=cochaired)
+                .exclude(status__in=FINAL)
+                .select_related("group")
+                .annotate(waits_on_group=Q(status__in=EDITABLE))
+                .order_by("-waits_on_group", "-updated_at", "-pk"),
+                10,
+            )
         )
     if is_secretariat(user):
         counts = FundingRequest.objects.aggregate(

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language as django_set_language
 
 from core.bilingual import translated_order
+from core.joins import first_rows
 from core.params import safe_next
 from core.proxies import client_ip
 from councils.models import CouncilMembership
@@ -57,12 +58,13 @@ def home(request):
     )
     groups_page = my_groups.get_page(request.GET.get("groups_page"))
     cochaired = group_roles(user).co_chair_of
-    deadlines = (
+    deadlines = first_rows(
         Objective.objects.open()
         .filter(group_id__in=cochaired)
         .filter(Q(due_date__lte=today + datetime.timedelta(days=30)))
         .select_related("group")
-        .order_by("due_date")[:20]
+        .order_by("due_date", "pk"),
+        20,
     )
     return render(
         request,
