@@ -27,12 +27,20 @@ class CachedCountPaginator(Paginator):
 
 
 def cached_by_sql(name, queryset, compute, *, domains):
-    """`compute()`, a figure of `queryset` (its count, an aggregate), kept per data version of
-    `domains` (core.cache) and keyed by the queryset's SQL and parameters: every filter, and
-    everything that decides what a reader may see, is in the SQL, so two readers share it
-    only when they read the same rows. `domains` must name every domain the query reads."""
+    """`compute()`, a figure of the rows `queryset` selects (their count, an aggregate of
+    their fields), kept per data version of `domains` (core.cache) and keyed by the SQL and
+    parameters that select those rows: every filter, and everything that decides what a
+    reader may see, is in that SQL, so two readers share the figure only when they read the
+    same rows. `domains` must name every domain the query reads.
+
+    The key is the SQL of the rows' ids, without the order, the selected fields, the joins
+    made to show them or the annotations that no filter uses: none of them changes which
+    rows are counted, and compiling them was most of the time of a list that was otherwise
+    served from the cache (the review queue's: 1.2 ms against 0.3 ms; issue 17). So
+    `compute` may not read an annotation of `queryset`."""
+    ids = queryset.order_by().values("pk")
     try:
-        sql, params = queryset.query.chain().get_compiler(queryset.db).as_sql()
+        sql, params = ids.query.get_compiler(ids.db).as_sql()
     except EmptyResultSet:
         return compute()
     key = (queryset.model._meta.label_lower, sql, tuple(map(repr, params)))
@@ -47,15 +55,18 @@ def kept_rows(name, queryset, object_list, template, *, domains):
 
     Rendered from those very ids (`queryset`, the reader's, narrowed to them), never from a
     second run of the page's query, which a change committed in between could turn into
-    other rows kept under these ids. Empty when the page has none. Rendering 25 rows was
-    most of a list's cost (issue 17)."""
+    other rows kept under these ids. `queryset` may be a function that returns it, called
+    only when the rows are rendered: a queryset with the rows' annotations and prefetches
+    costs a millisecond to build, for nothing when the rows are kept. Empty when the page has
+    none. Rendering 25 rows was most of a list's cost (issue 17)."""
     ids = tuple(object_list.values_list("pk", flat=True))
     if not ids:
         return ""
 
     def render():
+        rows_of = queryset() if callable(queryset) else queryset
         order = {pk: i for i, pk in enumerate(ids)}
-        rows = sorted(queryset.filter(pk__in=ids), key=lambda r: order[r.pk])
+        rows = sorted(rows_of.filter(pk__in=ids), key=lambda r: order[r.pk])
         return render_to_string(template, {"object_list": rows})
 
     return cached_fragment(name, ids, render, domains=domains)

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST, require_safe
 from django.views.generic import DetailView, ListView
 from django_filters.views import FilterView
 
+from core.bilingual import translated_order
 from core.cache import GROUPS, PEOPLE, PLAN, cached_fragment
 from core.emails import language_of
 from core.pagination import CachedCountPaginator, kept_rows
@@ -110,7 +111,9 @@ class GroupListView(ReaderRequiredMixin, FilterView):
     paginate_by = settings.PORTAL_PAGE_SIZE
 
     def get_queryset(self):
-        return group_list_queryset()
+        # The page reads only the ids and the count: the rows' counts, parent, councils and
+        # priorities are read when the rows are rendered (below), not on every view.
+        return Group.objects.order_by(translated_order("name"), "pk")
 
     def get_paginator(self, queryset, per_page, **kwargs):
         # The filters read the groups and their councils and priorities (groups).
@@ -124,7 +127,7 @@ class GroupListView(ReaderRequiredMixin, FilterView):
         # the group, its parent, objectives (groups), councils (people) and priorities (plan).
         ctx["rows"] = kept_rows(
             "group-list-rows",
-            group_list_queryset(),
+            group_list_queryset,
             ctx["page_obj"].object_list,
             "workinggroups/partials/group_rows.html",
             domains=(GROUPS, PEOPLE, PLAN),
