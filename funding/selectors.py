@@ -347,19 +347,27 @@ def overview_withheld(user, fiscal_year=None, council=None, *, years=True):
     by_council = _council_condition(co_chair_of, member_of)
     personal = _personal_condition(user)
     if summary.maintained():
-        cells = _hidden_one_summarised(
-            fiscal_year, council, roles=(co_chair_of, member_of), mine=(by_council, personal)
+
+        def withheld():
+            kept = {"roles": (co_chair_of, member_of), "mine": (by_council, personal)}
+            cells = _hidden_one_summarised(fiscal_year, council, **kept)
+            if not years:
+                return cells, frozenset()
+            found = _hidden_one_summarised(fiscal_year, council, once=True, **kept)
+            return cells, frozenset(year for year, _year in found)
+
+        # Per reader (who they are and every role the conditions read), per data version of
+        # the requests and of the groups' councils, never a stale copy: the answer moves with
+        # every change that could move it. Building the query was most of the dashboard's
+        # cached view (4-5 ms of the ORM for 0.2 ms of SQL; issue 17).
+        own_groups = tuple(sorted(group_roles(user).co_chair_of))
+        return cached_value(
+            "funding-withheld",
+            (user.pk, co_chair_of, member_of, own_groups, fiscal_year, _pk(council), years),
+            withheld,
+            domains=(FUNDING, GROUPS),
+            stale=False,
         )
-        if not years:
-            return cells, frozenset()
-        found = _hidden_one_summarised(
-            fiscal_year,
-            council,
-            roles=(co_chair_of, member_of),
-            mine=(by_council, personal),
-            once=True,
-        )
-        return cells, frozenset(year for year, _year in found)
 
     def counts(keys, opened_only):
         """{key: (requests their council roles do not open, of which the reader opens)}, or
@@ -387,7 +395,7 @@ def overview_withheld(user, fiscal_year=None, council=None, *, years=True):
         # whose one hidden request it would give away.
         unopened = cached_value(
             "funding-unopened",
-            (co_chair_of, member_of, fiscal_year, council.pk if council else None, keys),
+            (co_chair_of, member_of, fiscal_year, _pk(council), keys),
             unopened_counts,
             domains=(FUNDING, GROUPS),
             stale=False,
@@ -400,6 +408,10 @@ def overview_withheld(user, fiscal_year=None, council=None, *, years=True):
     if not years:
         return cells, frozenset()
     return cells, frozenset(year for (year,) in hidden_one("fiscal_year"))
+
+
+def _pk(record):
+    return record.pk if record is not None else None
 
 
 def _hidden_one_summarised(fiscal_year, council, *, roles, mine, once=False) -> frozenset:

@@ -29,12 +29,12 @@ STATES = [S.DRAFT, S.SUBMITTED, S.IN_REVIEW, S.ENDORSED, S.RETURNED, S.APPROVED,
 
 
 def read_both(monkeypatch, read):
-    """`read()` from the summary, then from the requests themselves (without the cache: the
-    QuerySet.update calls below bump no data version, as the portal's own callers do)."""
-    from_summary = read()
+    """`read()` from the summary, then from the requests themselves, both without the cache:
+    the QuerySet.update calls below bump no data version, as the portal's own callers do."""
     with monkeypatch.context() as patch:
-        patch.setattr(summary, "maintained", lambda using=None: False)
         patch.setattr(settings, "PORTAL_FRAGMENT_CACHE", False)
+        from_summary = read()
+        patch.setattr(summary, "maintained", lambda using=None: False)
         from_requests = read()
     return from_summary, from_requests
 
