@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -30,6 +31,15 @@ def _page(request, items):
 def inbox(request):
     ctx = _page(request, selectors.inbox(request.user))
     ctx["is_secretariat"] = is_secretariat(request.user)
+    # Each row's "mark as read" address from one reverse(), not 25 (issue 17: the rows'
+    # template work was most of the page).
+    rows = list(ctx["page_obj"].object_list)
+    if rows:
+        marker = 999_999_999
+        pattern = reverse("notifications:mark_read", args=[marker])
+        for row in rows:
+            row.mark_read_url = pattern.replace(str(marker), str(row.pk))
+    ctx["rows"] = rows
     return render(request, "notifications/inbox.html", ctx)
 
 

@@ -44,6 +44,24 @@ def test_inbox_is_paginated(reader, client_for, settings):
     assert len(page.context["page_obj"].object_list) == 3
 
 
+def test_each_unread_row_marks_its_own_entry_and_comes_back_here(reader, client_for):
+    import re
+
+    entries = [entry(reader, f"Entry {i}") for i in range(3)] + [entry(reader, "Old", read=True)]
+    for language in ("en", "fr"):
+        page = client_for(reader).get(f"/{language}/inbox/?page=1").text
+        actions = re.findall(r'<form method="post" action="([^"]+)">', page)
+        marked = [a for a in actions if a.endswith("/read/")]
+        assert marked == [
+            f"/{language}/inbox/{n.pk}/read/" for n in reversed(entries) if not n.read_at
+        ]
+        assert page.count(f'name="next" value="/{language}/inbox/?page=1"') == len(actions)
+    # The first row's form, posted as the browser would: that entry is read, no other.
+    client_for(reader).post(marked[0], {"next": "/en/inbox/"})
+    unread = Notification.objects.filter(read_at__isnull=True).values_list("pk", flat=True)
+    assert sorted(unread) == sorted(n.pk for n in entries[:2])
+
+
 def test_unread_count_shows_in_the_main_menu(reader, client_for):
     entry(reader)
     entry(reader)
