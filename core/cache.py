@@ -158,7 +158,8 @@ def _versions(domains: Iterable[str]) -> tuple[tuple[str, ...], bool]:
         found = _read_versions(shared)
     else:
         if any(d not in memo for d in shared):
-            memo.update(_read_versions(DOMAINS))  # all of them: the next part needs no trip
+            # All of them: the next part needs no round trip.
+            memo.update(_read_versions(tuple(dict.fromkeys((*DOMAINS, *shared)))))
         found = memo
     versions = tuple(local.get(d) or found[d] for d in domains)
     return versions, any(d in local for d in domains)

@@ -114,3 +114,12 @@ def test_the_redis_client_is_made_once_per_pool(redis_url, settings):
     assert backend.get("k") == "v"
     assert backend._cache.get_client() is client
     backend.delete("k")
+
+
+def test_a_domain_read_once_is_read_with_all_the_others():
+    """The first part of a request reads every domain; a later part finds its own there."""
+    with versions_read_once():
+        first = portal_cache.data_versions(("plan",))
+        everything = portal_cache.data_versions(portal_cache.DOMAINS)
+    assert first[0] == everything[portal_cache.DOMAINS.index("plan")]
+    assert "no-cache" not in everything
