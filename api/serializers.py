@@ -45,20 +45,70 @@ class CouncilSerializer(serializers.ModelSerializer):
         return [person_name(m.user) for m in council.co_chair_memberships]
 
 
+def _date(value):
+    """A date as DRF's DateField gives it (ISO 8601), or None."""
+    return value.isoformat() if value else None
+
+
 class MembershipSerializer(serializers.ModelSerializer):
     person = PersonNameField(source="user")
     council = serializers.SlugRelatedField(read_only=True, slug_field="code", allow_null=True)
+
+    # What api.views.attach_listed reads of each membership, as values.
+    COLUMNS = (
+        "id",
+        "user__first_name",
+        "user__last_name",
+        "user__username",
+        "role",
+        "council__code",
+        "start_date",
+        "end_date",
+    )
 
     class Meta:
         model = GroupMembership
         fields = ["id", "person", "role", "council", "start_date", "end_date"]
 
+    @staticmethod
+    def from_row(row):
+        """A membership read as values (COLUMNS), as the fields above give it: the person's
+        full name, else their username (councils.models.person_name)."""
+        name = f"{row['user__first_name']} {row['user__last_name']}".strip()
+        return {
+            "id": row["id"],
+            "person": name or row["user__username"],
+            "role": row["role"],
+            "council": row["council__code"],
+            "start_date": _date(row["start_date"]),
+            "end_date": _date(row["end_date"]),
+        }
+
 
 class GroupSerializer(serializers.ModelSerializer):
+    """The fields below describe the schema; `to_representation` gives them from what
+    api.views.attach_listed loaded, without DRF's field-by-field walk (issue 17: 3 ms of the
+    endpoint's 25 groups and their memberships). api/tests/test_api_groups.py checks that it
+    gives exactly what DRF's own ModelSerializer gives, field for field, for every persona."""
+
     parent = serializers.SlugRelatedField(read_only=True, slug_field="slug", allow_null=True)
     councils = _codes("code")
     priorities = _codes("code")
     memberships = MembershipSerializer(many=True, read_only=True, source="current_memberships")
+
+    # The group's columns the representation reads (api.views.GroupViewSet.load).
+    COLUMNS = (
+        "slug",
+        "kind",
+        "status",
+        "parent__slug",
+        "name_en",
+        "name_fr",
+        "mandate_en",
+        "mandate_fr",
+        "start_date",
+        "end_date",
+    )
 
     class Meta:
         model = Group
@@ -78,6 +128,24 @@ class GroupSerializer(serializers.ModelSerializer):
             "priorities",
             "memberships",
         ]
+
+    def to_representation(self, group):
+        return {
+            "id": group.pk,
+            "slug": group.slug,
+            "kind": group.kind,
+            "status": group.status,
+            "parent": group.parent.slug if group.parent_id else None,
+            "name_en": group.name_en,
+            "name_fr": group.name_fr,
+            "mandate_en": group.mandate_en,
+            "mandate_fr": group.mandate_fr,
+            "start_date": _date(group.start_date),
+            "end_date": _date(group.end_date),
+            "councils": group.council_codes,
+            "priorities": group.priority_codes,
+            "memberships": [MembershipSerializer.from_row(row) for row in group.membership_rows],
+        }
 
 
 class ObjectiveSerializer(serializers.ModelSerializer):

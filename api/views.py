@@ -2,6 +2,8 @@
 api.visibility (what the caller's pages show them, plus what is published), then loads what it
 serializes in a fixed number of queries whatever the data (tests/test_api_queries.py)."""
 
+from collections import defaultdict
+
 from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
@@ -9,7 +11,7 @@ from rest_framework import viewsets
 from councils.models import CouncilMembership, Decision
 from strategy.dashboard import empty_rollup
 from strategy.selectors import rollup_per_plan, rollup_per_plan_and_priority
-from workinggroups.models import GroupMembership
+from workinggroups.models import Group, GroupMembership
 
 from . import serializers, visibility
 
@@ -66,19 +68,47 @@ class GroupViewSet(_ReadOnlyViewSet):
     lookup_value_regex = SLUG
 
     def load(self, queryset):
-        members = (
-            GroupMembership.objects.active()
-            .select_related("user", "council")
-            .order_by("role", "user__last_name", "pk")
-        )
-        if not self.request.user.is_authenticated:
-            # A published mandate names its co-chairs, as the public pages do; not its members.
-            members = members.filter(role=GroupMembership.Role.CO_CHAIR)
-        return queryset.select_related("parent").prefetch_related(
-            "councils",
-            "priorities",
-            Prefetch("memberships", queryset=members, to_attr="current_memberships"),
-        )
+        return queryset.select_related("parent").only(*serializers.GroupSerializer.COLUMNS)
+
+    def get_serializer(self, instance=None, *args, **kwargs):
+        if instance is not None:
+            groups = list(instance) if kwargs.get("many") else [instance]
+            attach_listed(groups, co_chairs_only=not self.request.user.is_authenticated)
+            instance = groups if kwargs.get("many") else instance
+        return super().get_serializer(instance, *args, **kwargs)
+
+
+def attach_listed(groups, co_chairs_only=False):
+    """Give each group what GroupSerializer lists of it, as plain values in three queries:
+    `council_codes`, `priority_codes` (in the councils' and priorities' own order) and
+    `membership_rows` (its current memberships, or only its co-chairs: a published mandate
+    names its co-chairs, as the public pages do, not its members).
+
+    Read as values, not prefetched as model instances: the three prefetches were 8 of the 11
+    ms the endpoint's 25 groups took to load at scale 100 (issue 17); these take 4."""
+    if not groups:
+        return
+    ids = [group.pk for group in groups]
+    councils, priorities, members = defaultdict(list), defaultdict(list), defaultdict(list)
+    links = Group.councils.through.objects.filter(group_id__in=ids)
+    for group_id, code in links.order_by("council__code").values_list("group_id", "council__code"):
+        councils[group_id].append(code)
+    links = Group.priorities.through.objects.filter(group_id__in=ids)
+    ordered = links.order_by("priority__number", "priority__code")
+    for group_id, code in ordered.values_list("group_id", "priority__code"):
+        priorities[group_id].append(code)
+    memberships = GroupMembership.objects.active().filter(group_id__in=ids)
+    if co_chairs_only:
+        memberships = memberships.filter(role=GroupMembership.Role.CO_CHAIR)
+    rows = memberships.order_by("role", "user__last_name", "pk").values(
+        "group_id", *serializers.MembershipSerializer.COLUMNS
+    )
+    for row in rows:
+        members[row["group_id"]].append(row)
+    for group in groups:
+        group.council_codes = councils[group.pk]
+        group.priority_codes = priorities[group.pk]
+        group.membership_rows = members[group.pk]
 
 
 @_read_only("objectives", "objectives and deliverables, with their progress")

@@ -72,7 +72,13 @@ def public_funding_requests():
 
 
 def _with_public(visible, public):
-    """The rows of `visible` and those of `public`, as one queryset (an OR of both filters)."""
+    """The rows of `visible` and those of `public`, as one queryset (an OR of both filters).
+
+    When `visible` is every row (no filter: a portal reader's groups, councils, objectives,
+    meetings), so is the union, and the published records' filter is not built at all
+    (issue 17: building it was 0.9 ms of the groups endpoint, for SQL that compiled away)."""
+    if not visible.query.has_filters():
+        return visible
     return visible | public
 
 
