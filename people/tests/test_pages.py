@@ -61,6 +61,25 @@ def test_search_by_name_and_filter_by_status(client_for, secretariat, invite):
     assert "No person matches this search." in none.content.decode()
 
 
+def test_the_search_fields_show_what_was_asked_in_the_page_language(client_for, secretariat):
+    """The fields are kept as HTML per values asked and language (core filter_fields): each
+    search shows its own text and status chosen, labelled, and an invalid status is refused
+    next to its field, in English and in French, the cache on."""
+    client = client_for(secretariat)
+    url = reverse("people:person_list")
+    for q, status in (("chloé", "invited"), ("Tremblay", "inactive"), ("chloé", "invited")):
+        body = client.get(url, {"q": q, "status": status}).content.decode()
+        assert f'name="q" value="{q}"' in body
+        assert f'<option value="{status}" selected>' in body
+        assert body.count(" selected>") == 1
+        assert 'for="id_q" class="form-label"' in body and 'for="id_status"' in body
+    french = client.get("/fr/people/", {"q": "x", "status": "nonsense"}).content.decode()
+    assert "Nom ou adresse courriel" in french and "Statut" in french
+    assert "Sélectionnez un choix valide" in french and 'aria-invalid="true"' in french
+    english = client.get(url, {"status": "nonsense"}).content.decode()
+    assert "Select a valid choice" in english and "Name or e-mail address" in english
+
+
 def test_odd_search_parameters_are_not_errors(client_for, secretariat):
     client = client_for(secretariat)
     for params in ({"status": "nonsense"}, {"page": "٣"}, {"page": "99999"}, {"q": "x" * 500}):
