@@ -61,6 +61,11 @@ def home_section(user):
     }
 
 
+# Read on every view of home: the inbox is not a domain of the data versions (core.cache), so
+# home does not keep this section with the rest of the person's part (portal.views.home).
+home_section.live = True
+
+
 def sent_reminders(kind: str | None = None):
     qs = Reminder.objects.select_related("recipient", "notification").order_by("-claimed_at", "-pk")
     return qs.filter(kind=kind) if kind else qs
