@@ -288,6 +288,26 @@ def cached_value(
     return _get_or_build(name, domains, parts, compute, stale=stale)
 
 
+def kept_page_part(
+    request, name: str, parts: tuple, template: str, context: Callable[[], dict], *, domains
+) -> SafeString:
+    """`template` rendered with `context()`, kept as HTML per data version of `domains`, day,
+    language, `parts` and the request's query string, for a part of a page that is the same
+    for every reader allowed to open it (the caller checks that first). The template gets
+    `request` for its pagers' links, not the context processors: no CSRF token, no reader's
+    name. Never a previous copy (`stale=False`): these are pages a writer is sent back to."""
+    from django.template.loader import render_to_string
+
+    html = cached_value(
+        name,
+        (*parts, sorted(request.GET.lists())),
+        lambda: render_to_string(template, {"request": request, **context()}),
+        domains=domains,
+        stale=False,
+    )
+    return mark_safe(html)  # rendered by our own templates, autoescaped
+
+
 _MODEL_DOMAINS_CACHE: dict = {}
 
 
