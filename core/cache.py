@@ -36,6 +36,11 @@ from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 
 WATCHED_APPS = frozenset({"councils", "workinggroups", "funding", "strategy", "publication"})
+# Models of other apps whose changes count, each with its domain in MODEL_DOMAINS: a
+# person's recorded events (people.PersonEvent), shown on their page. Not the rest of the
+# people app: an invitation's state turns with the hour, and anyone can ask for a password
+# reset (people.PasswordResetAttempt), which must not empty everyone's pages.
+WATCHED_MODELS = frozenset({"people.personevent"})
 VERSION_KEY = "portal:data-version"
 FRAGMENT_SECONDS = 3600
 
@@ -72,6 +77,7 @@ MODEL_DOMAINS = {
         ["councils.council", "councils.councilmembership", "councils.jurisdiction"], PEOPLE
     ),
     "councils.profile": PEOPLE,
+    "people.personevent": PEOPLE,
     **dict.fromkeys(
         ["councils.priority", "councils.citizenoutcome", "councils.jurisdictionpriority"], PLAN
     ),
@@ -322,9 +328,13 @@ def connect_signals():
     """Connect to the watched apps' models only (their history and many-to-many tables
     included): a receiver for every sender would cost Django's fast path for deleting rows
     of every other model (sessions, reminders, observations)."""
-    for label in WATCHED_APPS:
-        for model in apps.get_app_config(label).get_models(include_auto_created=True):
-            uid = f"portal-data-version:{model._meta.label_lower}"
-            post_save.connect(_on_change, sender=model, dispatch_uid=f"{uid}:save")
-            post_delete.connect(_on_change, sender=model, dispatch_uid=f"{uid}:delete")
-            m2m_changed.connect(_on_change, sender=model, dispatch_uid=f"{uid}:m2m")
+    models = [
+        model
+        for label in WATCHED_APPS
+        for model in apps.get_app_config(label).get_models(include_auto_created=True)
+    ] + [apps.get_model(label) for label in WATCHED_MODELS]
+    for model in models:
+        uid = f"portal-data-version:{model._meta.label_lower}"
+        post_save.connect(_on_change, sender=model, dispatch_uid=f"{uid}:save")
+        post_delete.connect(_on_change, sender=model, dispatch_uid=f"{uid}:delete")
+        m2m_changed.connect(_on_change, sender=model, dispatch_uid=f"{uid}:m2m")

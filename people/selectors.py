@@ -62,10 +62,10 @@ def _groups_page(rows, number):
     }
 
 
-def person_page(person, groups_page=None):
-    """Everything the person's page shows, in six queries: their group memberships come
-    PORTAL_PAGE_SIZE a page (`groups_page`, the page number asked for; issue 17: a co-chair
-    of 2,000 groups had all 2,000 rows on their page)."""
+def person_memberships(person, groups_page=None):
+    """The person's council memberships and their group memberships PORTAL_PAGE_SIZE a page
+    (`groups_page`, the page number asked for; issue 17: a co-chair of 2,000 groups had all
+    2,000 rows on their page), in three queries."""
     council_rows = (
         CouncilMembership.objects.filter(user=person)
         .select_related("council", "jurisdiction")
@@ -76,11 +76,14 @@ def person_page(person, groups_page=None):
         .select_related("group", "council")
         .order_by("-start_date", "-pk")
     )
-    events = PersonEvent.objects.filter(person=person).select_related("by")[:50]
-    invitations = Invitation.objects.filter(person=person).select_related("created_by")[:20]
-    return {
-        "council_memberships": list(council_rows),
-        **_groups_page(group_rows, groups_page),
-        "events": list(events),
-        "invitations": list(invitations),
-    }
+    return {"council_memberships": list(council_rows), **_groups_page(group_rows, groups_page)}
+
+
+def person_history(person):
+    """The latest 50 events of the person's account, with who recorded each."""
+    return {"events": list(PersonEvent.objects.filter(person=person).select_related("by")[:50])}
+
+
+def person_invitations(person):
+    """The latest 20 invitation links sent to the person (their state depends on the time)."""
+    return list(Invitation.objects.filter(person=person).select_related("created_by")[:20])

@@ -4,7 +4,7 @@ declare its domain; the others stay cached."""
 import pytest
 
 from core import cache as portal_cache
-from core.cache import DOMAINS, bump_data_version, cached_value, domains_of
+from core.cache import DOMAINS, bump_data_version, cached_value, data_version, domains_of
 
 pytestmark = pytest.mark.django_db
 
@@ -45,6 +45,24 @@ def test_every_watched_model_has_a_domain():
     for label in portal_cache.WATCHED_APPS:
         for model in apps.get_app_config(label).get_models(include_auto_created=True):
             assert domains_of(model) != DOMAINS, model._meta.label  # named, not "all"
+    for label in portal_cache.WATCHED_MODELS:
+        assert domains_of(apps.get_model(label)) != DOMAINS, label
+
+
+def test_a_persons_event_counts_and_a_password_reset_request_does_not(
+    django_capture_on_commit_callbacks, member
+):
+    """The person page keeps their events (people.PersonEvent); a reset request, which anyone
+    can make, must not empty every page that depends on the people domain."""
+    from people.models import PasswordResetAttempt, PersonEvent
+
+    before = data_version("people")
+    with django_capture_on_commit_callbacks(execute=True):
+        PasswordResetAttempt.objects.create(address_hash="0" * 64, client_ip="127.0.0.1")
+    assert data_version("people") == before
+    with django_capture_on_commit_callbacks(execute=True):
+        PersonEvent.objects.create(person=member, kind=PersonEvent.Kind.INVITATION_SENT)
+    assert data_version("people") != before
 
 
 def test_a_write_keeps_another_domains_part_and_replaces_its_own(
