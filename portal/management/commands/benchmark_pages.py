@@ -35,6 +35,7 @@ PAGES = [
     ("groups list", "workinggroups:group_list", None, "member", True),
     ("groups list, cache off", "workinggroups:group_list", None, "member", False),
     ("group detail", "workinggroups:group_detail", "group", "member", True),
+    ("group detail, cache off", "workinggroups:group_detail", "group", "member", False),
     ("group health", "workinggroups:health", None, "cochair.pssdc", True),
     ("group health, cache off", "workinggroups:health", None, "cochair.pssdc", False),
     ("review queue", "funding:review_queue", None, "cochair.pssdc", True),
@@ -50,10 +51,20 @@ PAGES = [
     ("objective page", "workinggroups:objective_detail", "objective", "member", True),
     ("progress reports", "workinggroups:report_list", "group", "member", True),
     ("group memberships", "workinggroups:group_memberships", "group", "secretariat", True),
+    (
+        "group memberships, cache off",
+        "workinggroups:group_memberships",
+        "group",
+        "secretariat",
+        False,
+    ),
     ("mandate versions", "workinggroups:mandate_history", "group", "member", True),
     ("council members", "councils:council_members", "council", "secretariat", True),
+    ("council members, cache off", "councils:council_members", "council", "secretariat", False),
     ("people list", "people:person_list", None, "secretariat", True),
+    ("people list, cache off", "people:person_list", None, "secretariat", False),
     ("person page", "people:person_detail", "person", "secretariat", True),
+    ("person page, cache off", "people:person_detail", "person", "secretariat", False),
     # Issue 18: the read-only API, first page of each list and one record (session sign-in;
     # a token costs the same queries, tests/test_api_queries.py).
     ("API councils", "api:council-list", None, "member", True),
