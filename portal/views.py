@@ -35,6 +35,8 @@ from workinggroups.permissions import group_roles, persona
 # (core.cache): their requests, groups and objectives, the plan, their action items, their
 # council roles. Not on what the secretariat published.
 HOME_DOMAINS = (FUNDING, GROUPS, PLAN, MEETINGS, PEOPLE)
+# What _home_parts returns; a new value whenever that changes.
+HOME_PARTS_SHAPE = 1
 
 
 def home(request):
@@ -53,7 +55,9 @@ def home(request):
     # (workinggroups.permissions.load_roles), before the inbox section and the badge ask.
     who = persona(user)
     kept = cached_value(
-        "home",
+        # A dict of parts, not one HTML string: the name changes with its shape, so a copy
+        # kept by the code before a deploy is never read by the code after.
+        f"home:{HOME_PARTS_SHAPE}",
         (user.pk, user.is_superuser, sorted(request.GET.lists())),
         lambda: _home_parts(request),
         domains=HOME_DOMAINS,
