@@ -96,20 +96,6 @@ class GroupSerializer(serializers.ModelSerializer):
     priorities = _codes("code")
     memberships = MembershipSerializer(many=True, read_only=True, source="current_memberships")
 
-    # The group's columns the representation reads (api.views.GroupViewSet.load).
-    COLUMNS = (
-        "slug",
-        "kind",
-        "status",
-        "parent__slug",
-        "name_en",
-        "name_fr",
-        "mandate_en",
-        "mandate_fr",
-        "start_date",
-        "end_date",
-    )
-
     class Meta:
         model = Group
         fields = [
@@ -128,6 +114,14 @@ class GroupSerializer(serializers.ModelSerializer):
             "priorities",
             "memberships",
         ]
+
+    # The group's columns the representation reads (api.views.GroupViewSet.load): its own
+    # fields, and its parent's short name.
+    COLUMNS = tuple(
+        "parent__slug" if name == "parent" else name
+        for name in Meta.fields
+        if name not in ("id", "councils", "priorities", "memberships")
+    )
 
     def to_representation(self, group):
         return {

@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from councils.models import CouncilMembership
 from councils.tests.factories import CouncilMembershipFactory, UserFactory
-from people import services as people
+from people.tests.helpers import rename
 from workinggroups.models import GroupMembership
 from workinggroups.tests.factories import GroupMembershipFactory
 
@@ -74,17 +74,7 @@ def test_a_second_view_is_kept_and_each_change_shows_on_the_next(
     newcomer = UserFactory(first_name="Amara", last_name="Okafor")
     add_term(which, council, group, newcomer, start_date=datetime.date(2027, 3, 1))
     assert "Amara Okafor" in read(client, pages[which])[0]
-    people.person_update(
-        person=person,
-        by=secretariat,
-        first_name="Jordan",
-        last_name="Fraser-Leblanc",
-        email=person.email,
-        language="fr",
-        jurisdiction=None,
-        title_en="",
-        title_fr="",
-    )
+    rename(person, by=secretariat, first_name="Jordan", last_name="Fraser-Leblanc")
     assert "Jordan Fraser-Leblanc" in read(client, pages[which])[0]
 
 

@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from councils.models import Meeting
 from councils.tests.factories import MeetingFactory
-from people import services as people
+from people.tests.helpers import rename
 from workinggroups.models import GroupLink, Objective
 from workinggroups.tests.factories import GroupFactory, ObjectiveFactory
 
@@ -52,17 +52,7 @@ def test_each_change_shows_on_the_next_view(client_for, member, group, group_coc
     objective.title_en = "Pilot report, revised"
     objective.save()
     assert "Pilot report, revised" in read(client, group)[0]
-    people.person_update(
-        person=group_cochair,
-        by=secretariat,
-        first_name="Renamed",
-        last_name="Co-chair",
-        email=group_cochair.email,
-        language="en",
-        jurisdiction=None,
-        title_en="",
-        title_fr="",
-    )
+    rename(group_cochair, by=secretariat, first_name="Renamed", last_name="Co-chair")
     assert "Renamed Co-chair" in read(client, group)[0]
     other = GroupFactory(name_en="Data sharing community")
     GroupLink.objects.create(group_a=group, group_b=other, created_by=secretariat)
