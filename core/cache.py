@@ -228,6 +228,10 @@ def _keys(name: str, versions: tuple[str, ...], parts: tuple) -> tuple[str, str]
     return f"portal:fragment:{name}:{stamp}:{where}", f"portal:last:{name}:{where}"
 
 
+# True while an entry with stale=False is built (core.cache._get_or_build).
+_building_fresh: ContextVar[bool] = ContextVar("portal_building_fresh", default=False)
+
+
 def _get_or_build(
     name: str, domains: Iterable[str], parts: tuple, build: Callable, *, stale: bool = True
 ):
@@ -250,6 +254,9 @@ def _get_or_build(
     if value is not None:
         return value
     stale_seconds = settings.PORTAL_FRAGMENT_STALE_SECONDS
+    # Inside the build of an entry that must never lag, no part of it may be a previous
+    # copy either: it would be kept under the new versions, stale for as long as they last.
+    stale = stale and not _building_fresh.get()
     shared = stale and not private and "no-cache" not in versions and stale_seconds > 0
     lock_key = f"{key}:lock"
     if shared and not cache.add(lock_key, 1, timeout=stale_seconds):
@@ -257,12 +264,15 @@ def _get_or_build(
         if last is not None and time.time() - last[0] <= stale_seconds:
             return last[1]
     started = time.time()  # the copy shows the data as it was when its build began
+    fresh = _building_fresh.set(_building_fresh.get() or not stale)
     try:
         value = build()
     except BaseException:
         if shared:
             cache.delete(lock_key)  # the next reader tries at once
         raise
+    finally:
+        _building_fresh.reset(fresh)
     if shared:
         cache.set_many({key: value, last_key: (started, value)}, FRAGMENT_SECONDS)
         cache.delete(lock_key)
