@@ -228,8 +228,9 @@ def _keys(name: str, versions: tuple[str, ...], parts: tuple) -> tuple[str, str]
     return f"portal:fragment:{name}:{stamp}:{where}", f"portal:last:{name}:{where}"
 
 
-# True while an entry with stale=False is built (core.cache._get_or_build).
-_building_fresh: ContextVar[bool] = ContextVar("portal_building_fresh", default=False)
+# True while an entry is built (core.cache._get_or_build): the parts it is built from are
+# then built fresh, never served as a previous copy.
+_building: ContextVar[bool] = ContextVar("portal_building", default=False)
 
 
 def _get_or_build(
@@ -254,9 +255,9 @@ def _get_or_build(
     if value is not None:
         return value
     stale_seconds = settings.PORTAL_FRAGMENT_STALE_SECONDS
-    # Inside the build of an entry that must never lag, no part of it may be a previous
-    # copy either: it would be kept under the new versions, stale for as long as they last.
-    stale = stale and not _building_fresh.get()
+    # Inside the build of an entry, no part of it may be a previous copy: it would be kept
+    # within the entry under the new versions, stale for as long as they last.
+    stale = stale and not _building.get()
     shared = stale and not private and "no-cache" not in versions and stale_seconds > 0
     lock_key = f"{key}:lock"
     if shared and not cache.add(lock_key, 1, timeout=stale_seconds):
@@ -264,7 +265,7 @@ def _get_or_build(
         if last is not None and time.time() - last[0] <= stale_seconds:
             return last[1]
     started = time.time()  # the copy shows the data as it was when its build began
-    fresh = _building_fresh.set(_building_fresh.get() or not stale)
+    building = _building.set(True)
     try:
         value = build()
     except BaseException:
@@ -272,7 +273,7 @@ def _get_or_build(
             cache.delete(lock_key)  # the next reader tries at once
         raise
     finally:
-        _building_fresh.reset(fresh)
+        _building.reset(building)
     if shared:
         cache.set_many({key: value, last_key: (started, value)}, FRAGMENT_SECONDS)
         cache.delete(lock_key)

@@ -134,3 +134,33 @@ def test_the_co_chairs_queue_says_how_many_days_the_oldest_has_waited(
         assert "The oldest has waited 3 days." in read(client)[0]
         french = read(client, "/fr/")[0]
         assert "La plus ancienne attend depuis 3 jours." in french
+
+
+@pytest.mark.django_db(transaction=True)  # each write commits and bumps its versions
+@time_machine.travel(NOW, tick=False)
+def test_while_one_request_rebuilds_a_home_the_persons_others_get_the_previous_copy(
+    client_for, group_cochair, group
+):
+    """One request at a time rebuilds a home after a change (issue 17: at scale 1,000, with
+    a write a second, every request of a co-chair's home rebuilt it at once)."""
+    from django.core.cache import cache
+    from django.utils import translation
+
+    from core.cache import fragment_key
+    from portal.views import HOME_DOMAINS, HOME_PARTS_SHAPE
+
+    client = client_for(group_cochair)
+    read(client)
+    ObjectiveFactory(group=group, title_en="Pilot report", due_date=NOW.date())
+    with translation.override("en"):
+        key = fragment_key(
+            f"home:{HOME_PARTS_SHAPE}",
+            HOME_DOMAINS,
+            group_cochair.pk,
+            group_cochair.is_superuser,
+            [],
+        )
+    cache.add(f"{key}:lock", 1, timeout=None)  # another request of theirs is rebuilding it
+    assert "Pilot report" not in waiting(read(client)[0])  # the copy of a moment ago
+    cache.delete(f"{key}:lock")
+    assert "Pilot report" in waiting(read(client)[0])
