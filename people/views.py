@@ -9,7 +9,6 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import PasswordResetForm
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
@@ -17,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core.cache import GROUPS, PEOPLE, kept_page_part
+from core.pagination import CachedCountPaginator
 from core.proxies import client_ip
 from core.workflow import StepRefused
 
@@ -70,7 +70,12 @@ def person_list(request):
     q = status = ""
     if form.is_bound and form.is_valid():
         q, status = form.cleaned_data["q"], form.cleaned_data["status"]
-    paginator = Paginator(people_queryset(q=q, status=status), settings.PORTAL_PAGE_SIZE)
+    # Counted once per version of the people domain, which every change to the list makes:
+    # an invitation saves a profile, joining, leaving and coming back record an event (issue
+    # 17: a COUNT over every account on each view, 5.6x the empty page at scale 1,000).
+    paginator = CachedCountPaginator(
+        people_queryset(q=q, status=status), settings.PORTAL_PAGE_SIZE, domains=(PEOPLE,)
+    )
     page_obj = paginator.get_page(request.GET.get("page"))
     for person in page_obj:
         person.status = person_status(person)

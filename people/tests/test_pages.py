@@ -1,6 +1,8 @@
 """The People area: a paginated list searchable by name with jurisdiction, title and status;
 a person page; the menu entry for the secretariat only; a constant number of queries."""
 
+import re
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
@@ -243,3 +245,40 @@ def test_the_people_list_sort_has_its_index():
     index = constraints.get("people_user_sort_name_idx")
     assert index and index["index"]
     assert index["columns"] == ["last_name", "first_name", "id"]
+
+
+def test_the_list_counts_once_per_change_and_follows_each(
+    client_for, secretariat, invite, settings, run_on_commit
+):
+    """Issue 17: the list counted every account on each view. Its count is now kept per
+    version of the people domain, which inviting, joining and leaving all change."""
+    from django.utils import timezone
+
+    settings.PORTAL_FRAGMENT_CACHE = True
+    settings.PORTAL_PAGE_SIZE = 2
+    client = client_for(secretariat)
+    url = reverse("people:person_list")
+
+    def shown(**params):
+        with CaptureQueriesContext(connection) as ctx:
+            body = client.get(url, params).content.decode()
+        counted = [
+            q for q in ctx.captured_queries if "COUNT(" in q["sql"] and "auth_user" in q["sql"]
+        ]
+        return re.search(r"of (\d+)", body)[1], len(counted)
+
+    for i in range(3):
+        UserFactory(username=f"extra{i}")
+    total = str(User.objects.count())
+    assert shown() == (total, 1)
+    assert shown() == (total, 0)  # kept
+    person, _token = invite()
+    assert shown() == (str(int(total) + 1), 1)
+    inactive = {"status": "inactive"}
+    assert person.email not in client.get(url, inactive).content.decode()
+    with run_on_commit():
+        services.person_deactivate(
+            person=person, by=secretariat, last_day=timezone.localdate(), reason="Left"
+        )
+    assert person.email in client.get(url, inactive).content.decode()  # leaving counts
+    assert shown() == (str(int(total) + 1), 1)
