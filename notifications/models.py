@@ -127,7 +127,12 @@ class Notification(BilingualModel):
         ordering = ["-created_at", "-pk"]
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
-        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread")]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"], name="notification_unread"),
+            # The inbox's page, newest first: read off the index, not sorted from every entry
+            # the person has (issue 17: 5.49 -> 0.08 ms for a member with 10,000 entries).
+            models.Index(fields=["recipient", "-created_at", "-id"], name="notification_inbox"),
+        ]
 
     def __str__(self):
         return self.text
