@@ -198,7 +198,13 @@ class CouncilMembership(models.Model):
         ordering = ["council", "role", "user__last_name"]
         verbose_name = _("council membership")
         verbose_name_plural = _("council memberships")
-        indexes = [models.Index(fields=["end_date"])]
+        indexes = [
+            models.Index(fields=["end_date"]),
+            # A council's co-chairs or secretariat: the API's councils, the review page's
+            # recusals, the funding notices, the reminders. Without it each read every
+            # membership of every council (3.6 ms over 25,000 at scale 1,000, for 4 rows).
+            models.Index(fields=["council", "role"], name="council_membership_role"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
