@@ -5,12 +5,14 @@ publication).
 
 Any change to the governance data — a save, a deletion or a many-to-many change of a model of
 the councils, workinggroups, funding or strategy apps, by a page, the admin, a Celery task or
-a command — replaces the version of the model's domain (`domains_of`), and each cached part
-declares the domains it is computed from: a change invalidates only the parts that depend on
-it (issue 17: one change a second to an action item threw away every cached page). The key
-also carries the language and the day (late, at risk and "the next 12 months" depend on the
-date), and entries expire after an hour whatever happens. Code that writes with update() or
-bulk_create(), which send no signals, calls `bump_data_version(domain, ...)` itself.
+a command — replaces the version of the model's domain (`domains_of`); a change to a
+person's account (their name, e-mail, status) replaces every version, as their name is on
+every page. Each cached part declares the domains it is computed from: a change invalidates
+only the parts that depend on it (issue 17: one change a second to an action item threw away
+every cached page). The key also carries the language and the day (late, at risk and "the
+next 12 months" depend on the date), and entries expire after an hour whatever happens. Code
+that writes with update() or bulk_create(), which send no signals, calls
+`bump_data_version(domain, ...)` itself.
 
 The versions are replaced after the transaction commits, never inside it: a cache that fails
 (Redis down or full) can then never roll back the write it describes, and a reader that
@@ -29,6 +31,7 @@ from contextvars import ContextVar
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -349,3 +352,18 @@ def connect_signals():
         post_save.connect(_on_change, sender=model, dispatch_uid=f"{uid}:save")
         post_delete.connect(_on_change, sender=model, dispatch_uid=f"{uid}:delete")
         m2m_changed.connect(_on_change, sender=model, dispatch_uid=f"{uid}:m2m")
+    person = get_user_model()
+    uid = "portal-data-version:person"
+    post_save.connect(_on_person_change, sender=person, dispatch_uid=f"{uid}:save")
+    post_delete.connect(_on_person_change, sender=person, dispatch_uid=f"{uid}:delete")
+
+
+def _on_person_change(sender, update_fields=None, **kwargs):
+    """A person's account changed: their name is on the pages of every domain (members,
+    attendees, authors, reviewers), their status on the people pages. Renamed or deactivated
+    anywhere, the Django admin included, no page keeps the old. Signing in only stamps
+    `last_login`, which only the person's page shows, read on each view: it changes nothing
+    kept."""
+    if update_fields is not None and set(update_fields) <= {"last_login"}:
+        return
+    bump_data_version()

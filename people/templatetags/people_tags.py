@@ -2,6 +2,8 @@ from django import template
 from django.utils.html import format_html
 from django.utils.translation import pgettext
 
+from people.selectors import person_status
+
 register = template.Library()
 
 # A person's status (people.selectors.person_status) as a badge: (colour, label).
@@ -14,7 +16,10 @@ _BADGES = {
 
 @register.filter
 def status_badge(status):
-    """`{{ person.status|status_badge }}`: a filter, not an include, because the people list
-    shows one per row and 25 includes were a sixth of the page (issue 17)."""
+    """`{{ status|status_badge }}`, or `{{ person|status_badge }}`: a filter, not an include,
+    because the people list shows one per row and 25 includes were a sixth of the page (issue
+    17)."""
+    if not isinstance(status, str):
+        status = person_status(status)
     colour, label = _BADGES.get(status, _BADGES["active"])
     return format_html('<span class="badge text-bg-{}">{}</span>', colour, label())
