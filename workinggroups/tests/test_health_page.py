@@ -196,3 +196,22 @@ def test_the_cached_rules_never_give_a_reader_a_link_another_reader_may_follow(
     page = client_for(council_cochair).get(url).content.decode()
     assert group.name_en in page and link not in page
     assert link in client_for(chair).get(url).content.decode()
+
+
+def test_a_rule_nobody_breaks_costs_no_query_for_its_rows(db):
+    """Its count says there is nothing to list: its rows are not looked for again (issue 17:
+    54 ms at scale 1,000 for a rule with none)."""
+    from django.utils import timezone
+
+    from workinggroups.health import health_sections
+    from workinggroups.rules import HEALTH_RULES
+
+    with CaptureQueriesContext(connection) as ctx:
+        sections = health_sections(HEALTH_RULES, day=timezone.localdate())
+    assert [s["count"] for s in sections] == [0] * len(HEALTH_RULES)
+    assert all(s["rows"] == [] for s in sections)
+    assert len(ctx.captured_queries) == 1  # the counts, all in one
+    late = GroupFactory(slug="only-late", councils=[])
+    ObjectiveFactory(group=late, due_date=PAST)
+    sections = {s["rule"].code: s for s in health_sections(HEALTH_RULES, day=timezone.localdate())}
+    assert [o.group for o in sections["overdue_objectives"]["rows"]] == [late]
