@@ -310,3 +310,36 @@ def test_an_inbox_of_many_unread_is_counted_up_to_the_cap_and_says_99_plus(reade
     page = client_for(reader).get("/en/")
     assert 'text-bg-danger">99<span class="visually-hidden"> unread' in page.text
     assert "99 unread notifications" in page.text and "More than" not in page.text
+
+
+def test_a_row_reads_as_the_template_filters_gave_it_in_each_language(reader, client_for):
+    """The rows' text, link and time are worked out in the view (issue 17); they read as the
+    template's own filters gave them: the time in the portal's time zone and the language's
+    short format, a text missing in French shown in English and marked so."""
+    import datetime
+    import re
+
+    from django.template import Context, Template
+    from django.utils import translation
+
+    def squeeze(html):
+        return re.sub(r">\s+<", "><", " ".join(html.split()))
+
+    row = entry(reader, "Only in English", link="/en/groups/")
+    Notification.objects.filter(pk=row.pk).update(
+        text_fr="", created_at=datetime.datetime(2026, 7, 1, 3, 4, tzinfo=datetime.UTC)
+    )
+    row.refresh_from_db()
+    as_filters = Template(
+        '{% load portal inbox_tags %}<a href="{{ n.link|in_language }}">{{ n.text|bi }}</a>'
+        '<div class="small text-body-secondary fw-normal">{{ n.kind_label }} — <time '
+        "datetime=\"{{ n.created_at|date:'c' }}\">{{ n.created_at|date:'SHORT_DATETIME_FORMAT' }}"
+        "</time></div>"
+    )
+    for language in ("en", "fr"):
+        with translation.override(language):
+            expected = as_filters.render(Context({"n": row}))
+        page = client_for(reader).get(f"/{language}/inbox/").text
+        assert squeeze(expected) in squeeze(page), language
+    french = client_for(reader).get("/fr/inbox/").text
+    assert 'href="/fr/groups/"' in french and 'lang="en"' in french
