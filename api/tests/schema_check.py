@@ -46,3 +46,25 @@ def assert_conforms(response, method="get"):
     jsonschema.Draft202012Validator(
         document, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
     ).validate(response.json())
+
+
+def get(client, url, **headers):
+    """A response of the API, checked against its schema."""
+    response = client.get(url, **headers)
+    assert_conforms(response)
+    return response
+
+
+def all_rows(client, url, **headers):
+    """Every row of a list endpoint, following the cursor to the last page, each page checked
+    against the schema."""
+    rows, seen_pages = [], 0
+    while url:
+        response = get(client, url, **headers)
+        assert response.status_code == 200, (url, response.status_code)
+        body = response.json()
+        rows += body["results"]
+        url = body["next"]
+        seen_pages += 1
+        assert seen_pages < 50
+    return rows

@@ -28,7 +28,7 @@ from tests.world import build_world
 from workinggroups.models import Group, Objective
 from workinggroups.permissions import can_view_group
 
-from .schema_check import assert_conforms, openapi
+from .schema_check import all_rows, get, openapi
 
 pytestmark = pytest.mark.django_db
 
@@ -54,26 +54,6 @@ def world(personas, council, priority, group):
     )
     StrategicPlanFactory(status=PlanStatus.ADOPTED, title_fr="Plan adopté")
     return world
-
-
-def get(client, url, **headers):
-    response = client.get(url, **headers)
-    assert_conforms(response)
-    return response
-
-
-def all_rows(client, url, **headers):
-    """Every row of a list endpoint, following the cursor to the last page."""
-    rows, seen_pages = [], 0
-    while url:
-        response = get(client, url, **headers)
-        assert response.status_code == 200, (url, response.status_code)
-        body = response.json()
-        rows += body["results"]
-        url = body["next"]
-        seen_pages += 1
-        assert seen_pages < 50
-    return rows
 
 
 # What each endpoint shows a person: the pages' own permission functions, row by row.

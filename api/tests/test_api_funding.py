@@ -15,6 +15,7 @@ from rest_framework import serializers as drf
 from rest_framework.utils.encoders import JSONEncoder
 
 from api import serializers
+from api.tests.schema_check import all_rows
 from councils.tests.factories import PriorityFactory
 from funding.models import FundingRequest, Status
 from funding.tests.factories import FundingRequestFactory
@@ -67,12 +68,7 @@ def as_drf_gives_it(ids):
 
 
 def listed(client):
-    rows, url = [], reverse("api:funding-request-list")
-    while url:
-        body = client.get(url).json()
-        rows += body["results"]
-        url = body["next"]
-    return rows
+    return all_rows(client, reverse("api:funding-request-list"))
 
 
 @pytest.mark.parametrize("persona", PERSONAS)

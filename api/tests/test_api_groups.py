@@ -14,6 +14,7 @@ from rest_framework import serializers as drf
 from rest_framework.utils.encoders import JSONEncoder
 
 from api import serializers
+from api.tests.schema_check import all_rows
 from councils.tests.factories import CouncilFactory, PriorityFactory, UserFactory
 from tests.world import build_world
 from workinggroups.models import Group, GroupMembership
@@ -79,12 +80,7 @@ def as_drf_gives_it(slugs, authenticated):
 
 
 def listed(client):
-    rows, url = [], reverse("api:group-list")
-    while url:
-        body = client.get(url).json()
-        rows += body["results"]
-        url = body["next"]
-    return rows
+    return all_rows(client, reverse("api:group-list"))
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
