@@ -14,12 +14,13 @@ _BADGES = {
 }
 
 
+# `{{ person|person_status }}`: the people list's kept rows are rendered from the records.
+register.filter("person_status", person_status)
+
+
 @register.filter
 def status_badge(status):
-    """`{{ status|status_badge }}`, or `{{ person|status_badge }}`: a filter, not an include,
-    because the people list shows one per row and 25 includes were a sixth of the page (issue
-    17)."""
-    if not isinstance(status, str):
-        status = person_status(status)
+    """`{{ person|person_status|status_badge }}`: a filter, not an include, because the people list
+    shows one per row and 25 includes were a sixth of the page (issue 17)."""
     colour, label = _BADGES.get(status, _BADGES["active"])
     return format_html('<span class="badge text-bg-{}">{}</span>', colour, label())
