@@ -286,16 +286,13 @@ class FundingRequestSerializer(serializers.ModelSerializer):
             "decided_at",
         ]
 
-    # Given as DRF's own fields format them (decimals as strings to the cent, times in the
-    # portal's time zone); null stays null, as DRF gives it.
-    FORMATTED = ("amount_requested", "amount_approved", "submitted_at", "decided_at")
-
     def to_representation(self, request):
-        formatted = {}
-        fields = self.fields
-        for name in self.FORMATTED:
+        def formatted(name):
+            # As DRF's own field formats it (decimals as strings to the cent, times in the
+            # portal's time zone); null stays null, as DRF gives it.
             value = getattr(request, name)
-            formatted[name] = None if value is None else fields[name].to_representation(value)
+            return None if value is None else self.fields[name].to_representation(value)
+
         return {
             "id": request.pk,
             "group": request.group.slug,
@@ -305,10 +302,10 @@ class FundingRequestSerializer(serializers.ModelSerializer):
             "summary_fr": request.summary_fr,
             "status": request.status,
             "fiscal_year": request.fiscal_year,
-            "amount_requested": formatted["amount_requested"],
-            "amount_approved": formatted["amount_approved"],
+            "amount_requested": formatted("amount_requested"),
+            "amount_approved": formatted("amount_approved"),
             "priorities": request.priority_codes,
             "meeting": request.meeting_id,
-            "submitted_at": formatted["submitted_at"],
-            "decided_at": formatted["decided_at"],
+            "submitted_at": formatted("submitted_at"),
+            "decided_at": formatted("decided_at"),
         }
