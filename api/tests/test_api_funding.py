@@ -5,16 +5,14 @@ the same order: amounts to the cent as strings, times in the portal's time zone,
 time or meeting as null, the priorities in their own order."""
 
 import datetime
-import json
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework import serializers as drf
-from rest_framework.utils.encoders import JSONEncoder
 
 from api import serializers
+from api.tests.drf_check import as_drf_gives, assert_rows_as_drf_gives
 from api.tests.schema_check import all_rows
 from councils.tests.factories import PriorityFactory
 from funding.models import FundingRequest, Status
@@ -60,11 +58,7 @@ def as_drf_gives_it(ids):
         .prefetch_related("priorities")
     )
     serializer = serializers.FundingRequestSerializer()
-    rows = {
-        request.pk: drf.ModelSerializer.to_representation(serializer, request)
-        for request in requests
-    }
-    return {int(pk): row for pk, row in json.loads(json.dumps(rows, cls=JSONEncoder)).items()}
+    return {request.pk: as_drf_gives(serializer, request) for request in requests}
 
 
 def listed(client):
@@ -77,10 +71,7 @@ def test_each_request_is_what_drfs_own_serializer_gives(world, client_for, perso
     rows = listed(client)
     expected = as_drf_gives_it([row["id"] for row in rows])
     assert set(expected) == {row["id"] for row in rows}
-    for row in rows:
-        assert list(row.items()) == list(expected[row["id"]].items())
-        one = client.get(reverse("api:funding-request-detail", args=[row["id"]])).json()
-        assert list(one.items()) == list(row.items())
+    assert_rows_as_drf_gives(client, rows, expected, key="id", detail="api:funding-request-detail")
 
 
 def test_the_decided_request_reads_as_a_reader_expects(world, client_for):
