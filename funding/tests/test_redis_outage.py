@@ -4,6 +4,7 @@ funding request all still succeed; /healthz says what is wrong. The notices the 
 wrote wait in the database, and once Redis is back the catch-up tick hands them to a real
 Celery worker (a subprocess on the test database), which sends each once."""
 
+import html
 import shutil
 import socket
 import subprocess
@@ -219,3 +220,29 @@ def test_with_redis_down_the_review_queue_lists_what_waits(
         page = response.content.decode()
         assert draft.title_en in page or draft.title_fr in page
         assert 'name="council"' in page
+
+
+@pytest.mark.django_db
+def test_with_redis_down_the_people_list_and_the_inbox_read_as_without_a_cache(
+    private_redis, client_for, secretariat, settings
+):
+    """The people list keeps its rows in the cache and the inbox reads its rows' labels once
+    (issue 17, tenth round): with Redis down both are rendered as without a cache, in both
+    languages."""
+    from notifications.models import Notification
+
+    settings.PORTAL_FRAGMENT_CACHE = True
+    Notification.objects.create(
+        recipient=secretariat, kind="overdue", text_en="Deadline missed", text_fr="Échéance ratée"
+    )
+    private_redis.stop()
+    c = client_for(secretariat)
+    for language, text in (("en", "Deadline missed"), ("fr", "Échéance ratée")):
+        with translation.override(language):
+            people, inbox = reverse("people:person_list"), reverse("notifications:inbox")
+        page = c.get(people)
+        assert page.status_code == 200, people
+        assert html.escape(secretariat.last_name) in page.content.decode()
+        page = c.get(inbox)
+        assert page.status_code == 200, inbox
+        assert text in page.content.decode()
