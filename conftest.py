@@ -54,6 +54,13 @@ def _english_by_default():
 
 
 @pytest.fixture
+def cache_on(settings):
+    """The shared cache on (core.cache), for tests of what pages keep: whatever the setting
+    or a directory's conftest (strategy's turns it off) chose."""
+    settings.PORTAL_FRAGMENT_CACHE = True
+
+
+@pytest.fixture
 def require_postgres(db):
     need(connection.vendor == "postgresql", "PostgreSQL (set DATABASE_URL=postgres://...)")
 

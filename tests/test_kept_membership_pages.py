@@ -18,14 +18,9 @@ from people.tests.helpers import rename
 from workinggroups.models import GroupMembership
 from workinggroups.tests.factories import GroupMembershipFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("cache_on")]
 
 NOW = datetime.datetime(2027, 3, 10, 15, 0, tzinfo=datetime.UTC)
-
-
-@pytest.fixture(autouse=True)
-def _cache_on(settings):
-    settings.PORTAL_FRAGMENT_CACHE = True
 
 
 @pytest.fixture

@@ -6,12 +6,7 @@ import pytest
 from core import cache as portal_cache
 from core.cache import DOMAINS, bump_data_version, cached_value, data_version, domains_of
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _cache_on(settings):
-    settings.PORTAL_FRAGMENT_CACHE = True
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("cache_on")]
 
 
 class Counter:

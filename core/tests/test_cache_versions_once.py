@@ -12,12 +12,7 @@ from django.urls import reverse
 from core import cache as portal_cache
 from core.cache import bump_data_version, cached_value, data_version, versions_read_once
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _cache_on(settings):
-    settings.PORTAL_FRAGMENT_CACHE = True
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("cache_on")]
 
 
 @pytest.fixture

@@ -7,12 +7,7 @@ from django.db.models.functions import Upper
 
 from core.pagination import cached_by_sql, kept_rows
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _cache_on(settings):
-    settings.PORTAL_FRAGMENT_CACHE = True
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("cache_on")]
 
 
 def test_a_figure_is_shared_by_queries_of_the_same_rows_only(group):

@@ -179,14 +179,13 @@ def test_one_count_per_figure_on_a_miss_a_hit_or_with_the_cache_off(
 
 
 def test_readers_with_other_council_roles_never_share_the_kept_count(
-    in_state, member, council_cochair, client_for, settings
+    in_state, member, council_cochair, client_for, cache_on
 ):
     """The kept count is per set of council roles: the council's co-chair (who opens the
     request in review) and a member (who does not) read one after the other, both orders,
     each with their own result."""
     from django.core.cache import cache
 
-    settings.PORTAL_FRAGMENT_CACHE = True
     in_state(S.SUBMITTED, amount_requested=Decimal("4321.00"))
     for order in ((council_cochair, member), (member, council_cochair)):
         cache.clear()
@@ -197,7 +196,7 @@ def test_readers_with_other_council_roles_never_share_the_kept_count(
 
 def test_the_withheld_cells_are_kept_per_reader_and_follow_each_change(
     require_postgres,
-    settings,
+    cache_on,
     in_state,
     member,
     council_cochair,
@@ -209,7 +208,6 @@ def test_the_withheld_cells_are_kept_per_reader_and_follow_each_change(
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    settings.PORTAL_FRAGMENT_CACHE = True
     with django_capture_on_commit_callbacks(execute=True):
         in_state(S.SUBMITTED, amount_requested=Decimal("4321.00"))
     c, url = client_for(member), reverse("funding:overview")

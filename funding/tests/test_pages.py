@@ -374,13 +374,12 @@ def test_the_review_queue_counts_once_per_change_and_per_reviewer(
 
 
 def test_home_counts_the_co_chairs_queue_once_per_change(
-    in_state, council_cochair, client_for, settings
+    in_state, council_cochair, client_for, cache_on
 ):
     """The queue's count and oldest date on home, kept like the queue's own count."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    settings.PORTAL_FRAGMENT_CACHE = True
     requests = [in_state(Status.SUBMITTED) for _ in range(3)]
     c = client_for(council_cochair)
 
@@ -402,7 +401,7 @@ def test_home_counts_the_co_chairs_queue_once_per_change(
 
 
 def test_the_review_queue_keeps_its_rows_and_says_how_long_each_has_waited(
-    in_state, council_cochair, client_for, settings
+    in_state, council_cochair, client_for, cache_on
 ):
     """Issue 17: rendering the queue's 25 rows was half the page. They are kept like the
     funding list's, per the ids on the page, language, day and data version; so a row says
@@ -414,7 +413,6 @@ def test_the_review_queue_keeps_its_rows_and_says_how_long_each_has_waited(
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
-    settings.PORTAL_FRAGMENT_CACHE = True
     waiting = in_state(Status.SUBMITTED, title_en="Kept row")
     c = client_for(council_cochair)
     url = reverse("funding:review_queue")
@@ -449,13 +447,12 @@ def test_the_review_queue_keeps_its_rows_and_says_how_long_each_has_waited(
 
 
 def test_the_kept_queue_filter_offers_each_co_chair_only_their_councils(
-    council, council2, council_cochair, council2_cochair, client_for, settings
+    council, council2, council_cochair, council2_cochair, client_for, cache_on
 ):
     """The queue's filter is kept like the funding list's, but its councils are the reader's:
     one co-chair's kept fields are never served to a co-chair of another council."""
     import re
 
-    settings.PORTAL_FRAGMENT_CACHE = True
     url = reverse("funding:review_queue")
 
     def offered(user):

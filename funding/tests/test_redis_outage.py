@@ -202,13 +202,12 @@ def test_healthz_is_ok_when_everything_answers(private_redis, db, client):
 
 @pytest.mark.django_db
 def test_with_redis_down_the_review_queue_lists_what_waits(
-    private_redis, client_for, council_cochair, draft, group_cochair, settings
+    private_redis, client_for, council_cochair, draft, group_cochair, cache_on
 ):
     """The queue's rows and filter fields are kept in the cache (issue 17): with Redis down
     they are rendered as without a cache, in both languages."""
     from funding import services
 
-    settings.PORTAL_FRAGMENT_CACHE = True
     services.funding_request_submit(request=draft, by=group_cochair, expected_version=draft.version)
     private_redis.stop()
     c = client_for(council_cochair)
@@ -224,14 +223,13 @@ def test_with_redis_down_the_review_queue_lists_what_waits(
 
 @pytest.mark.django_db
 def test_with_redis_down_the_people_list_and_the_inbox_read_as_without_a_cache(
-    private_redis, client_for, secretariat, settings
+    private_redis, client_for, secretariat, cache_on
 ):
     """The people list keeps its rows in the cache and the inbox reads its rows' labels once
     (issue 17, tenth round): with Redis down both are rendered as without a cache, in both
     languages."""
     from notifications.models import Notification
 
-    settings.PORTAL_FRAGMENT_CACHE = True
     Notification.objects.create(
         recipient=secretariat, kind="overdue", text_en="Deadline missed", text_fr="Échéance ratée"
     )

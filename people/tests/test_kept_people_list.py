@@ -17,12 +17,7 @@ from people import services
 from people.tests.helpers import rename
 from workinggroups.tests.factories import GroupMembershipFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _cache_on(settings):
-    settings.PORTAL_FRAGMENT_CACHE = True
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("cache_on")]
 
 
 def rows(client, **query):

@@ -15,12 +15,7 @@ from django.urls import reverse
 from people import services
 from workinggroups.tests.factories import GroupFactory, GroupMembershipFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _cache_on(settings):
-    settings.PORTAL_FRAGMENT_CACHE = True
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("cache_on")]
 
 
 def read(client, person):

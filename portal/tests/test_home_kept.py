@@ -16,15 +16,10 @@ from notifications.models import Notification
 from workinggroups.models import Objective
 from workinggroups.tests.factories import GroupFactory, GroupMembershipFactory, ObjectiveFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("cache_on")]
 
 NOW = datetime.datetime(2027, 3, 10, 15, 0, tzinfo=datetime.UTC)
 URL = reverse("portal:home")
-
-
-@pytest.fixture(autouse=True)
-def _cache_on(settings):
-    settings.PORTAL_FRAGMENT_CACHE = True
 
 
 def read(client, url=URL):

@@ -12,14 +12,9 @@ from django.urls import reverse
 from core.cache import bump_data_version, data_version
 from workinggroups.models import Objective
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("cache_on")]
 NOW = datetime.datetime(2026, 11, 15, 15, 0, tzinfo=datetime.UTC)
 URL = reverse("strategy:dashboard")
-
-
-@pytest.fixture(autouse=True)
-def _cache_on(settings):
-    settings.PORTAL_FRAGMENT_CACHE = True
 
 
 @pytest.fixture(autouse=True)

@@ -275,12 +275,11 @@ def test_the_french_export_names_the_funding_columns_in_french(
 
 
 def test_a_member_is_not_shown_sums_that_give_away_one_request_in_review(
-    client_for, member, secretariat, adopted_plan, requests, settings
+    client_for, member, secretariat, adopted_plan, requests, cache_on
 ):
     """Issue 14. Under PSSDC in 2026-27 a member may open the approved 50,000, not the 30,000
     in review: 80,000 would give it away. Withheld on the page, in the chart and in the CSV;
     the 2027-28 sums, all of which the member may open, still show."""
-    settings.PORTAL_FRAGMENT_CACHE = True
     url = reverse("strategy:dashboard")
     # The secretariat's board (every figure) is cached first: it must not reach the member.
     assert block_funding(client_for(secretariat).get(url, {"council": "pssdc"}))[0] == [

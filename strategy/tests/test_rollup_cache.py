@@ -23,8 +23,7 @@ def read(client):
     return row, len(aggregates)
 
 
-def test_the_api_reads_the_roll_ups_once_per_change(client_for, member, group, priority, settings):
-    settings.PORTAL_FRAGMENT_CACHE = True  # this app's tests turn it off (conftest.py)
+def test_the_api_reads_the_roll_ups_once_per_change(client_for, member, group, priority, cache_on):
     plan = StrategicPlanFactory(status=PlanStatus.ADOPTED)
     items = [PlanItemFactory(plan=plan, objective=objective(group, priority)) for _ in range(4)]
     client = client_for(member)
@@ -41,11 +40,10 @@ def test_the_api_reads_the_roll_ups_once_per_change(client_for, member, group, p
 
 
 def test_the_plan_list_counts_the_items_from_the_kept_roll_ups(
-    client_for, member, group, priority, settings
+    client_for, member, group, priority, cache_on
 ):
     from django.urls import reverse
 
-    settings.PORTAL_FRAGMENT_CACHE = True
     plan = StrategicPlanFactory(status=PlanStatus.ADOPTED, title_en="Joint plan")
     for _ in range(3):
         PlanItemFactory(plan=plan, objective=objective(group, priority))

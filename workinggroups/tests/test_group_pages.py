@@ -173,10 +173,9 @@ def test_group_french_page_marks_a_missing_french_name(client_for, member):
     assert "Disponible en anglais seulement" in body
 
 
-def test_the_groups_list_keeps_its_rows_and_follows_a_change(client_for, member, group, settings):
+def test_the_groups_list_keeps_its_rows_and_follows_a_change(client_for, member, group, cache_on):
     """Issue 17: the rows are kept as HTML per the ids on the page; a second view reads only
     the ids, and a change to a group, its councils or its priorities shows at once."""
-    settings.PORTAL_FRAGMENT_CACHE = True
     c = client_for(member)
     url = reverse("workinggroups:group_list")
 

@@ -164,8 +164,7 @@ def test_a_long_rule_lists_fifty_groups_and_says_how_many_more(client_for, secre
     assert "And 5 more: narrow the list with the filters above." in body
 
 
-def test_the_rules_are_computed_once_per_data_version(client_for, secretariat, world, settings):
-    settings.PORTAL_FRAGMENT_CACHE = True
+def test_the_rules_are_computed_once_per_data_version(client_for, secretariat, world, cache_on):
     c = client_for(secretariat)
     cold = _count(c)
     assert _count(c) < cold  # the counts and rows come from the cache

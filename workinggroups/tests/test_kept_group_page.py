@@ -18,12 +18,7 @@ from people.tests.helpers import rename
 from workinggroups.models import GroupLink, Objective
 from workinggroups.tests.factories import GroupFactory, ObjectiveFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _cache_on(settings):
-    settings.PORTAL_FRAGMENT_CACHE = True
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("cache_on")]
 
 
 def read(client, group):
