@@ -542,6 +542,9 @@ SPECTACULAR_SETTINGS = {
     "OAS_VERSION": "3.1.0",
 }
 
+# Django's form renderer, with text inputs and selects written in Python to the same HTML
+# (core.renderers; issue 17).
+FORM_RENDERER = "core.renderers.PortalFormRenderer"
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"

@@ -200,14 +200,18 @@ def path(name):
 
 @register.simple_tag
 def filter_fields(form, domains, css="col-sm-6 col-lg", vary=""):
-    """A list's filter fields, rendered with crispy forms and kept per data version of
-    `domains` (the data their choices come from, space-separated), language and the values
-    asked for: rendering them was a third of a list page (issue 17). Only for a form whose
-    choices are the same for every reader, or differ only by `vary` (what the view narrowed
-    them by: the review queue's councils are those the reader co-chairs)."""
-    from django.template.loader import render_to_string
-
+    """A list's filter fields, laid out as crispy forms would (core.renderers.bootstrap_field)
+    and kept per data version of `domains` (the data their choices come from,
+    space-separated), language and the values asked for: rendering them was a third of a
+    list page (issue 17). Only for a form whose choices are the same for every reader, or
+    differ only by `vary` (what the view narrowed them by: the review queue's councils are
+    those the reader co-chairs)."""
     from core.cache import cached_fragment
+    from core.renderers import bootstrap_field
+
+    def render():
+        cell = conditional_escape(css)
+        return "".join(f'\n<div class="{cell}">{bootstrap_field(f)}</div>' for f in form)
 
     data = form.data
     values = tuple(
@@ -218,6 +222,6 @@ def filter_fields(form, domains, css="col-sm-6 col-lg", vary=""):
     return cached_fragment(
         "filter-fields",
         parts,
-        lambda: render_to_string("partials/filter_fields.html", {"form": form, "css": css}),
+        render,
         domains=domains.split(),
     )
