@@ -2,11 +2,11 @@
 widgets, text inputs and selects, are written out in Python instead of through their
 templates, to the very same HTML.
 
-Rendering a widget through Django's templates costs an include per option: the seven filter
-fields of the funding list (a dozen options or fewer each) took 5.7 ms of the 7.2 ms the
-fields took in all, more than the whole empty page (issue 17, eleventh round). Every form of
-the portal renders its widgets here, the filters of the lists and the forms the secretariat
-fills in alike.
+Rendering a widget through Django's templates costs an include per option: the funding
+list's seven filter fields (a dozen options or fewer each) took 6.9 ms with them and 5.0 ms
+written here, where the whole empty page takes 3-4 ms (issue 17, eleventh round). Every form
+of the portal renders its widgets here, the filters of the lists and the forms the
+secretariat fills in alike.
 
 A widget is written in Python only while Django's templates for it are the ones this module
 was written against (their source is compared once, when first used): a Django upgrade that
