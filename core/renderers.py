@@ -17,11 +17,10 @@ give the same bytes.
 
 from django import forms
 from django.forms.renderers import DjangoTemplates
-from django.template import TemplateDoesNotExist
-from django.utils.formats import localize
-from django.utils.html import conditional_escape, escape
+from django.template import Context, TemplateDoesNotExist
+from django.template.base import render_value_in_context
+from django.utils.html import escape
 from django.utils.safestring import SafeData
-from django.utils.timezone import template_localtime
 
 WIDGETS = "django/forms/widgets/"
 ATTRS_SOURCE = (
@@ -50,11 +49,14 @@ OPTION_SOURCE = (
 )
 
 
+# What the renderer's templates are rendered with: autoescaping on, the settings' time zone
+# and formats. Only read by render_value_in_context, so one serves every call.
+TEMPLATE_CONTEXT = Context()
+
+
 def shown(value) -> str:
-    """`{{ value }}` in a template: localised, autoescaped (template.base.render_value_in_context,
-    with the settings' time zone and formats, as the renderer's templates use them)."""
-    value = localize(template_localtime(value))
-    return conditional_escape(value if isinstance(value, str) else str(value))
+    """`{{ value }}` in one of the renderer's templates: localised and autoescaped."""
+    return render_value_in_context(value, TEMPLATE_CONTEXT)
 
 
 def formatted(value) -> str:
@@ -169,7 +171,8 @@ def bootstrap_field(bound) -> str:
     wanted = [control, "is-invalid"] if bound.errors else [control]
     widget.attrs["class"] = " ".join([classes, *(c for c in wanted if c not in classes.split())])
     required = bound.field.required
-    wrapper = "mb-3" + (f" {bound.css_classes()}" if bound.css_classes() else "")
+    extra = bound.css_classes()
+    wrapper = f"mb-3 {extra}" if extra else "mb-3"
     out = [f'<div id="div_{escape(bound.auto_id)}" class="{escape(wrapper)}">']
     if bound.label:
         target = f'for="{escape(bound.id_for_label)}" ' if bound.id_for_label else ""

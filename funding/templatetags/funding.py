@@ -20,7 +20,6 @@ STATUS_CLASSES = {
 }
 
 
-@register.filter
 def status_class(status):
     return STATUS_CLASSES.get(str(status), "text-bg-light border")
 
