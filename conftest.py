@@ -131,8 +131,7 @@ def browser_type_launch_args(browser_type_launch_args):
 # --- Personas -------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def council(db):
+def make_council():
     from councils.tests.factories import CouncilFactory
 
     return CouncilFactory(
@@ -144,8 +143,7 @@ def council(db):
     )
 
 
-@pytest.fixture
-def priority(db):
+def make_priority():
     from councils.tests.factories import PriorityFactory
 
     return PriorityFactory(
@@ -153,8 +151,7 @@ def priority(db):
     )
 
 
-@pytest.fixture
-def group(db, council, priority):
+def make_group(council, priority):
     from workinggroups.tests.factories import GroupFactory
 
     return GroupFactory(
@@ -174,6 +171,47 @@ def _council_person(username, council, role):
     return user
 
 
+def make_group_cochair(group):
+    from councils.tests.factories import UserFactory
+    from workinggroups.tests.factories import GroupMembershipFactory
+
+    user = UserFactory(username="group-cochair")
+    GroupMembershipFactory(user=user, group=group, role="co_chair")
+    return user
+
+
+def make_outsider():
+    from councils.tests.factories import UserFactory
+
+    return UserFactory(username="outsider")
+
+
+def personas_by_name(council_cochair, group_cochair, secretariat, member, outsider):
+    return {
+        "anonymous": None,
+        "outsider": outsider,
+        "member": member,
+        "group_cochair": group_cochair,
+        "council_cochair": council_cochair,
+        "secretariat": secretariat,
+    }
+
+
+@pytest.fixture
+def council(db):
+    return make_council()
+
+
+@pytest.fixture
+def priority(db):
+    return make_priority()
+
+
+@pytest.fixture
+def group(db, council, priority):
+    return make_group(council, priority)
+
+
 @pytest.fixture
 def council_cochair(council):
     return _council_person("council-cochair", council, "co_chair")
@@ -191,32 +229,73 @@ def member(council):
 
 @pytest.fixture
 def group_cochair(group):
-    from councils.tests.factories import UserFactory
-    from workinggroups.tests.factories import GroupMembershipFactory
-
-    user = UserFactory(username="group-cochair")
-    GroupMembershipFactory(user=user, group=group, role="co_chair")
-    return user
+    return make_group_cochair(group)
 
 
 @pytest.fixture
 def outsider(db):
-    from councils.tests.factories import UserFactory
-
-    return UserFactory(username="outsider")
+    return make_outsider()
 
 
 @pytest.fixture
 def personas(council_cochair, group_cochair, secretariat, member, outsider):
     """Every persona by name; `anonymous` is None."""
-    return {
-        "anonymous": None,
-        "outsider": outsider,
-        "member": member,
-        "group_cochair": group_cochair,
-        "council_cochair": council_cochair,
-        "secretariat": secretariat,
-    }
+    return personas_by_name(council_cochair, group_cochair, secretariat, member, outsider)
+
+
+# --- Data a module's tests share --------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def module_db(django_db_setup, django_db_blocker):
+    """One transaction around a whole module, rolled back after its last test: for data its
+    tests share, built once instead of for every test. Each test that asks for `db` runs in a
+    savepoint inside it, as with Django's TestCase.setUpTestData, so what a test writes is gone
+    before the next one. Not for a module with transactional tests (they would flush it)."""
+    from django.db import transaction
+
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+    try:
+        yield django_db_blocker
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="module")
+def module_personas(module_db):
+    """The council, priority and group of the persona fixtures, and the personas by name
+    (`personas`), built once per module (see module_db). The objects are shared: a test may
+    write through the portal (rolled back), but must not change them in memory."""
+    with module_db.unblock():
+        council = make_council()
+        priority = make_priority()
+        group = make_group(council, priority)
+        personas = personas_by_name(
+            _council_person("council-cochair", council, "co_chair"),
+            make_group_cochair(group),
+            _council_person("secretariat-staff", council, "secretariat"),
+            _council_person("council-member", council, "member"),
+            make_outsider(),
+        )
+    return {"council": council, "priority": priority, "group": group, "personas": personas}
+
+
+@pytest.fixture(scope="module")
+def module_world(module_db, module_personas):
+    """tests.world.build_world around module_personas, built once per module."""
+    from tests.world import build_world
+
+    with module_db.unblock():
+        return build_world(
+            module_personas["personas"],
+            module_personas["council"],
+            module_personas["priority"],
+            module_personas["group"],
+        )
 
 
 @pytest.fixture

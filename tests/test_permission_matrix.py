@@ -5,8 +5,6 @@ not act, 404 may not know it exists, 405 wrong method."""
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from tests.world import build_world
-
 PERSONAS = ["anonymous", "outsider", "member", "group_cochair", "council_cochair", "secretariat"]
 READERS = {
     "anonymous": 302,
@@ -1170,8 +1168,10 @@ def test_every_url_is_in_the_matrix():
 
 
 @pytest.fixture
-def world(personas, council, priority, group):
-    return build_world(personas, council, priority, group)
+def world(module_world, db):
+    """Built once for the module's 200-odd tests (conftest.module_world); each test's requests
+    are rolled back before the next."""
+    return module_world
 
 
 @pytest.mark.parametrize("name", sorted(MATRIX))

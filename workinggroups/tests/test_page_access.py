@@ -23,21 +23,31 @@ SECRETARIAT_ONLY = {
 SECRETARIAT_OBJECT = {**SECRETARIAT_ONLY, "outsider": 404}
 
 
+@pytest.fixture(scope="module")
+def shared_world(module_db, module_personas):
+    """Built once for the module's 200-odd tests (conftest.module_db); what a test writes is
+    rolled back before the next."""
+    group = module_personas["group"]
+    with module_db.unblock():
+        meeting = MeetingFactory(councils=[module_personas["council"]])
+        return {
+            "group": group,
+            "personas": module_personas["personas"],
+            "meeting": meeting,
+            "agenda": AgendaItem.objects.create(meeting=meeting, title_en="Item"),
+            "attendee": Attendee.objects.create(meeting=meeting, name="Guest"),
+            "decision": Decision.objects.create(meeting=meeting, text_en="Decided"),
+            "action": ActionItemFactory(meeting=meeting),
+            "body": ExternalBody.objects.create(slug="iccs", name_en="ICCS"),
+            "measure": MeasureFactory(groups=[group]),
+            "accepted": WorkplanFactory(group=group, version=1, status=Workplan.Status.ACCEPTED),
+            "draft": WorkplanFactory(group=group, version=2),
+        }
+
+
 @pytest.fixture
-def world(group, council, group_cochair):
-    meeting = MeetingFactory(councils=[council])
-    return {
-        "group": group,
-        "meeting": meeting,
-        "agenda": AgendaItem.objects.create(meeting=meeting, title_en="Item"),
-        "attendee": Attendee.objects.create(meeting=meeting, name="Guest"),
-        "decision": Decision.objects.create(meeting=meeting, text_en="Decided"),
-        "action": ActionItemFactory(meeting=meeting),
-        "body": ExternalBody.objects.create(slug="iccs", name_en="ICCS"),
-        "measure": MeasureFactory(groups=[group]),
-        "accepted": WorkplanFactory(group=group, version=1, status=Workplan.Status.ACCEPTED),
-        "draft": WorkplanFactory(group=group, version=2),
-    }
+def world(shared_world, db):
+    return shared_world
 
 
 PAGES = [
@@ -101,9 +111,9 @@ PAGES = [
 @pytest.mark.parametrize(
     ("name", "args", "expected"), PAGES, ids=[f"{n}-{i}" for i, (n, _, _) in enumerate(PAGES)]
 )
-def test_page_access(client_for, personas, world, persona, name, args, expected):
+def test_page_access(client_for, world, persona, name, args, expected):
     url = reverse(name, args=args(world))
-    response = client_for(personas[persona]).get(url)
+    response = client_for(world["personas"][persona]).get(url)
     assert response.status_code == expected.get(persona, 200), url
     if response.status_code == 302:
         assert "/accounts/login/" in response.url
@@ -124,7 +134,8 @@ POST_ONLY = [
 
 
 @pytest.mark.parametrize(("name", "args"), POST_ONLY, ids=[n for n, _ in POST_ONLY])
-def test_state_changing_views_refuse_get(client_for, secretariat, world, name, args):
+def test_state_changing_views_refuse_get(client_for, world, name, args):
+    secretariat = world["personas"]["secretariat"]
     response = client_for(secretariat).get(reverse(name, args=args(world)))
     assert response.status_code == 405
     assert AgendaItem.objects.filter(pk=world["agenda"].pk).exists()
