@@ -1,8 +1,11 @@
 """The bounded walk (issue 15's proof). Each persona signs in and follows links from its home,
-breadth first, to every page it can reach (one page per URL pattern, ids replaced by N). Each
-page is visited in English and in French, and looked at 1280 px and 320 px wide:
+breadth first, to every page it can reach (one page per URL pattern: two groups' pages, or two
+requests', are one). Each page is visited in English and in French, and looked at 1280 px and
+320 px wide:
 
 - no page answers an error, and none scrolls sideways at 320 px;
+- every page has one h1, the skip link to #main, and each scrollable table is a focusable,
+  named region;
 - axe finds no WCAG 2.1 A/AA violation: in both languages at 1280 px, and in French (the
   longer text, so the harder layout) at 320 px;
 - every form with required fields is sent with them emptied, once per form and language: the
@@ -31,6 +34,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.urls import Resolver404, resolve
+from django.utils import translation
 from playwright.sync_api import sync_playwright
 
 from tests.browser import axe_violations, describe, sign_in
@@ -41,6 +46,23 @@ PERSONAS = ["secretariat", "member", "groupchair", "cochair.pssdc", "outsider"] 
 LANGUAGES = ("en", "fr")
 WIDE, NARROW = 1280, 320
 MAX_PAGES = 250  # URL patterns per persona: a bound the portal stays well under
+# Pages a persona must reach through links, a check that the walk is not cut short: the
+# secretariat's work on groups, mandates, memberships and councils (issue 12), and a member's
+# reading of a mandate.
+MUST_REACH = {
+    "secretariat": [
+        "/en/groups/new/",
+        "/en/groups/digital-identity-wg/edit/",
+        "/en/groups/digital-identity-wg/memberships/",
+        "/en/groups/digital-identity-wg/memberships/new/",
+        "/en/groups/digital-identity-wg/reviews/new/",
+        "/en/groups/client-centred-service-wg/mandate/",
+        "/en/councils/pssdc/",
+        "/en/councils/pssdc/members/",
+        "/en/councils/pssdc/members/new/",
+    ],
+    "member": ["/en/groups/client-centred-service-wg/mandate/"],
+}
 SKIP = re.compile(
     r"/(logout|i18n|admin|static|media)/|\.(csv|ics|pdf|json)$|export|download|calendar|/feed/"
 )
@@ -62,6 +84,23 @@ STRUCTURE = """() => {
       inner + '</>';
   };
   return sig(document.body);
+}"""
+
+# What every page has, whatever its width: one h1, the skip link to the main content first, and
+# each scrollable table a focusable region with a name (keyboard users scroll it at 320 px).
+BASICS = """() => {
+  const problems = [];
+  const h1 = document.querySelectorAll('h1').length;
+  if (h1 !== 1) problems.push(`${h1} h1 elements`);
+  const skip = document.querySelectorAll('a.skip-link');
+  const main = document.getElementById('main');
+  if (skip.length !== 1 || skip[0].getAttribute('href') !== '#main' || !main)
+    problems.push('no skip link to #main');
+  const unnamed = [...document.querySelectorAll('.table-responsive')].filter(b =>
+    b.getAttribute('tabindex') !== '0' || !b.getAttribute('role') ||
+    !(b.getAttribute('aria-label') || b.getAttribute('aria-labelledby'))).length;
+  if (unnamed) problems.push(`${unnamed} scrollable tables are not focusable named regions`);
+  return problems;
 }"""
 
 SETTLED = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
@@ -87,8 +126,15 @@ def demo_world(settings):
 
 
 def pattern(url):
-    path = url.split("?")[0].split("#")[0]
-    return re.sub(r"^https?://[^/]+/(en|fr)/", "/", re.sub(r"\d+", "N", path))
+    """The URL pattern a link opens: its route in the URLconf (`groups/<slug:slug>/`), so two
+    groups' pages, or two requests', count as one page. A path no route matches keeps its own
+    path, with numbers replaced by N."""
+    path = re.sub(r"^https?://[^/]+/(en|fr)/", "/en/", url.split("?")[0].split("#")[0])
+    with translation.override("en"):
+        try:
+            return resolve(path).route
+        except Resolver404:
+            return re.sub(r"\d+", "N", path)
 
 
 def in_language(url, language):
@@ -113,12 +159,13 @@ class Walk:
         self.checked = set()  # (structure, language, width) axe has passed
         self.forms_done = set()  # (form action pattern, language)
         self.figures = Counter()
-        self.pages = {}  # persona → number of URL patterns reached
+        self.pages = {}  # persona → the URL patterns reached
         self.checking = set()  # structures another persona is checking right now
         self.lock = threading.Lock()  # personas walk in parallel threads
 
     def look(self, page, where, language):
         """The checks of one loaded document, at 1280 px then at 320 px (resized)."""
+        self.problems += [f"{where}: {problem}" for problem in page.evaluate(BASICS)]
         for width in (WIDE, NARROW):
             page.set_viewport_size({"width": width, "height": 900})
             page.evaluate(SETTLED)  # charts redraw for the new width on the next frames
@@ -203,7 +250,7 @@ class Walk:
                     self.error_states(page, target, language, username)
         if queue:
             self.problems.append(f"{username}: more than {MAX_PAGES} page patterns, raise it")
-        self.pages[username] = reached
+        self.pages[username] = seen
         context.close()
 
 
@@ -232,12 +279,15 @@ def test_every_persona_both_languages_both_widths(
         ]:
             done.result()
     figures = walk.figures
-    pages = sum(walk.pages.values())
+    reached = {username: len(patterns) for username, patterns in walk.pages.items()}
     print(
-        f"\nwalk: {pages} pages reached ({walk.pages}) × 2 languages × 2 widths = "
+        f"\nwalk: {sum(reached.values())} pages reached ({reached}) × 2 languages × 2 widths = "
         f"{figures['visits']} page views; axe passed {len(walk.checked)} distinct page "
         f"structures ({figures['axe runs']} runs); {figures['error states']} form error states; "
         f"{len(walk.problems)} problems; {time.monotonic() - started:.0f} s, {workers} at once"
     )
     assert not walk.problems, "\n\n".join(walk.problems)
-    assert walk.pages["secretariat"] > 60 and figures["error states"] > 60  # not a stub walk
+    for username, paths in MUST_REACH.items():
+        missing = {path for path in paths if pattern(path) not in walk.pages[username]}
+        assert not missing, f"{username} never reached {missing}"
+    assert len(walk.pages["secretariat"]) > 60 and figures["error states"] > 60  # not a stub
