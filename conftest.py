@@ -28,6 +28,21 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 CHROMIUM = Path(os.environ.get("PORTAL_CHROMIUM", "/usr/bin/chromium"))
 
 
+def pytest_collection_modifyitems(items):
+    """Tests marked `long` (minutes each) run first, the browser's before the others. With
+    `--dist loadfile --no-loadscope-reorder` (pytest.ini) the modules go to the workers in this
+    order: started first, a long module runs beside the short ones on the other worker instead
+    of being the last thing left. (xdist's own order, the modules with most tests first, put the
+    one-test walk of several minutes at the very end.)"""
+
+    def rank(item):
+        if item.get_closest_marker("long") is None:
+            return 2
+        return 0 if item.get_closest_marker("browser") else 1
+
+    items.sort(key=rank)
+
+
 def need(available: bool, what: str):
     if available:
         return

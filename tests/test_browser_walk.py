@@ -40,7 +40,7 @@ from playwright.sync_api import sync_playwright
 
 from tests.browser import axe_violations, describe, sign_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.long, pytest.mark.django_db(transaction=True)]
 
 PERSONAS = ["secretariat", "member", "groupchair", "cochair.pssdc", "outsider"]  # longest first
 LANGUAGES = ("en", "fr")

@@ -63,6 +63,7 @@ def _query(parameter, value):
     return f"{parameter}={value if value in RAW else quote(value)}"
 
 
+@pytest.mark.long
 def test_odd_values_in_every_admin_change_list_parameter_never_answer_5xx(
     world, capsys, monkeypatch
 ):

@@ -165,6 +165,7 @@ def _odd_query(parameter, value):
     return f"{key}={value if value in RAW else quote(value)}"
 
 
+@pytest.mark.long
 def test_odd_values_in_every_parameter_as_every_persona_never_answer_5xx(
     world, monkeypatch, capsys
 ):

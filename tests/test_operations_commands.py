@@ -127,6 +127,7 @@ def test_make_run_on_a_port_in_use_stops_with_a_message_and_status_1(tmp_path):
     assert not (tmp_path / "db.sqlite3").exists()  # stopped before migrating anything
 
 
+@pytest.mark.long
 @pytest.mark.skipif(sys.platform == "win32", reason="flock")
 def test_two_first_runs_started_together_one_runs_the_other_stops(tmp_path):
     """Both start on a fresh SQLite database: one takes the lock, migrates and serves; the other
