@@ -1,5 +1,10 @@
 """pytest. PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set (always in CI)."""
 
+import atexit
+import shutil
+import tempfile
+from pathlib import Path
+
 from .base import *  # noqa: F403
 from .base import env, env_roles
 
@@ -8,6 +13,10 @@ SECRET_KEY = "test-only-not-secret"  # noqa: S105
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+# Files the tests make (meeting packages, minutes, attachments) go to a folder of this test
+# process, removed when it ends, never to the checkout's var/private.
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="portal-test-media-"))
+atexit.register(shutil.rmtree, MEDIA_ROOT, ignore_errors=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

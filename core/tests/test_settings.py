@@ -119,3 +119,12 @@ def test_a_malformed_database_url_is_improperly_configured_not_a_key_error():
     assert result.returncode != 0
     assert "ImproperlyConfigured: DATABASE_URL must look like" in result.stderr
     assert "KeyError" not in result.stderr
+
+
+def test_the_files_tests_make_stay_out_of_the_checkout():
+    """The demo's package PDFs, loaded by many tests, used to pile up in var/private."""
+    from django.conf import settings
+
+    media = Path(settings.MEDIA_ROOT).resolve()
+    assert media.is_dir()
+    assert not media.is_relative_to(ROOT), media
