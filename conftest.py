@@ -300,6 +300,17 @@ def module_personas(module_db):
 
 
 @pytest.fixture(scope="module")
+def module_demo(module_db):
+    """The demo (`manage.py load_demo`, 3-4 s), loaded once per module (see module_db), for the
+    modules whose tests read it."""
+    from django.core.management import call_command
+    from django.test import override_settings
+
+    with module_db.unblock(), override_settings(DEBUG=True):  # demo passwords need DEBUG
+        call_command("load_demo", verbosity=0)
+
+
+@pytest.fixture(scope="module")
 def module_world(module_db, module_personas):
     """tests.world.build_world around module_personas, built once per module."""
     from tests.world import build_world

@@ -6,11 +6,11 @@ from html.parser import HTMLParser
 
 import pytest
 from django.apps import apps
+from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.test_permission_matrix import MATRIX
-from tests.world import build_world
 
 # Forms that change the session rather than data, and are tested elsewhere.
 SKIP_ACTIONS = ("/i18n/setlang/", "/accounts/logout/", "/accounts/login/")
@@ -144,12 +144,27 @@ def reachable_forms(world, client_for):
 
 
 @pytest.fixture
-def world(personas, council, priority, group):
-    return build_world(personas, council, priority, group)
+def world(module_world, db):
+    """Built once for the module (conftest.module_world); each test's posts are rolled back."""
+    return module_world
 
 
-def test_generated_input_never_breaks_a_form(world, client_for):
-    forms = reachable_forms(world, client_for)
+@pytest.fixture(scope="module")
+def crawled_forms(module_world, module_db):
+    """Every form the personas are shown, found once for the module's tests."""
+
+    def signed_in(user):
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    with module_db.unblock():
+        return reachable_forms(module_world, signed_in)
+
+
+def test_generated_input_never_breaks_a_form(world, client_for, crawled_forms):
+    forms = crawled_forms
     assert forms, "no form found: the crawler is broken"
 
     @settings(
@@ -220,8 +235,8 @@ def fuzz_each(forms, world, client_for, examples=5):
         fuzz(form)
 
 
-def test_generated_input_never_breaks_the_secretariats_forms(world, client_for):
-    forms = [f for f in reachable_forms(world, client_for) if f[0] in SECRETARIAT_FORMS]
+def test_generated_input_never_breaks_the_secretariats_forms(world, client_for, crawled_forms):
+    forms = [f for f in crawled_forms if f[0] in SECRETARIAT_FORMS]
     assert {f[0] for f in forms} == SECRETARIAT_FORMS, "a secretariat form is not reached"
     fuzz_each(forms, world, client_for)
 
@@ -240,11 +255,11 @@ PROGRESS_FORMS = {
 }
 
 
-def test_generated_input_never_breaks_the_progress_forms(world, client_for):
+def test_generated_input_never_breaks_the_progress_forms(world, client_for, crawled_forms):
     draft = str(world["draft_report"].pk)
     wanted = {(page, persona, end.format(draft=draft)) for page, persona, end in PROGRESS_FORMS}
     forms, reached = [], set()
-    for form in reachable_forms(world, client_for):
+    for form in crawled_forms:
         name, persona, action, _fields = form
         for key in wanted:
             if key[:2] == (name, persona) and action.endswith(key[2]):
@@ -268,8 +283,8 @@ MEETING_CYCLE_FORMS = {
 }
 
 
-def test_generated_input_never_breaks_the_meeting_cycle_forms(world, client_for):
-    forms = [f for f in reachable_forms(world, client_for) if f[0] in MEETING_CYCLE_FORMS]
+def test_generated_input_never_breaks_the_meeting_cycle_forms(world, client_for, crawled_forms):
+    forms = [f for f in crawled_forms if f[0] in MEETING_CYCLE_FORMS]
     assert {f[0] for f in forms} == MEETING_CYCLE_FORMS, "a meeting-cycle form is not reached"
 
     fuzz_each(forms, world, client_for)
@@ -281,8 +296,8 @@ def test_generated_input_never_breaks_the_meeting_cycle_forms(world, client_for)
 CHECK_IN_FORMS = {"councils:meeting_create", "councils:meeting_edit (check-in)"}
 
 
-def test_generated_input_never_breaks_the_check_in_form(world, client_for):
-    forms = [f for f in reachable_forms(world, client_for) if f[0] in CHECK_IN_FORMS]
+def test_generated_input_never_breaks_the_check_in_form(world, client_for, crawled_forms):
+    forms = [f for f in crawled_forms if f[0] in CHECK_IN_FORMS]
     assert {f[0] for f in forms} == CHECK_IN_FORMS, "a check-in form is not reached"
     group_ids = [str(world["group"].pk), str(world["other_group"].pk)]
 
@@ -309,9 +324,9 @@ def test_generated_input_never_breaks_the_check_in_form(world, client_for):
     post_generated()
 
 
-def test_generated_input_never_breaks_the_publication_form(world, client_for):
+def test_generated_input_never_breaks_the_publication_form(world, client_for, crawled_forms):
     """The secretariat's publish/unpublish confirmation (issue 18)."""
-    forms = [f for f in reachable_forms(world, client_for) if f[0] == "publication:manage"]
+    forms = [f for f in crawled_forms if f[0] == "publication:manage"]
     assert forms, "the publication form is not reached"
     fuzz_each(forms, world, client_for, examples=8)
 
@@ -320,7 +335,7 @@ def test_generated_input_never_breaks_the_publication_form(world, client_for):
 API_TOKEN_FORMS = {"api_tokens:list", "api_tokens:revoke"}
 
 
-def test_generated_input_never_breaks_the_api_token_forms(world, client_for):
-    forms = [f for f in reachable_forms(world, client_for) if f[0] in API_TOKEN_FORMS]
+def test_generated_input_never_breaks_the_api_token_forms(world, client_for, crawled_forms):
+    forms = [f for f in crawled_forms if f[0] in API_TOKEN_FORMS]
     assert {f[0] for f in forms} == API_TOKEN_FORMS, "an API token form is not reached"
     fuzz_each(forms, world, client_for)

@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.test import override_settings
 from django.utils import timezone
 
 from councils.models import AgendaItem, Decision, InterestDeclaration, Meeting, Vote
@@ -22,16 +23,35 @@ def winter_2027():
     )
 
 
+@pytest.fixture(scope="module")
+def media_root(tmp_path_factory):
+    return tmp_path_factory.mktemp("private")
+
+
+@pytest.fixture(autouse=True)
+def _private_media(settings, media_root):
+    """The module's files (the demo's package PDFs), not a new folder for each test as in
+    funding/tests/conftest.py: the demo is loaded once."""
+    settings.MEDIA_ROOT = media_root
+
+
+@pytest.fixture(scope="module")
+def loaded(module_db, media_root):
+    """Loaded once for the module (conftest.module_db): each test's writes are rolled back."""
+    # DEBUG: the demo's accounts have known passwords.
+    with module_db.unblock(), override_settings(DEBUG=True, MEDIA_ROOT=media_root):
+        # What an earlier demo left behind: the empty duplicate under the old title.
+        Meeting.objects.create(
+            title_en="Joint councils meeting — winter 2027",
+            title_fr="Réunion des conseils mixtes — hiver 2027",
+            starts_at=timezone.make_aware(datetime.datetime(2027, 2, 25, 13)),
+        )
+        call_command("load_demo", verbosity=0)
+
+
 @pytest.fixture
-def demo(db, settings):
-    settings.DEBUG = True
-    # What an earlier demo left behind: the empty duplicate under the old title.
-    Meeting.objects.create(
-        title_en="Joint councils meeting — winter 2027",
-        title_fr="Réunion des conseils mixtes — hiver 2027",
-        starts_at=timezone.make_aware(datetime.datetime(2027, 2, 25, 13)),
-    )
-    call_command("load_demo", verbosity=0)
+def demo(loaded, db, settings):
+    settings.DEBUG = True  # a test loads the demo again
 
 
 def test_one_winter_2027_meeting_carries_the_scheduled_request_and_a_conflict(demo):

@@ -3,7 +3,6 @@ the dashboard show history), and the People area shows someone invited and someo
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 
 from councils.models import CouncilMembership
 from people.selectors import person_status
@@ -11,9 +10,8 @@ from workinggroups.models import Group, ObjectiveUpdate, ProgressReport
 
 
 @pytest.fixture
-def demo(db, settings):
-    settings.DEBUG = True
-    call_command("load_demo", verbosity=0)
+def demo(module_demo, db):
+    """The demo, loaded once for the module (conftest.module_demo)."""
 
 
 def test_every_group_has_dated_updates_and_a_filed_report(demo):
