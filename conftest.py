@@ -186,6 +186,18 @@ def _council_person(username, council, role):
     return user
 
 
+def make_council_cochair(council):
+    return _council_person("council-cochair", council, "co_chair")
+
+
+def make_secretariat(council):
+    return _council_person("secretariat-staff", council, "secretariat")
+
+
+def make_member(council):
+    return _council_person("council-member", council, "member")
+
+
 def make_group_cochair(group):
     from councils.tests.factories import UserFactory
     from workinggroups.tests.factories import GroupMembershipFactory
@@ -229,17 +241,17 @@ def group(db, council, priority):
 
 @pytest.fixture
 def council_cochair(council):
-    return _council_person("council-cochair", council, "co_chair")
+    return make_council_cochair(council)
 
 
 @pytest.fixture
 def secretariat(council):
-    return _council_person("secretariat-staff", council, "secretariat")
+    return make_secretariat(council)
 
 
 @pytest.fixture
 def member(council):
-    return _council_person("council-member", council, "member")
+    return make_member(council)
 
 
 @pytest.fixture
@@ -290,10 +302,10 @@ def module_personas(module_db):
         priority = make_priority()
         group = make_group(council, priority)
         personas = personas_by_name(
-            _council_person("council-cochair", council, "co_chair"),
+            make_council_cochair(council),
             make_group_cochair(group),
-            _council_person("secretariat-staff", council, "secretariat"),
-            _council_person("council-member", council, "member"),
+            make_secretariat(council),
+            make_member(council),
             make_outsider(),
         )
     return {"council": council, "priority": priority, "group": group, "personas": personas}

@@ -242,8 +242,9 @@ class Walk:
                     break
                 if language == "en":
                     for link in links(page, self.base_url):
-                        if pattern(link) not in seen:
-                            seen.add(pattern(link))
+                        route = pattern(link)
+                        if route not in seen:
+                            seen.add(route)
                             queue.append(link)
                 self.look(page, f"{username} {target}", language)
                 if username != "outsider":
