@@ -21,7 +21,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 HOST = os.environ.get("PORTAL_HOST", "127.0.0.1:8000")
-LOCK = Path(os.environ.get("PORTAL_RUN_LOCK", ROOT / "var" / "run.lock"))
+VAR_DIR = Path(os.environ.get("PORTAL_VAR_DIR", ROOT / "var"))
+LOCK = Path(os.environ.get("PORTAL_RUN_LOCK", VAR_DIR / "run.lock"))
 # How long the web server may take to answer after it was started.
 START_SECONDS = 60
 

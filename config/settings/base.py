@@ -12,10 +12,13 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
-VAR_DIR = BASE_DIR / "var"
 
 env = environ.Env()
 env.read_env(BASE_DIR / ".env", overwrite=False)
+# What the portal writes at run time without servers: the SQLite database, the file cache, the
+# embedded broker's queue and the attachments. Movable as a whole (the tests give each test
+# process its own folder, which the processes they start inherit).
+VAR_DIR = Path(env.str("PORTAL_VAR_DIR", default=str(BASE_DIR / "var")))
 
 
 def env_bool(name, default):
@@ -187,7 +190,7 @@ else:
         }
     }
     # Embedded broker: kombu's file transport. One machine, no server to install.
-    BROKER_DIR = VAR_DIR / "broker"
+    BROKER_DIR = Path(env.str("PORTAL_BROKER_DIR", default=str(VAR_DIR / "broker")))
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(BROKER_DIR / "queue"),
@@ -694,17 +697,6 @@ CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery
 # A mail server that stops answering must not hold a reminder row (and a worker) for ever:
 # seconds a connection or a reply may take before the send counts as failed (retried later).
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, minimum=1)
-# The embedded broker's folder can be moved (tests give each run its own).
-if not REDIS_URL and env.str("PORTAL_BROKER_DIR", default=""):
-    BROKER_DIR = Path(env.str("PORTAL_BROKER_DIR"))
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        **CELERY_BROKER_TRANSPORT_OPTIONS,
-        "data_folder_in": str(BROKER_DIR / "queue"),
-        "data_folder_out": str(BROKER_DIR / "queue"),
-        "processed_folder": str(BROKER_DIR / "processed"),
-    }
-    for folder in ("queue", "processed"):
-        (BROKER_DIR / folder).mkdir(parents=True, exist_ok=True)
 if not REDIS_URL:
     # The file transport's broadcast (worker control) folder: beside the queue, not in the
     # current directory.

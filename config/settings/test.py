@@ -1,22 +1,28 @@
 """pytest. PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set (always in CI)."""
 
 import atexit
+import os
 import shutil
 import tempfile
-from pathlib import Path
 
-from .base import *  # noqa: F403
-from .base import env, env_roles
+# What the tests write at run time goes to a folder of this test process, removed when it ends,
+# never to the checkout's var/ (nor to a PORTAL_VAR_DIR set for `make run`), where the
+# developer's `make run` would serve it or its worker consume it: meeting packages, minutes and
+# attachments, and the file cache and embedded broker queue of the `manage.py` and `make run`
+# processes the tests start, which inherit this variable.
+os.environ["PORTAL_VAR_DIR"] = tempfile.mkdtemp(prefix="portal-test-var-")
+atexit.register(shutil.rmtree, os.environ["PORTAL_VAR_DIR"], ignore_errors=True)
+
+from .base import *  # noqa: E402, F403
+from .base import VAR_DIR, env, env_roles  # noqa: E402
 
 DEBUG = False
 SECRET_KEY = "test-only-not-secret"  # noqa: S105
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
-# Files the tests make (meeting packages, minutes, attachments) go to a folder of this test
-# process, removed when it ends, never to the checkout's var/private.
-MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="portal-test-media-"))
-atexit.register(shutil.rmtree, MEDIA_ROOT, ignore_errors=True)
+MEDIA_ROOT = VAR_DIR / "private"
+MEDIA_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -1,5 +1,6 @@
 """Settings: production passes check --deploy with zero issues; bad values fail loudly."""
 
+import json
 import os
 import subprocess
 import sys
@@ -121,6 +122,13 @@ def test_a_malformed_database_url_is_improperly_configured_not_a_key_error():
     assert "KeyError" not in result.stderr
 
 
+RUNTIME_FOLDERS = (
+    "import json; from django.conf import settings as s; print(json.dumps(["
+    "s.VAR_DIR, s.MEDIA_ROOT, s.CACHES['default']['LOCATION'], s.BROKER_DIR,"
+    "s.DATABASES['default']['NAME']], default=str))"
+)
+
+
 def test_the_files_tests_make_stay_out_of_the_checkout():
     """The demo's package PDFs, loaded by many tests, used to pile up in var/private."""
     from django.conf import settings
@@ -128,3 +136,29 @@ def test_the_files_tests_make_stay_out_of_the_checkout():
     media = Path(settings.MEDIA_ROOT).resolve()
     assert media.is_dir()
     assert not media.is_relative_to(ROOT), media
+    assert Path(settings.VAR_DIR).resolve() == media.parent
+
+
+def test_a_manage_py_the_tests_start_writes_its_files_outside_the_checkout():
+    """The processes the tests start with the local settings and no Redis (`make run`, a
+    Celery worker on the file broker) used to write their file cache into the checkout's
+    var/cache, where the developer's own `make run` would read it."""
+    from django.conf import settings
+
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.local", "REDIS_URL": ""}
+    env.pop("DATABASE_URL", None)
+    env.pop("PORTAL_BROKER_DIR", None)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "--no-imports", "-c", RUNTIME_FOLDERS],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    folders = [Path(f).resolve() for f in json.loads(result.stdout)]
+    ours = Path(settings.VAR_DIR).resolve()
+    for folder in folders:
+        assert folder.is_relative_to(ours), (folder, ours)
+        assert not folder.is_relative_to(ROOT), folder
