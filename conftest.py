@@ -337,6 +337,15 @@ def module_world(module_db, module_personas):
 
 
 @pytest.fixture
+def demo_world(transactional_db, settings):
+    """The demo, for a transactional (browser) test: loaded once per test process on
+    PostgreSQL and restored from a copy for the next tests (tests/demo.py)."""
+    from tests.demo import LOADER
+
+    LOADER.load(settings.MEDIA_ROOT)
+
+
+@pytest.fixture
 def client_for(client):
     """client_for(user) -> a test client signed in as `user` (anonymous for None)."""
     from django.test import Client

@@ -42,6 +42,12 @@ def describe(violations):
     )
 
 
+def assert_accessible(page):
+    """axe finds nothing on the page as it is now."""
+    violations = axe_violations(page)
+    assert not violations, f"{page.url}\n{describe(violations)}"
+
+
 # The journeys' steps: each page reached is waited for and checked with axe.
 def visit(page, url=None):
     """Wait for the page (opened at `url`, or reached by the last click) and check it with axe."""
@@ -49,8 +55,7 @@ def visit(page, url=None):
         page.goto(url)
     page.wait_for_load_state("networkidle")
     assert page.locator("h1").count() == 1, page.url
-    violations = axe_violations(page)
-    assert not violations, f"{page.url}\n{describe(violations)}"
+    assert_accessible(page)
 
 
 def click(page, locator):

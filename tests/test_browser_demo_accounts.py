@@ -2,20 +2,12 @@
 in French, in Chromium. This is the foundation's "done when" walked by a browser."""
 
 import pytest
-from django.core.management import call_command
 
 from tests.browser import axe_violations, describe, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 ACCOUNTS = ["cochair.pssdc", "cochair.pscioc", "secretariat", "member", "groupchair", "outsider"]
-
-
-@pytest.fixture
-def demo_world(settings):
-    settings.DEBUG = True  # load_demo refuses demo passwords otherwise
-    call_command("load_demo", verbosity=0)
-    settings.DEBUG = False
 
 
 HOME_HEADING = {"en": "What waits on me", "fr": "Ce qui m’attend"}

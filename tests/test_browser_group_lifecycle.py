@@ -3,23 +3,10 @@ confirmation page, in Chromium, and sees measure 3 (which asked for it) done. Me
 for two conversions (Open Government and GDPR), so the GDPR WG is converted first."""
 
 import pytest
-from django.core.management import call_command
 
-from tests.browser import axe_violations, describe, sign_in
+from tests.browser import assert_accessible, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def demo_world(settings):
-    settings.DEBUG = True  # load_demo refuses demo passwords otherwise
-    call_command("load_demo", verbosity=0)
-    settings.DEBUG = False
-
-
-def assert_accessible(page):
-    violations = axe_violations(page)
-    assert not violations, describe(violations)
 
 
 def convert(page, base_url, slug, reason):

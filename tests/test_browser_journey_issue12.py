@@ -17,7 +17,6 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.core import mail
-from django.core.management import call_command
 
 from tests.browser import DEMO_PASSWORD, click, visit
 
@@ -29,13 +28,6 @@ GROUP_FR = "Groupe de travail sur les données de service"
 FIRST_GOAL = "Common service standard indicators"
 SECOND_GOAL = "Open service data catalogue"
 NOTE = "Indicators adopted by both councils on 1 December."
-
-
-@pytest.fixture
-def demo_world(settings):
-    settings.DEBUG = True  # load_demo refuses demo passwords otherwise
-    call_command("load_demo", verbosity=0)
-    settings.DEBUG = False
 
 
 def menu(page, label):

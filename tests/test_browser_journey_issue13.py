@@ -22,7 +22,6 @@ from decimal import Decimal
 from urllib.parse import urlsplit
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -35,14 +34,6 @@ STATEMENT = "My spouse leads the vendor proposed for the identity pilot."
 # The members present, each for their jurisdiction: PSSDC (New Brunswick, Ontario) and PSCIOC
 # (New Brunswick, Quebec) each need a majority of their own members' jurisdictions.
 PRESENT = [("roy", "Alex Roy"), ("fras", "Jordan Fraser"), ("bouch", "Élise Bouchard")]
-
-
-@pytest.fixture
-def demo_world(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "private"  # the demo's and the journey's package PDFs
-    settings.DEBUG = True  # load_demo refuses demo passwords otherwise
-    call_command("load_demo", verbosity=0)
-    settings.DEBUG = False
 
 
 def sign_in(page, base, username, language="en"):

@@ -3,7 +3,6 @@ Enter from the sign-in page to the change in the database, as a person who canno
 pointer would. `tab_to` fails if the control is not reachable with Tab."""
 
 import pytest
-from django.core.management import call_command
 
 from funding.models import FundingRequest, Status
 from workinggroups.models import Group
@@ -42,13 +41,6 @@ def follow(page, key):
     with page.expect_navigation():
         page.keyboard.press(key)
     page.wait_for_load_state("networkidle")
-
-
-@pytest.fixture
-def demo_world(settings):
-    settings.DEBUG = True
-    call_command("load_demo", verbosity=0)
-    settings.DEBUG = False
 
 
 def test_a_cochair_endorses_a_request_with_the_keyboard_only(live_server, page, demo_world):

@@ -3,20 +3,11 @@ meeting's page (its package section, with the demo's version 1) and the secretar
 publishing page."""
 
 import pytest
-from django.core.management import call_command
 
 from councils.models import Meeting
 from tests.browser import axe_violations, describe, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def demo_world(settings, tmp_path):
-    settings.DEBUG = True
-    settings.MEDIA_ROOT = tmp_path / "private"
-    call_command("load_demo", verbosity=0)
-    settings.DEBUG = False
 
 
 def test_the_package_pages_pass_axe_in_both_languages(demo_world, live_server, page):

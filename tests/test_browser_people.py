@@ -10,7 +10,6 @@ from urllib.parse import urlsplit
 
 import pytest
 from aiosmtpd.controller import Controller
-from django.core.management import call_command
 
 from tests.browser import axe_violations, describe, sign_in
 
@@ -43,13 +42,6 @@ def smtp(settings):
     settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
     yield inbox
     controller.stop()
-
-
-@pytest.fixture
-def demo_world(settings):
-    settings.DEBUG = True
-    call_command("load_demo", verbosity=0)
-    settings.DEBUG = False
 
 
 def assert_accessible(page):

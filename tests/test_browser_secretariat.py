@@ -5,23 +5,10 @@ that representative's term through the confirmation page that names the gap. Axe
 every page, and on the mandate's versions and a council's memberships."""
 
 import pytest
-from django.core.management import call_command
 
-from tests.browser import axe_violations, describe, sign_in
+from tests.browser import assert_accessible, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def demo_world(settings):
-    settings.DEBUG = True  # load_demo refuses demo passwords otherwise
-    call_command("load_demo", verbosity=0)
-    settings.DEBUG = False
-
-
-def assert_accessible(page):
-    violations = axe_violations(page)
-    assert not violations, describe(violations)
 
 
 def open_page(page, url):

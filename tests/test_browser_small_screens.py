@@ -6,20 +6,12 @@ that axe finds nothing there (in French, the longer language) is checked on ever
 persona can reach, by the bounded walk (tests/test_browser_walk.py)."""
 
 import pytest
-from django.core.management import call_command
 
 from tests.browser import axe_violations, describe, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PHONE = {"width": 320, "height": 640}
-
-
-@pytest.fixture
-def demo_world(settings):
-    settings.DEBUG = True
-    call_command("load_demo", verbosity=0)
-    settings.DEBUG = False
 
 
 def test_the_menu_collapses_behind_a_button_on_a_phone(live_server, page, demo_world):

@@ -32,7 +32,6 @@ from collections import Counter, deque
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.urls import Resolver404, resolve
 from django.utils import translation
@@ -116,13 +115,6 @@ ERROR_STATE = """(form) => {
     'button:not([type]):not([formnovalidate])');
   form.requestSubmit(submit || undefined);
 }"""
-
-
-@pytest.fixture
-def demo_world(settings):
-    settings.DEBUG = True
-    call_command("load_demo", verbosity=0)
-    settings.DEBUG = False
 
 
 def pattern(url):

@@ -2,23 +2,10 @@
 secretariat compares it with the accepted version and accepts it. Axe runs on every page."""
 
 import pytest
-from django.core.management import call_command
 
-from tests.browser import axe_violations, describe, sign_in
+from tests.browser import assert_accessible, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def demo_world(settings):
-    settings.DEBUG = True
-    call_command("load_demo", verbosity=0)
-    settings.DEBUG = False
-
-
-def assert_accessible(page):
-    violations = axe_violations(page)
-    assert not violations, describe(violations)
 
 
 def test_cochair_submits_a_new_version_and_the_secretariat_accepts_it(

@@ -13,7 +13,6 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.urls import Resolver404, resolve
 
 pytestmark = pytest.mark.django_db
@@ -103,14 +102,7 @@ def crawl(client, language: str):
     return visits, dead
 
 
-@pytest.fixture
-def demo(settings):
-    settings.DEBUG = True  # load_demo refuses demo passwords otherwise
-    call_command("load_demo", verbosity=0)
-    settings.DEBUG = False
-
-
-def test_every_link_shown_to_every_persona_opens(client, demo):
+def test_every_link_shown_to_every_persona_opens(client, module_demo):
     dead, total = [], 0
     for username in PERSONAS:
         client.force_login(get_user_model().objects.get(username=username))
@@ -146,7 +138,7 @@ def test_the_crawler_reports_each_dead_link_with_the_page_that_showed_it():
     assert dead == ["/en/groups/ → /en/groups/workplans/9/: 404"]
 
 
-def test_lists_filtered_in_sql_agree_with_the_pages_permission(demo):
+def test_lists_filtered_in_sql_agree_with_the_pages_permission(module_demo):
     """Funding requests and plans are listed from a SQL filter, not asked row by row: the
     filter must let through exactly what the page would open, or the list shows dead links."""
     from funding.models import FundingRequest

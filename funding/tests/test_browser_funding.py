@@ -3,7 +3,6 @@ secretariat places it on a meeting's agenda and records the members' approval.""
 
 import pytest
 from django.core import mail
-from django.core.management import call_command
 
 from councils.models import Attendee, CouncilMembership, Meeting
 from funding.models import FundingRequest, Status
@@ -18,13 +17,6 @@ pytestmark = [
 ]
 
 TITLE = "Citizen panels on the client journey for life events"  # CCS WG reports to PSSDC only
-
-
-@pytest.fixture
-def demo_world(settings):
-    settings.DEBUG = True
-    call_command("load_demo", verbosity=0)
-    settings.DEBUG = False
 
 
 def test_cochair_endorses_and_secretariat_records_the_approval(live_server, page, demo_world):
