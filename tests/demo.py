@@ -1,12 +1,12 @@
 """The demo (`manage.py load_demo`) for tests whose database is emptied after each test: the
 browser journeys, whose live server reads what the test process committed.
 
-Loading the demo takes 3-4 s. On PostgreSQL, this process loads it once per database, day and
-attachments folder, keeps a copy of every table and sequence (`COPY ... TO STDOUT`), and for
-the next test empties the tables and copies the rows back in (a fraction of a second), as a
-database superuser (CI's `postgres`). The
-rows, their ids, the sequences and the files in the attachments folder are those `load_demo`
-left. On SQLite (a laptop without DATABASE_URL) it is loaded each time."""
+Loading the demo takes 2-4 s. On PostgreSQL, as a superuser (CI's `postgres`), this process
+loads it once per database, day and attachments folder, keeps a copy of every table
+(`COPY ... TO STDOUT`), of the sequences' positions and of the attachments folder, and for the
+next test deletes the rows and copies them back in (0.12 s). The rows, their ids, the
+sequences and the files are those `load_demo` left. Elsewhere (SQLite on a laptop without
+DATABASE_URL) it is loaded each time."""
 
 import io
 import shutil
@@ -53,10 +53,9 @@ def take_snapshot(media_root: Path) -> Snapshot:
 
 def restore_snapshot(snapshot: Snapshot, media_root: Path):
     """Empty every table and put the snapshot's rows and sequence positions back, in one
-        transaction, with triggers (and so foreign key checks) off: the rows are those that passed
-    them when the demo was loaded;
-        make the attachments folder hold the snapshot's files and no other (a journey that removed
-        an attachment deleted its file)."""
+    transaction with the triggers (and so the foreign key checks) off: the rows are those that
+    passed them when the demo was loaded. Then make the attachments folder hold the snapshot's
+    files and no other (a journey that removed an attachment deleted its file)."""
     from django.contrib.contenttypes.models import ContentType
 
     with transaction.atomic(), connection.cursor() as cursor:
