@@ -18,10 +18,15 @@ import sys
 import time
 from pathlib import Path
 
+import environ
+
 ROOT = Path(__file__).resolve().parent.parent
+# The .env the settings read, read here too: its PORTAL_HOST, PORTAL_VAR_DIR and PORTAL_RUN_LOCK
+# are this script's as well as the settings'.
+environ.Env.read_env(ROOT / ".env", overwrite=False)
 BIN = Path(sys.executable).parent
 HOST = os.environ.get("PORTAL_HOST", "127.0.0.1:8000")
-VAR_DIR = Path(os.environ.get("PORTAL_VAR_DIR", ROOT / "var"))
+VAR_DIR = ROOT / os.environ.get("PORTAL_VAR_DIR", "var")  # relative: to the checkout
 LOCK = Path(os.environ.get("PORTAL_RUN_LOCK", VAR_DIR / "run.lock"))
 # How long the web server may take to answer after it was started.
 START_SECONDS = 60

@@ -18,7 +18,7 @@ env.read_env(BASE_DIR / ".env", overwrite=False)
 # What the portal writes at run time without servers: the SQLite database, the file cache, the
 # embedded broker's queue and the attachments. Movable as a whole (the tests give each test
 # process its own folder, which the processes they start inherit).
-VAR_DIR = Path(env.str("PORTAL_VAR_DIR", default=str(BASE_DIR / "var")))
+VAR_DIR = BASE_DIR / env.str("PORTAL_VAR_DIR", default="var")  # relative: to the checkout
 
 
 def env_bool(name, default):

@@ -10,8 +10,13 @@ import tempfile
 # developer's `make run` would serve it or its worker consume it: meeting packages, minutes and
 # attachments, and the file cache and embedded broker queue of the `manage.py` and `make run`
 # processes the tests start, which inherit this variable.
-os.environ["PORTAL_VAR_DIR"] = tempfile.mkdtemp(prefix="portal-test-var-")
-atexit.register(shutil.rmtree, os.environ["PORTAL_VAR_DIR"], ignore_errors=True)
+# The attachments' and the broker's own variables, which a developer's shell or .env may set for
+# `make run`, follow it too.
+_var = tempfile.mkdtemp(prefix="portal-test-var-")
+atexit.register(shutil.rmtree, _var, ignore_errors=True)
+os.environ["PORTAL_VAR_DIR"] = _var
+os.environ["PORTAL_MEDIA_ROOT"] = os.path.join(_var, "private")
+os.environ["PORTAL_BROKER_DIR"] = os.path.join(_var, "broker")
 
 from .base import *  # noqa: E402, F403
 from .base import VAR_DIR, env, env_roles  # noqa: E402

@@ -124,8 +124,7 @@ def test_a_malformed_database_url_is_improperly_configured_not_a_key_error():
 
 RUNTIME_FOLDERS = (
     "import json; from django.conf import settings as s; print(json.dumps(["
-    "s.VAR_DIR, s.MEDIA_ROOT, s.CACHES['default']['LOCATION'], s.BROKER_DIR,"
-    "s.DATABASES['default']['NAME']], default=str))"
+    "s.VAR_DIR, s.MEDIA_ROOT, s.CACHES['default']['LOCATION'], s.BROKER_DIR], default=str))"
 )
 
 
@@ -145,9 +144,13 @@ def test_a_manage_py_the_tests_start_writes_its_files_outside_the_checkout():
     var/cache, where the developer's own `make run` would read it."""
     from django.conf import settings
 
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.local", "REDIS_URL": ""}
-    env.pop("DATABASE_URL", None)
-    env.pop("PORTAL_BROKER_DIR", None)
+    ours = Path(settings.VAR_DIR).resolve()
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.local",
+        "REDIS_URL": "",
+        "DATABASE_URL": f"sqlite:///{ours / 'db.sqlite3'}",
+    }
     result = subprocess.run(
         [sys.executable, "manage.py", "shell", "--no-imports", "-c", RUNTIME_FOLDERS],
         cwd=ROOT,
@@ -158,7 +161,6 @@ def test_a_manage_py_the_tests_start_writes_its_files_outside_the_checkout():
         check=True,
     )
     folders = [Path(f).resolve() for f in json.loads(result.stdout)]
-    ours = Path(settings.VAR_DIR).resolve()
     for folder in folders:
         assert folder.is_relative_to(ours), (folder, ours)
         assert not folder.is_relative_to(ROOT), folder
