@@ -338,8 +338,9 @@ def module_world(module_db, module_personas):
 
 @pytest.fixture
 def demo_world(transactional_db, settings):
-    """The demo, for a transactional (browser) test: loaded once per test process on
-    PostgreSQL and restored from a copy for the next tests (tests/demo.py)."""
+    """The demo, for a transactional (browser) test: on PostgreSQL as a superuser, loaded once
+    per test process and restored from a copy for the next tests; loaded each time elsewhere
+    (tests/demo.py)."""
     from tests.demo import LOADER
 
     LOADER.load(settings.MEDIA_ROOT)

@@ -2,10 +2,11 @@
 browser journeys, whose live server reads what the test process committed.
 
 Loading the demo takes 2-4 s. On PostgreSQL, as a superuser (CI's `postgres`), this process
-loads it once per database, day and attachments folder, keeps a copy of every table
-(`COPY ... TO STDOUT`), of the sequences' positions and of the attachments folder, and for the
-next test deletes the rows and copies them back in (0.12 s). The rows, their ids, the
-sequences and the files are those `load_demo` left. Elsewhere (SQLite on a laptop without
+loads it once per database and day, keeps a copy of every table (`COPY ... TO STDOUT`), of the
+sequences' positions and of the attachments folder, and for the next test deletes the rows and
+copies them back in (0.12 s). The rows, their ids and the sequences are those `load_demo` left;
+the attachments folder holds what it held after the load (the demo's package PDFs, and any
+file an earlier test of the process had left there). Elsewhere (SQLite on a laptop without
 DATABASE_URL) it is loaded each time."""
 
 import io
@@ -77,34 +78,42 @@ def restore_snapshot(snapshot: Snapshot, media_root: Path):
     # from the rows Django made again after the last test's flush.
     ContentType.objects.clear_cache()
     shutil.rmtree(media_root, ignore_errors=True)
+    media_root.mkdir(parents=True)
     for name, content in snapshot.files.items():
         (media_root / name).parent.mkdir(parents=True, exist_ok=True)
         (media_root / name).write_bytes(content)
 
 
-def _superuser():
-    """Turning the triggers off takes a superuser (CI's `postgres`); others load the demo."""
+def _can_copy():
+    """The copy needs psycopg2's `copy_expert` (psycopg 3 copies otherwise) and a superuser to
+    turn the triggers off (CI's `postgres`); without them the demo is loaded each time."""
+    if connection.vendor != "postgresql":
+        return False
     with connection.cursor() as cursor:
+        if not hasattr(cursor.cursor, "copy_expert"):
+            return False
         cursor.execute("SELECT current_setting('is_superuser')")
         return cursor.fetchone()[0] == "on"
 
 
 class DemoLoader:
-    """`load_demo` once per (database, day, attachments folder), restored after that."""
+    """`load_demo` once per database and day, restored after that."""
 
     def __init__(self):
         self.snapshots = {}
 
     def load(self, media_root):
+        """The demo in the database, and its files in `media_root` (a test may give each test
+        its own folder: the copy's files are written into whichever it is)."""
         media_root = Path(media_root)
-        key = (connection.settings_dict["NAME"], timezone.localdate(), media_root)
-        postgres = connection.vendor == "postgresql" and _superuser()
-        if postgres and key in self.snapshots:
+        key = (connection.settings_dict["NAME"], timezone.localdate())
+        can_copy = _can_copy()
+        if can_copy and key in self.snapshots:
             restore_snapshot(self.snapshots[key], media_root)
             return
         with override_settings(DEBUG=True):  # load_demo refuses the demo passwords otherwise
             call_command("load_demo", verbosity=0)
-        if postgres:
+        if can_copy:
             self.snapshots[key] = take_snapshot(media_root)
 
 

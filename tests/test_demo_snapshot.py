@@ -36,22 +36,37 @@ def files_fingerprint(root: Path):
     }
 
 
+def user_sequence():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT last_value FROM pg_sequences WHERE sequencename = 'auth_user_id_seq'"
+        )
+        return cursor.fetchone()[0]
+
+
 def test_the_demo_restored_from_its_copy_is_the_demo_loaded(
     require_postgres, settings, monkeypatch
 ):
     media = Path(settings.MEDIA_ROOT)
+    # A file in the folder before the load (the demo's PDFs need Pango; this one does not).
+    (media / "before.pdf").write_bytes(b"%PDF-1.7 there before the demo")
     loader = DemoLoader()
     loader.load(media)
     loaded, loaded_files = tables_fingerprint(), files_fingerprint(media)
     user_ids = list(get_user_model().objects.order_by("pk").values_list("pk", "username"))
-    assert len(user_ids) > 5 and loaded_files, "the demo made no people or no attachment"
+    last_user_id = user_sequence()
+    user_type = ContentType.objects.get_for_model(get_user_model()).pk
+    assert len(user_ids) > 5, "the demo made no people"
 
-    # What happens between two browser tests: the database emptied (Django makes its content
-    # types again), and what the last journey did to the attachments folder.
-    call_command("flush", interactive=False, verbosity=0)
+    # What happens between two browser tests: the last test wrote rows, then Django emptied the
+    # database without resetting its sequences and made its content types again (new ids),
+    # which this process caches; the journey changed the attachments folder.
+    for n in range(3):
+        get_user_model().objects.create(username=f"written-by-the-last-test-{n}")
+    call_command("flush", interactive=False, reset_sequences=False, verbosity=0)
     assert tables_fingerprint() != loaded
-    removed = next(iter(loaded_files))
-    (media / removed).unlink()
+    assert ContentType.objects.get_for_model(get_user_model()).pk != user_type
+    (media / "before.pdf").unlink()
     (media / "left-over.pdf").write_bytes(b"%PDF-1.7 from another test")
 
     def no_second_load(*args, **kwargs):
@@ -63,9 +78,20 @@ def test_the_demo_restored_from_its_copy_is_the_demo_loaded(
     assert tables_fingerprint() == loaded
     assert files_fingerprint(media) == loaded_files
     assert list(get_user_model().objects.order_by("pk").values_list("pk", "username")) == user_ids
-    # The sequences are where the load left them: a new row takes the next id, not one in use.
-    new = get_user_model().objects.create(username="after-the-restore")
-    assert new.pk > user_ids[-1][0]
-    # Content types are read from the restored rows, not from a cache of the flushed ones.
-    stored = ContentType.objects.filter(app_label="auth", model="user").values_list("pk", flat=True)
-    assert ContentType.objects.get_for_model(get_user_model()).pk == stored.get()
+    # The sequences are where the load left them, not where the last test took them.
+    assert get_user_model().objects.create(username="after-the-restore").pk == last_user_id + 1
+    # Content types are read from the restored rows, not from this process's cache.
+    assert ContentType.objects.get_for_model(get_user_model()).pk == user_type
+
+
+def test_a_test_with_its_own_attachments_folder_gets_the_demo_s_files_there(
+    require_postgres, settings, tmp_path, monkeypatch
+):
+    """funding/tests gives every test its own folder: the copy is restored into it, the demo
+    not loaded again."""
+    loader = DemoLoader()
+    loader.load(settings.MEDIA_ROOT)
+    loaded_files = files_fingerprint(Path(settings.MEDIA_ROOT))
+    monkeypatch.setattr(tests.demo, "call_command", pytest.fail)
+    loader.load(tmp_path / "private")
+    assert files_fingerprint(tmp_path / "private") == loaded_files
