@@ -315,11 +315,10 @@ def module_personas(module_db):
 def module_demo(module_db):
     """The demo (`manage.py load_demo`, 3-4 s), loaded once per module (see module_db), for the
     modules whose tests read it."""
-    from django.core.management import call_command
-    from django.test import override_settings
+    from tests.demo import load_demo
 
-    with module_db.unblock(), override_settings(DEBUG=True):  # demo passwords need DEBUG
-        call_command("load_demo", verbosity=0)
+    with module_db.unblock():
+        load_demo()
 
 
 @pytest.fixture(scope="module")

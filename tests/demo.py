@@ -84,6 +84,12 @@ def restore_snapshot(snapshot: Snapshot, media_root: Path):
         (media_root / name).write_bytes(content)
 
 
+def load_demo():
+    """`manage.py load_demo`, with DEBUG on: it refuses the demo's known passwords otherwise."""
+    with override_settings(DEBUG=True):
+        call_command("load_demo", verbosity=0)
+
+
 def _can_copy():
     """The copy needs psycopg2's `copy_expert` (psycopg 3 copies otherwise) and a superuser to
     turn the triggers off (CI's `postgres`); without them the demo is loaded each time."""
@@ -111,8 +117,7 @@ class DemoLoader:
         if can_copy and key in self.snapshots:
             restore_snapshot(self.snapshots[key], media_root)
             return
-        with override_settings(DEBUG=True):  # load_demo refuses the demo passwords otherwise
-            call_command("load_demo", verbosity=0)
+        load_demo()
         if can_copy:
             self.snapshots[key] = take_snapshot(media_root)
 

@@ -9,9 +9,8 @@ import tempfile
 # never to the checkout's var/ (nor to a PORTAL_VAR_DIR set for `make run`), where the
 # developer's `make run` would serve it or its worker consume it: meeting packages, minutes and
 # attachments, and the file cache and embedded broker queue of the `manage.py` and `make run`
-# processes the tests start, which inherit this variable.
-# The attachments' and the broker's own variables, which a developer's shell or .env may set for
-# `make run`, follow it too.
+# processes the tests start, which inherit this variable. The attachments' and the broker's own
+# variables, which a developer's shell or .env may set for `make run`, follow it too.
 _var = tempfile.mkdtemp(prefix="portal-test-var-")
 atexit.register(shutil.rmtree, _var, ignore_errors=True)
 os.environ["PORTAL_VAR_DIR"] = _var
@@ -19,14 +18,13 @@ os.environ["PORTAL_MEDIA_ROOT"] = os.path.join(_var, "private")
 os.environ["PORTAL_BROKER_DIR"] = os.path.join(_var, "broker")
 
 from .base import *  # noqa: E402, F403
-from .base import VAR_DIR, env, env_roles  # noqa: E402
+from .base import MEDIA_ROOT, env, env_roles  # noqa: E402
 
 DEBUG = False
 SECRET_KEY = "test-only-not-secret"  # noqa: S105
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
-MEDIA_ROOT = VAR_DIR / "private"
 MEDIA_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -15,6 +15,7 @@ from councils.models import AgendaItem, Decision, InterestDeclaration, Meeting, 
 from councils.selectors import meeting_quorum
 from councils.services import meeting_save
 from funding.models import FundingRequest, MeetingPackage, Status
+from tests.demo import load_demo
 
 
 def winter_2027():
@@ -38,15 +39,14 @@ def _private_media(settings, media_root):
 @pytest.fixture(scope="module")
 def loaded(module_db, media_root):
     """Loaded once for the module (conftest.module_db): each test's writes are rolled back."""
-    # DEBUG: the demo's accounts have known passwords.
-    with module_db.unblock(), override_settings(DEBUG=True, MEDIA_ROOT=media_root):
+    with module_db.unblock(), override_settings(MEDIA_ROOT=media_root):
         # What an earlier demo left behind: the empty duplicate under the old title.
         Meeting.objects.create(
             title_en="Joint councils meeting — winter 2027",
             title_fr="Réunion des conseils mixtes — hiver 2027",
             starts_at=timezone.make_aware(datetime.datetime(2027, 2, 25, 13)),
         )
-        call_command("load_demo", verbosity=0)
+        load_demo()
 
 
 @pytest.fixture
