@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from api.models import ApiToken
-from tests.browser import axe_violations, describe, sign_in
+from tests.browser import assert_accessible, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "correct-Horse-battery-9"  # noqa: S105 - a test account's
@@ -25,25 +25,20 @@ def reader(language):
     return user
 
 
-def assert_clean(page):
-    violations = axe_violations(page)
-    assert not violations, describe(violations)
-
-
 def test_a_token_is_made_used_and_revoked_in_french(page, live_server):
     user = reader("fr")
     sign_in(page, live_server.url, user.username, PASSWORD, language="fr")
     page.goto(f"{live_server.url}/fr/")
     page.get_by_role("link", name="Jetons d’API").click()
     page.get_by_role("heading", name="Jetons d’API", level=1).wait_for()
-    assert_clean(page)
+    assert_accessible(page)
     page.get_by_label("Nom").fill("Tableau de bord de l’équipe")
     page.get_by_role("button", name="Créer le jeton").click()
     raw = page.get_by_label("Votre nouveau jeton (affiché maintenant seulement : copiez-le)")
     token = raw.input_value()
     assert len(token) > 30
     assert ApiToken.objects.get(user=user).token_hash != token
-    assert_clean(page)
+    assert_accessible(page)
 
     api = page.context.request
     answer = api.get(
@@ -55,10 +50,10 @@ def test_a_token_is_made_used_and_revoked_in_french(page, live_server):
     assert token not in page.content()  # shown once
     page.get_by_role("link", name="Révoquer Tableau de bord de l’équipe").click()
     page.get_by_role("heading", name="Révoquer un jeton d’API").wait_for()
-    assert_clean(page)
+    assert_accessible(page)
     page.get_by_role("button", name="Oui, révoquer le jeton").click()
     page.get_by_text("est révoqué").wait_for()
-    assert_clean(page)
+    assert_accessible(page)
     assert ApiToken.objects.get(user=user).revoked_at is not None
     refused = api.get(
         f"{live_server.url}/api/v1/councils/", headers={"Authorization": f"Bearer {token}"}
@@ -70,10 +65,10 @@ def test_the_token_pages_are_accessible_in_english(page, live_server):
     user = reader("en")
     sign_in(page, live_server.url, user.username, PASSWORD)
     page.goto(f"{live_server.url}/en/accounts/api-tokens/")
-    assert_clean(page)
+    assert_accessible(page)
     page.get_by_role("button", name="Make the token").click()  # no name: the error summary
     page.get_by_text("This field is required.").first.wait_for()
-    assert_clean(page)
+    assert_accessible(page)
 
 
 def test_the_api_documentation_renders_from_the_portals_own_files(page, live_server):

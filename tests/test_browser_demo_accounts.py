@@ -3,7 +3,7 @@ in French, in Chromium. This is the foundation's "done when" walked by a browser
 
 import pytest
 
-from tests.browser import axe_violations, describe, sign_in
+from tests.browser import assert_accessible, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -28,8 +28,7 @@ def test_demo_account_signs_in_and_sees_home_in_both_languages(
     for language in (preferred, other):
         assert page.locator("html").get_attribute("lang") == language
         assert page.get_by_role("heading", name=HOME_HEADING[language]).is_visible()
-        violations = axe_violations(page)
-        assert not violations, describe(violations)
+        assert_accessible(page)
         if language == preferred:
             page.get_by_role("button", name=TOGGLE[language]).click()
             page.wait_for_load_state("networkidle")
@@ -46,5 +45,4 @@ def test_group_co_chair_finds_their_group_with_the_keyboard(live_server, page, d
     assert (
         page.get_by_role("heading", level=1).inner_text() == "Client-Centred Service Working Group"
     )
-    violations = axe_violations(page)
-    assert not violations, describe(violations)
+    assert_accessible(page)

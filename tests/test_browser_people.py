@@ -11,7 +11,8 @@ from urllib.parse import urlsplit
 import pytest
 from aiosmtpd.controller import Controller
 
-from tests.browser import axe_violations, describe, sign_in
+from tests.browser import assert_accessible as axe_finds_nothing
+from tests.browser import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "Trust-framework-pilot-2026"  # noqa: S105 - a test password
@@ -46,8 +47,7 @@ def smtp(settings):
 
 def assert_accessible(page):
     page.wait_for_load_state("networkidle")
-    violations = axe_violations(page)
-    assert not violations, describe(violations)
+    axe_finds_nothing(page)
 
 
 def test_the_secretariat_invites_and_the_invitee_signs_in(

@@ -12,7 +12,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from tests import oidc_provider
-from tests.browser import DEMO_PASSWORD, axe_violations, describe, sign_in
+from tests.browser import DEMO_PASSWORD, assert_accessible, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -67,11 +67,6 @@ def person(username, email, *, language="en", active=True, password=None):
     return user
 
 
-def assert_clean(page):
-    violations = axe_violations(page)
-    assert not violations, describe(violations)
-
-
 def sso_sign_in(page, base_url, login, language="en"):
     page.goto(f"{base_url}/{language}/accounts/login/")
     page.get_by_role("link", name=SSO_BUTTON[language]).click()
@@ -93,10 +88,10 @@ def test_invited_person_signs_in_with_sso_and_out_at_the_provider(live_server, p
     # Invited under the same address, written in another case.
     invited = person("ines", "invited.person@dept.example", language="fr")
     page.goto(f"{live_server.url}/en/accounts/login/")
-    assert_clean(page)
+    assert_accessible(page)
     page.goto(f"{live_server.url}/fr/accounts/login/")
     assert page.get_by_role("link", name=SSO_BUTTON["fr"]).is_visible()
-    assert_clean(page)
+    assert_accessible(page)
 
     sso_sign_in(page, live_server.url, "invited")
     # Signed in, in the person's own language, and linked at this first sign-in.
@@ -109,7 +104,7 @@ def test_invited_person_signs_in_with_sso_and_out_at_the_provider(live_server, p
     # The link shows on the person's sign-in and security page.
     page.get_by_role("link", name="Connexion et sécurité").click()
     assert page.locator("#sso-links").get_by_text("ID d’essai").is_visible()
-    assert_clean(page)
+    assert_accessible(page)
 
     # Sign-out ends the portal session, then signs out at the provider (RP-initiated logout).
     page.get_by_role("button", name="Se déconnecter").click()
@@ -142,7 +137,7 @@ def test_a_person_nobody_invited_is_told_how_to_ask_for_access(live_server, page
     assert page.locator("html").get_attribute("lang") == language
     assert page.get_by_text("stranger@elsewhere.example").first.is_visible()
     assert page.locator('a[href^="mailto:"]').first.is_visible()
-    assert_clean(page)
+    assert_accessible(page)
     assert not SingleSignOnLink.objects.exists()
     assert not get_user_model().objects.filter(email__iexact="stranger@elsewhere.example")
     assert_signed_out(page, live_server.url)
@@ -178,7 +173,7 @@ def test_each_refusal_says_why_and_signs_nobody_in(live_server, page, sso, reaso
     assert page.locator("#sso-refusal").get_attribute("data-reason") == reason
     assert REFUSALS[reason] in page.locator("#sso-refusal").inner_text()
     assert page.get_by_text("You are not signed in.").is_visible()
-    assert_clean(page)
+    assert_accessible(page)
     assert not SingleSignOnLink.objects.exists()
     assert_signed_out(page, live_server.url)
 
@@ -204,7 +199,7 @@ def test_a_replayed_state_is_refused(live_server, page, browser, sso):
         intruder.goto(answers[0])
         assert intruder.locator("#sso-refusal").get_attribute("data-reason") == "state"
         assert "already used" in intruder.locator("#sso-refusal").inner_text()
-        assert_clean(intruder)
+        assert_accessible(intruder)
         assert_signed_out(intruder, live_server.url)
     finally:
         other.close()
@@ -257,10 +252,10 @@ def test_secretariat_enrols_in_totp_then_signs_in_with_it_and_a_recovery_code_on
     assert "/accounts/security/authenticator/" in page.url
     assert page.get_by_role("heading", name="Set up an authenticator app").is_visible()
     assert page.get_by_role("img", name="QR code to scan with an authenticator app").is_visible()
-    assert_clean(page)
+    assert_accessible(page)
     page.goto(f"{live_server.url}/fr/accounts/security/authenticator/")
     assert page.get_by_role("heading", name="Configurer une application d’authentification")
-    assert_clean(page)
+    assert_accessible(page)
     page.goto(f"{live_server.url}/en/")  # not signed in yet
     assert "/accounts/login/" in page.url
     page.goto(f"{live_server.url}/en/accounts/security/authenticator/")
@@ -276,7 +271,7 @@ def test_secretariat_enrols_in_totp_then_signs_in_with_it_and_a_recovery_code_on
     assert page.get_by_role("heading", name="Your recovery codes").is_visible()
     codes = page.locator("#recovery-codes li").all_inner_texts()
     assert len(codes) == 10
-    assert_clean(page)
+    assert_accessible(page)
     page.get_by_role("link", name="I have saved them — continue").click()
     assert page.get_by_role("heading", name=HOME_HEADING["en"]).is_visible()
     assert SecurityEvent.objects.filter(kind="totp_enrolled").count() == 1
@@ -285,7 +280,7 @@ def test_secretariat_enrols_in_totp_then_signs_in_with_it_and_a_recovery_code_on
     page.get_by_role("button", name="Sign out").click()
     sign_in(page, live_server.url, "sophie")
     assert page.get_by_role("heading", name="Two-step verification").is_visible()
-    assert_clean(page)
+    assert_accessible(page)
     page.get_by_label("Code").fill(current_code(secret, offset=1))
     page.get_by_role("button", name="Verify and sign in").click()
     page.wait_for_load_state("networkidle")
@@ -335,20 +330,20 @@ def test_sign_in_pages_pass_axe_in_both_languages(live_server, page, secretariat
             page.goto(f"{live_server.url}/{language}/{path}")
             assert page.locator("html").get_attribute("lang") == language
             assert page.locator("h1").is_visible()
-            assert_clean(page)
+            assert_accessible(page)
     # New recovery codes (shown once), from the French page.
     page.goto(f"{live_server.url}/fr/accounts/security/")
     page.get_by_role("button", name="Créer de nouveaux codes de récupération").click()
     page.wait_for_load_state("networkidle")
     assert page.get_by_role("heading", name="Vos codes de récupération").is_visible()
     assert page.locator("#recovery-codes li").count() == 10
-    assert_clean(page)
+    assert_accessible(page)
     # The second step of a sign-in, in French.
     page.get_by_role("button", name="Se déconnecter").click()
     sign_in(page, live_server.url, "sophie", language="fr")
     assert "/fr/accounts/two-step/" in page.url
     assert page.get_by_role("heading", name="Vérification en deux étapes").is_visible()
-    assert_clean(page)
+    assert_accessible(page)
 
 
 def test_a_refusal_in_french(live_server, page, sso):
@@ -357,7 +352,7 @@ def test_a_refusal_in_french(live_server, page, sso):
     assert page.get_by_role("heading", name="Authentification unique refusée").is_visible()
     assert "n’a pas vérifié l’adresse" in page.locator("#sso-refusal").inner_text()
     assert page.get_by_text("Aucune session n’est ouverte.").is_visible()
-    assert_clean(page)
+    assert_accessible(page)
 
 
 def test_sign_out_offers_a_link_when_the_provider_s_page_may_not_be_posted_to(
@@ -376,7 +371,7 @@ def test_sign_out_offers_a_link_when_the_provider_s_page_may_not_be_posted_to(
         page.wait_for_load_state("networkidle")
         heading = {"en": "Signed out of the portal", "fr": "Session du portail fermée"}[language]
         assert page.get_by_role("heading", name=heading).is_visible()
-        assert_clean(page)
+        assert_accessible(page)
         page.get_by_role(
             "link",
             name={

@@ -7,7 +7,7 @@ persona can reach, by the bounded walk (tests/test_browser_walk.py)."""
 
 import pytest
 
-from tests.browser import axe_violations, describe, sign_in
+from tests.browser import assert_accessible, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -42,8 +42,7 @@ def test_a_form_with_errors_has_a_summary_that_takes_the_focus(live_server, page
     assert page.locator(target).get_attribute("aria-invalid") == "true" or page.locator(
         target
     ).evaluate("e => e.classList.contains('is-invalid')")
-    violations = axe_violations(page)
-    assert not violations, describe(violations)
+    assert_accessible(page)
 
 
 def test_a_checkbox_group_is_one_entry_of_the_error_summary(live_server, page, demo_world):

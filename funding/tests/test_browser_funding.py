@@ -7,7 +7,7 @@ from django.core import mail
 from councils.models import Attendee, CouncilMembership, Meeting
 from funding.models import FundingRequest, Status
 from notifications.tests.helpers import eager_celery  # noqa: F401
-from tests.browser import axe_violations, describe, sign_in
+from tests.browser import assert_accessible, sign_in
 
 pytestmark = [
     pytest.mark.browser,
@@ -30,8 +30,7 @@ def test_cochair_endorses_and_secretariat_records_the_approval(live_server, page
     page.get_by_role("link", name=TITLE).click()
     page.wait_for_load_state("networkidle")
     assert page.get_by_role("heading", name="The endorsement rule").is_visible()
-    violations = axe_violations(page)
-    assert not violations, describe(violations)
+    assert_accessible(page)
 
     page.get_by_label("Endorse", exact=True).check()
     page.get_by_label("Comment").fill("Well aligned with the client-centred service priority.")
@@ -80,8 +79,7 @@ def test_cochair_endorses_and_secretariat_records_the_approval(live_server, page
     page.goto(f"{live_server.url}/en/councils/meetings/{meeting.pk}/")
     assert page.locator(".quorum", has_text="Quorum reached").count() == 2
     assert page.get_by_role("link", name=TITLE, exact=True).is_visible()
-    violations = axe_violations(page)
-    assert not violations, describe(violations)
+    assert_accessible(page)
     page.get_by_role("link", name=TITLE, exact=True).click()
     page.wait_for_load_state("networkidle")
     page.get_by_label("Approved", exact=True).check()
@@ -92,8 +90,7 @@ def test_cochair_endorses_and_secretariat_records_the_approval(live_server, page
     page.wait_for_load_state("networkidle")
     assert page.get_by_role("heading", name="The members' decision").is_visible()
     assert page.get_by_text("$80,000.00").first.is_visible()
-    violations = axe_violations(page)
-    assert not violations, describe(violations)
+    assert_accessible(page)
     request.refresh_from_db()
     assert request.status == Status.APPROVED and str(request.amount_approved) == "80000.00"
     decision_mail = [m for m in mail.outbox if "groupchair@councils.example" in m.to]

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from notifications.models import Reminder
 from notifications.tests.helpers import eager_celery, make_user  # noqa: F401
 from notifications.tests.test_views import failed_message
-from tests.browser import axe_violations, describe, sign_in
+from tests.browser import assert_accessible, sign_in
 
 pytestmark = [
     pytest.mark.browser,
@@ -27,13 +27,11 @@ def test_the_secretariat_reads_the_outbox_and_sends_a_message_again(
     message = failed_message(make_user("ana"))
     sign_in(page, live_server.url, secretariat.username, PASSWORD, language=language)
     page.goto(f"{live_server.url}/{language}/inbox/reminders/")
-    violations = axe_violations(page)
-    assert not violations, describe(violations)
+    assert_accessible(page)
     link = "Messages not delivered" if language == "en" else "Messages non remis"
     page.get_by_role("link", name=link).click()
     page.wait_for_load_state("networkidle")
-    violations = axe_violations(page)
-    assert not violations, describe(violations)
+    assert_accessible(page)
     button = "Send again" if language == "en" else "Renvoyer"
     page.get_by_role("button", name=button).click()
     page.wait_for_load_state("networkidle")

@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser import axe_violations, describe, sign_in
+from tests.browser import assert_accessible, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -32,5 +32,4 @@ def test_a_member_reads_a_priority_progress_in_french(
         page.get_by_role("table", name="Avancement et objectifs par état, par priorité")
     ).to_be_visible()
 
-    violations = axe_violations(page)
-    assert not violations, describe(violations)
+    assert_accessible(page)
