@@ -345,18 +345,20 @@ def demo_world(transactional_db, settings):
     LOADER.load(settings.MEDIA_ROOT)
 
 
-@pytest.fixture
-def client_for(client):
-    """client_for(user) -> a test client signed in as `user` (anonymous for None)."""
+def signed_in_client(user, **options):
+    """A test client signed in as `user` (anonymous for None); `options` go to Client."""
     from django.test import Client
 
-    def make(user):
-        c = Client()
-        if user is not None:
-            c.force_login(user)
-        return c
+    client = Client(**options)
+    if user is not None:
+        client.force_login(user)
+    return client
 
-    return make
+
+@pytest.fixture
+def client_for():
+    """client_for(user) -> a test client signed in as `user` (anonymous for None)."""
+    return signed_in_client
 
 
 @pytest.fixture(autouse=True)

@@ -6,10 +6,10 @@ from html.parser import HTMLParser
 
 import pytest
 from django.apps import apps
-from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import signed_in_client
 from tests.test_permission_matrix import MATRIX
 
 # Forms that change the session rather than data, and are tested elsewhere.
@@ -152,15 +152,8 @@ def world(module_world, db):
 @pytest.fixture(scope="module")
 def crawled_forms(module_world, module_db):
     """Every form the personas are shown, found once for the module's tests."""
-
-    def signed_in(user):
-        client = Client()
-        if user is not None:
-            client.force_login(user)
-        return client
-
     with module_db.unblock():
-        return reachable_forms(module_world, signed_in)
+        return reachable_forms(module_world, signed_in_client)
 
 
 def test_generated_input_never_breaks_a_form(world, client_for, crawled_forms):

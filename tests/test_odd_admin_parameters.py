@@ -12,10 +12,9 @@ from urllib.parse import quote
 
 import pytest
 from django.contrib import admin
-from django.test import Client
 from django.urls import reverse
 
-from tests.test_odd_parameters import RAW, SENT_TWICE, read_parameters
+from tests.test_odd_parameters import RAW, SENT_TWICE, read_parameters, sweep_client
 from tests.world import build_world
 
 ADMIN_PARAMETERS = {"q", "o", "p", "all", "e", "_popup", "_to_field"}
@@ -41,13 +40,6 @@ def world(personas, council, priority, group):
     return build_world(personas, council, priority, group)
 
 
-def _client(user):
-    client = Client(raise_request_exception=False)
-    if user is not None:
-        client.force_login(user)
-    return client
-
-
 def _filter_parameters(page):
     names = set()
     for query in FILTER_LINK.findall(page):
@@ -69,9 +61,9 @@ def test_odd_values_in_every_admin_change_list_parameter_never_answer_5xx(
 ):
     from councils.tests.factories import UserFactory
 
-    clients = {persona: _client(world.get(persona)) for persona in ADMIN_PERSONAS}
+    clients = {persona: sweep_client(world.get(persona)) for persona in ADMIN_PERSONAS}
     # The personas' staff account has no model permissions: a superuser opens every list.
-    clients["superuser"] = staff = _client(
+    clients["superuser"] = staff = sweep_client(
         UserFactory(username="admin-superuser", is_staff=True, is_superuser=True)
     )
     started, sent, failures, lists = time.monotonic(), 0, [], 0
@@ -116,7 +108,7 @@ def test_a_date_hierarchy_year_out_of_range_gets_the_admins_error_page(year):
     core.admin_site; now the admin's "incorrect lookup" answer, as for any bad filter."""
     from councils.tests.factories import UserFactory
 
-    client = _client(UserFactory(username="su", is_staff=True, is_superuser=True))
+    client = sweep_client(UserFactory(username="su", is_staff=True, is_superuser=True))
     url = reverse("admin:notifications_reminder_changelist")
     response = client.get(url, {"claimed_at__year": year, "claimed_at__month": "12"})
     assert response.status_code == 302 and response["Location"].endswith("?e=1")

@@ -21,8 +21,8 @@ from urllib.parse import quote
 
 import pytest
 from django.http import QueryDict
-from django.test import Client
 
+from conftest import signed_in_client
 from tests.test_permission_matrix import MATRIX, PERSONAS
 from tests.world import build_world
 
@@ -169,7 +169,7 @@ def _odd_query(parameter, value):
 def test_odd_values_in_every_parameter_as_every_persona_never_answer_5xx(
     world, monkeypatch, capsys
 ):
-    clients = {persona: _client(world.get(persona)) for persona in PERSONAS}
+    clients = {persona: sweep_client(world.get(persona)) for persona in PERSONAS}
     started = time.monotonic()
     found = _discover(world, clients, monkeypatch)
     _assert_every_parameter_in_the_source_was_found(found)
@@ -209,11 +209,9 @@ def test_odd_values_in_every_parameter_as_every_persona_never_answer_5xx(
     assert sent > 3000  # the sweep is not empty
 
 
-def _client(user):
-    client = Client(raise_request_exception=False)
-    if user is not None:
-        client.force_login(user)
-    return client
+def sweep_client(user):
+    """A client that answers a server error as a 500 instead of raising it."""
+    return signed_in_client(user, raise_request_exception=False)
 
 
 # --- The list of parameters is complete -----------------------------------------------------
