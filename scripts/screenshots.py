@@ -41,7 +41,8 @@ def sign_in(page, base, username):
     page.goto(f"{base}/fr/accounts/login/")
     page.get_by_label("Nom d’utilisateur").fill(username)
     page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
+    with page.expect_navigation():  # click() alone can return before the form is sent
+        page.get_by_role("button", name="Se connecter").click()
     page.wait_for_load_state("networkidle")
 
 

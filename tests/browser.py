@@ -21,7 +21,22 @@ def sign_in(page, base_url, username, password=DEMO_PASSWORD, language="en"):
     page.goto(f"{base_url}/{language}/accounts/login/")
     page.get_by_label("Username" if language == "en" else "Nom d’utilisateur").fill(username)
     page.get_by_label("Password" if language == "en" else "Mot de passe").fill(password)
-    page.get_by_role("button", name="Sign in" if language == "en" else "Se connecter").click()
+    follow(page, page.get_by_role("button", name="Sign in" if language == "en" else "Se connecter"))
+
+
+def follow(page, target):
+    """Click `target` (a locator), or press it (a key name such as "Enter"), where that loads a
+    page, and wait for the page it loads.
+
+    A click returns once Chromium has announced the navigation it started, but a form is
+    submitted in a task of its own: on a loaded machine the announcement can come after the
+    click has returned, and wait_for_load_state() is then satisfied by the page still shown,
+    so the next line reads the old page. expect_navigation() listens from before the click."""
+    with page.expect_navigation():
+        if isinstance(target, str):
+            page.keyboard.press(target)
+        else:
+            target.click()
     page.wait_for_load_state("networkidle")
 
 
@@ -59,5 +74,6 @@ def visit(page, url=None):
 
 
 def click(page, locator):
-    locator.click()
+    """Follow a link or submit a form, then check the page reached (see visit)."""
+    follow(page, locator)
     visit(page)

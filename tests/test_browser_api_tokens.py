@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from api.models import ApiToken
-from tests.browser import assert_accessible, sign_in
+from tests.browser import assert_accessible, follow, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "correct-Horse-battery-9"  # noqa: S105 - a test account's
@@ -29,11 +29,11 @@ def test_a_token_is_made_used_and_revoked_in_french(page, live_server):
     user = reader("fr")
     sign_in(page, live_server.url, user.username, PASSWORD, language="fr")
     page.goto(f"{live_server.url}/fr/")
-    page.get_by_role("link", name="Jetons d’API").click()
-    page.get_by_role("heading", name="Jetons d’API", level=1).wait_for()
+    follow(page, page.get_by_role("link", name="Jetons d’API"))
+    assert page.get_by_role("heading", name="Jetons d’API", level=1).is_visible()
     assert_accessible(page)
     page.get_by_label("Nom").fill("Tableau de bord de l’équipe")
-    page.get_by_role("button", name="Créer le jeton").click()
+    follow(page, page.get_by_role("button", name="Créer le jeton"))
     raw = page.get_by_label("Votre nouveau jeton (affiché maintenant seulement : copiez-le)")
     token = raw.input_value()
     assert len(token) > 30
@@ -48,11 +48,11 @@ def test_a_token_is_made_used_and_revoked_in_french(page, live_server):
 
     page.goto(f"{live_server.url}/fr/accounts/api-tokens/")
     assert token not in page.content()  # shown once
-    page.get_by_role("link", name="Révoquer Tableau de bord de l’équipe").click()
-    page.get_by_role("heading", name="Révoquer un jeton d’API").wait_for()
+    follow(page, page.get_by_role("link", name="Révoquer Tableau de bord de l’équipe"))
+    assert page.get_by_role("heading", name="Révoquer un jeton d’API").is_visible()
     assert_accessible(page)
-    page.get_by_role("button", name="Oui, révoquer le jeton").click()
-    page.get_by_text("est révoqué").wait_for()
+    follow(page, page.get_by_role("button", name="Oui, révoquer le jeton"))
+    assert page.get_by_text("est révoqué").is_visible()
     assert_accessible(page)
     assert ApiToken.objects.get(user=user).revoked_at is not None
     refused = api.get(
@@ -66,8 +66,8 @@ def test_the_token_pages_are_accessible_in_english(page, live_server):
     sign_in(page, live_server.url, user.username, PASSWORD)
     page.goto(f"{live_server.url}/en/accounts/api-tokens/")
     assert_accessible(page)
-    page.get_by_role("button", name="Make the token").click()  # no name: the error summary
-    page.get_by_text("This field is required.").first.wait_for()
+    follow(page, page.get_by_role("button", name="Make the token"))  # no name: the error summary
+    assert page.get_by_text("This field is required.").first.is_visible()
     assert_accessible(page)
 
 

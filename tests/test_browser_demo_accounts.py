@@ -3,7 +3,7 @@ in French, in Chromium. This is the foundation's "done when" walked by a browser
 
 import pytest
 
-from tests.browser import assert_accessible, sign_in
+from tests.browser import assert_accessible, follow, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -30,8 +30,7 @@ def test_demo_account_signs_in_and_sees_home_in_both_languages(
         assert page.get_by_role("heading", name=HOME_HEADING[language]).is_visible()
         assert_accessible(page)
         if language == preferred:
-            page.get_by_role("button", name=TOGGLE[language]).click()
-            page.wait_for_load_state("networkidle")
+            follow(page, page.get_by_role("button", name=TOGGLE[language]))
     assert f"/{other}/" in page.url
 
 
@@ -40,8 +39,7 @@ def test_group_co_chair_finds_their_group_with_the_keyboard(live_server, page, d
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent").strip() == "Skip to main content"
     page.get_by_role("link", name="Client-Centred Service Working Group").first.focus()
-    page.keyboard.press("Enter")
-    page.wait_for_load_state("networkidle")
+    follow(page, "Enter")
     assert (
         page.get_by_role("heading", level=1).inner_text() == "Client-Centred Service Working Group"
     )

@@ -4,7 +4,7 @@ for two conversions (Open Government and GDPR), so the GDPR WG is converted firs
 
 import pytest
 
-from tests.browser import assert_accessible, sign_in
+from tests.browser import assert_accessible, follow, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -12,8 +12,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def convert(page, base_url, slug, reason):
     page.goto(f"{base_url}/en/groups/{slug}/")
     assert_accessible(page)
-    page.get_by_role("link", name="Convert to a community of practice").click()
-    page.wait_for_load_state("networkidle")
+    follow(page, page.get_by_role("link", name="Convert to a community of practice"))
     assert (
         page.get_by_role("heading", level=1)
         .inner_text()
@@ -21,8 +20,7 @@ def convert(page, base_url, slug, reason):
     )
     assert_accessible(page)
     page.get_by_label("Reason").fill(reason)
-    page.get_by_role("button", name="Confirm: Convert to a community of practice").click()
-    page.wait_for_load_state("networkidle")
+    follow(page, page.get_by_role("button", name="Confirm: Convert to a community of practice"))
 
 
 def test_secretariat_converts_open_government_and_sees_the_measure_done(
@@ -40,8 +38,7 @@ def test_secretariat_converts_open_government_and_sees_the_measure_done(
         page.goto(f"{live_server.url}{path}")
         assert page.get_by_role("heading", level=1).inner_text() == heading
         assert_accessible(page)
-    page.get_by_role("link", name="Joint councils meeting: strategic orientation").click()
-    page.wait_for_load_state("networkidle")
+    follow(page, page.get_by_role("link", name="Joint councils meeting: strategic orientation"))
     assert page.get_by_role("heading", name="Questions for discussion").is_visible()
     assert_accessible(page)
 
@@ -59,8 +56,7 @@ def test_secretariat_converts_open_government_and_sees_the_measure_done(
 
     row = page.locator(f"#measure-{measure.pk}")
     assert "Done" in row.inner_text()
-    row.get_by_role("link").first.click()
-    page.wait_for_load_state("networkidle")
+    follow(page, row.get_by_role("link").first)
     assert page.locator("#measure-status").inner_text() == "Done"
     assert_accessible(page)
     measure.refresh_from_db()

@@ -5,6 +5,7 @@ pointer would. `tab_to` fails if the control is not reachable with Tab."""
 import pytest
 
 from funding.models import FundingRequest, Status
+from tests.browser import follow
 from workinggroups.models import Group
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -34,13 +35,6 @@ def sign_in_by_keyboard(page, base_url, username):
     tab_to(page, "Password")
     page.keyboard.type("demo-Councils-2020")
     follow(page, "Enter")
-
-
-def follow(page, key):
-    """Press a key that loads a new page, and wait for it."""
-    with page.expect_navigation():
-        page.keyboard.press(key)
-    page.wait_for_load_state("networkidle")
 
 
 def test_a_cochair_endorses_a_request_with_the_keyboard_only(live_server, page, demo_world):

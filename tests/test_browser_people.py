@@ -12,7 +12,7 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from tests.browser import assert_accessible as axe_finds_nothing
-from tests.browser import sign_in
+from tests.browser import follow, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "Trust-framework-pilot-2026"  # noqa: S105 - a test password
@@ -62,12 +62,11 @@ def test_the_secretariat_invites_and_the_invitee_signs_in(
 
     # 1. The secretariat, in French, finds the People area from the menu and invites.
     sign_in(page, live_server.url, "secretariat", language="fr")
-    page.get_by_role("navigation", name="Menu principal").get_by_role(
-        "link", name="Personnes"
-    ).click()
+    menu = page.get_by_role("navigation", name="Menu principal")
+    follow(page, menu.get_by_role("link", name="Personnes"))
     assert page.get_by_role("heading", level=1).inner_text() == "Personnes"
     assert_accessible(page)
-    page.get_by_role("link", name="Inviter une personne").click()
+    follow(page, page.get_by_role("link", name="Inviter une personne"))
     assert_accessible(page)
     page.get_by_label("Prénom").fill("Priya")
     page.get_by_label("Nom de famille").fill("Natarajan")
@@ -77,8 +76,7 @@ def test_the_secretariat_invites_and_the_invitee_signs_in(
     page.get_by_label("anglais", exact=True).check()
     page.get_by_label("Premier rôle", exact=True).select_option("council_member")
     page.get_by_label("Conseil", exact=True).select_option(str(pssdc.pk))
-    page.get_by_role("button", name="Envoyer l’invitation").click()
-    page.wait_for_load_state("networkidle")
+    follow(page, page.get_by_role("button", name="Envoyer l’invitation"))
     assert "Priya Natarajan" in page.get_by_role("heading", level=1).inner_text()
     assert "priya.natarajan@example.gc.ca" in page.locator(".messages").inner_text()
     assert_accessible(page)
@@ -110,14 +108,12 @@ def test_the_secretariat_invites_and_the_invitee_signs_in(
     assert_accessible(invitee)
     invitee.locator("#id_new_password1").fill(PASSWORD)
     invitee.locator("#id_new_password2").fill(PASSWORD)
-    invitee.get_by_role("button", name="Set my password").click()
-    invitee.wait_for_load_state("networkidle")
+    follow(invitee, invitee.get_by_role("button", name="Set my password"))
     assert urlsplit(invitee.url).path == "/en/accounts/login/"
     assert invitee.get_by_label("Username").input_value() == person.username
     assert_accessible(invitee)
     invitee.get_by_label("Password").fill(PASSWORD)
-    invitee.get_by_role("button", name="Sign in").click()
-    invitee.wait_for_load_state("networkidle")
+    follow(invitee, invitee.get_by_role("button", name="Sign in"))
     assert urlsplit(invitee.url).path == "/en/"
     assert "Priya Natarajan" in invitee.locator("header").inner_text()
     assert_accessible(invitee)
@@ -136,11 +132,10 @@ def test_the_secretariat_invites_and_the_invitee_signs_in(
 
 def test_the_public_pages_around_sign_in_are_accessible(live_server, page, demo_world):
     page.goto(f"{live_server.url}/fr/accounts/login/")
-    page.get_by_role("link", name="Mot de passe oublié\u00a0?").click()
+    follow(page, page.get_by_role("link", name="Mot de passe oublié\u00a0?"))
     assert_accessible(page)
     page.get_by_label("Adresse courriel").fill("nobody@example.gc.ca")
-    page.get_by_role("button", name="M’envoyer un lien").click()
-    page.wait_for_load_state("networkidle")
+    follow(page, page.get_by_role("button", name="M’envoyer un lien"))
     assert page.get_by_role("heading", level=1).inner_text() == "Consultez vos courriels"
     assert_accessible(page)
     page.goto(f"{live_server.url}/en/accounts/welcome/not-a-real-link/")

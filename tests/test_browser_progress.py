@@ -4,7 +4,7 @@ the strategic-plan dashboard change. Axe runs on every page."""
 
 import pytest
 
-from tests.browser import assert_accessible, sign_in
+from tests.browser import assert_accessible, follow, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -48,10 +48,12 @@ def test_cochair_marks_an_objective_done_and_a_member_sees_the_dashboard_change(
     prefix = f"#id_objective-{goal.pk}"
     page.locator(f"{prefix}-status").select_option("done")
     page.locator(f"{prefix}-note_en").fill("Tabled and adopted at both councils.")
-    page.locator(f"form[action$='/objectives/{goal.pk}/update/']").get_by_role(
-        "button", name="Record the update"
-    ).click()
-    page.wait_for_load_state("networkidle")
+    follow(
+        page,
+        page.locator(f"form[action$='/objectives/{goal.pk}/update/']").get_by_role(
+            "button", name="Record the update"
+        ),
+    )
     assert "update recorded" in page.locator(".alert").first.inner_text()
     assert_accessible(page)
     goal.refresh_from_db()
@@ -68,14 +70,12 @@ def test_cochair_marks_an_objective_done_and_a_member_sees_the_dashboard_change(
     page.goto(f"{live_server.url}/en/groups/digital-identity-wg/reports/")
     assert_accessible(page)
     page.get_by_label("Reporting period").select_option(index=1)
-    page.get_by_role("button", name="Write or continue the report").click()
-    page.wait_for_load_state("networkidle")
+    follow(page, page.get_by_role("button", name="Write or continue the report"))
     assert_accessible(page)
     page.get_by_label("Narrative (English)").fill("Pilots tabled; trust framework adopted.")
     for box in page.locator("input[name='confirmed']").all():
         box.check()
-    page.get_by_role("button", name="Submit to the secretariat").click()
-    page.wait_for_load_state("networkidle")
+    follow(page, page.get_by_role("button", name="Submit to the secretariat"))
     assert page.locator("#report-status").inner_text() == "Submitted"
     assert_accessible(page)
     report_url = page.url.replace("/en/", "/fr/")
@@ -85,8 +85,7 @@ def test_cochair_marks_an_objective_done_and_a_member_sees_the_dashboard_change(
     sign_in(secretariat, live_server.url, "secretariat", language="fr")
     secretariat.goto(report_url)
     assert_accessible(secretariat)
-    secretariat.get_by_role("button", name="Confirmer la réception du rapport").click()
-    secretariat.wait_for_load_state("networkidle")
+    follow(secretariat, secretariat.get_by_role("button", name="Confirmer la réception du rapport"))
     assert secretariat.locator("#report-status").inner_text() == "Reçu"
     assert_accessible(secretariat)
     office.close()

@@ -7,20 +7,18 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser import assert_accessible, sign_in
+from tests.browser import assert_accessible, follow, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def publish_from(page, url, reason):
     page.goto(url)
-    page.get_by_role("link", name="Publication…").first.click()
-    page.wait_for_load_state("networkidle")
+    follow(page, page.get_by_role("link", name="Publication…").first)
     assert page.get_by_role("heading", level=1).inner_text() == "Publish this record"
     assert_accessible(page)
     page.get_by_label("Reason").fill(reason)
-    page.get_by_role("button", name="Confirm: publish").click()
-    page.wait_for_load_state("networkidle")
+    follow(page, page.get_by_role("button", name="Confirm: publish"))
     assert page.get_by_text("The record is now public.").is_visible()
     assert_accessible(page)
 
@@ -53,14 +51,12 @@ def test_the_secretariat_publishes_and_an_anonymous_reader_finds_it_in_french(
         "Information ouverte des conseils mixtes"
     )
     assert_accessible(reader)
-    reader.get_by_role("link", name="Plan stratégique des conseils mixtes").click()
-    reader.wait_for_load_state("networkidle")
+    follow(reader, reader.get_by_role("link", name="Plan stratégique des conseils mixtes"))
     assert reader.get_by_role("heading", name="Avancement par priorité").is_visible()
     assert_accessible(reader)
 
     reader.goto(f"{live_server.url}/fr/public/")
-    reader.get_by_role("link", name="Financement approuvé").click()
-    reader.wait_for_load_state("networkidle")
+    follow(reader, reader.get_by_role("link", name="Financement approuvé"))
     table = reader.locator("main table").inner_text()
     assert "Plateforme commune d’inventaire" in table or "Plateforme commune d'inventaire" in table
     assert "50\u00a0000,00\u00a0$" in table or "50 000,00 $" in table
@@ -75,8 +71,7 @@ def test_the_secretariat_publishes_and_an_anonymous_reader_finds_it_in_french(
         assert_accessible(reader)
 
     reader.goto(f"{live_server.url}/fr/public/")
-    reader.get_by_role("link", name="Données ouvertes").click()
-    reader.wait_for_load_state("networkidle")
+    follow(reader, reader.get_by_role("link", name="Données ouvertes"))
     assert_accessible(reader)
     with reader.expect_download() as download:
         reader.get_by_role("link", name="JSON — Financement approuvé", exact=True).click()

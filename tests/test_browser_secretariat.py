@@ -6,7 +6,7 @@ every page, and on the mandate's versions and a council's memberships."""
 
 import pytest
 
-from tests.browser import assert_accessible, sign_in
+from tests.browser import assert_accessible, follow, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -42,16 +42,14 @@ def test_the_secretariat_runs_a_group_and_its_memberships_in_the_portal(
     sign_in(page, base, "secretariat", language="fr")
 
     open_page(page, f"{base}/fr/groups/")
-    page.get_by_role("link", name="Nouveau groupe").click()
-    page.wait_for_load_state("networkidle")
+    follow(page, page.get_by_role("link", name="Nouveau groupe"))
     assert_accessible(page)
     page.locator("#id_kind").select_option("wg")
     page.locator("#id_name_en").fill("Service Data Working Group")
     page.locator("#id_name_fr").fill("Groupe de travail sur les données de service")
     page.locator("#id_mandate_fr").fill("Définir des indicateurs communs de prestation.")
     page.get_by_label("CDPISP").check()
-    page.get_by_role("button", name="Créer le groupe").click()
-    page.wait_for_load_state("networkidle")
+    follow(page, page.get_by_role("button", name="Créer le groupe"))
     group = Group.objects.get(name_en="Service Data Working Group")
     assert group.status == "proposed"
     assert page.locator("h1").inner_text().startswith("Membres et mandats")
@@ -64,17 +62,14 @@ def test_the_secretariat_runs_a_group_and_its_memberships_in_the_portal(
     assert_accessible(page)
     choose_person(page, "fras", "Jordan Fraser")
     page.locator("#id_role").select_option("co_chair")
-    page.get_by_role("button", name="Enregistrer").click()
-    page.wait_for_load_state("networkidle")
+    follow(page, page.get_by_role("button", name="Enregistrer"))
     assert_accessible(page)
     # Jordan does not sit on PSCIOC: the gap stays. A representative on PSCIOC closes it.
     assert "données de service" in liaison_gaps(page, base)
     page.goto(f"{base}/fr/groups/{group.slug}/memberships/")
-    page.get_by_role("link", name="Ajouter une personne représentante au CDPISP").click()
-    page.wait_for_load_state("networkidle")
+    follow(page, page.get_by_role("link", name="Ajouter une personne représentante au CDPISP"))
     choose_person(page, "gagnon", "Marc Gagnon")
-    page.get_by_role("button", name="Enregistrer").click()
-    page.wait_for_load_state("networkidle")
+    follow(page, page.get_by_role("button", name="Enregistrer"))
     assert "Liaison manquante" not in page.locator("#liaison-h").locator("..").inner_text()
     assert "données de service" not in liaison_gaps(page, base)
     assert_accessible(page)
@@ -84,19 +79,16 @@ def test_the_secretariat_runs_a_group_and_its_memberships_in_the_portal(
 
     # Ending that term would leave the group with nobody on PSCIOC: the page says so first.
     page.goto(f"{base}/fr/groups/{group.slug}/memberships/")
-    page.get_by_role("link", name="Mettre fin — Marc Gagnon").click()
-    page.wait_for_load_state("networkidle")
+    follow(page, page.get_by_role("link", name="Mettre fin — Marc Gagnon"))
     assert_accessible(page)
-    page.get_by_role("button", name="Mettre fin au mandat").click()
-    page.wait_for_load_state("networkidle")
+    follow(page, page.get_by_role("button", name="Mettre fin au mandat"))
     assert page.locator("h1").inner_text().startswith("Confirmer")
     assert "n’aurait plus personne au CDPISP" in page.locator(".liaison-gap").inner_text()
     assert_accessible(page)
     representative.refresh_from_db()
     assert representative.end_date is None
     page.locator("#gap-reason").fill("Nouvelles fonctions au sein de son ministère.")
-    page.get_by_role("button", name="Confirmer malgré la liaison manquante").click()
-    page.wait_for_load_state("networkidle")
+    follow(page, page.get_by_role("button", name="Confirmer malgré la liaison manquante"))
     assert_accessible(page)
     representative.refresh_from_db()
     assert representative.end_date is not None

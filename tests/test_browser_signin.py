@@ -12,7 +12,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from tests import oidc_provider
-from tests.browser import DEMO_PASSWORD, assert_accessible, sign_in
+from tests.browser import DEMO_PASSWORD, assert_accessible, follow, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -69,11 +69,10 @@ def person(username, email, *, language="en", active=True, password=None):
 
 def sso_sign_in(page, base_url, login, language="en"):
     page.goto(f"{base_url}/{language}/accounts/login/")
-    page.get_by_role("link", name=SSO_BUTTON[language]).click()
+    follow(page, page.get_by_role("link", name=SSO_BUTTON[language]))
     page.get_by_placeholder("Enter any login").fill(login)
     page.get_by_placeholder("and password").fill("any password")
-    page.get_by_role("button", name="Sign-in").click()
-    page.wait_for_load_state("networkidle")
+    follow(page, page.get_by_role("button", name="Sign-in"))
 
 
 def assert_signed_out(page, base_url):
@@ -102,16 +101,14 @@ def test_invited_person_signs_in_with_sso_and_out_at_the_provider(live_server, p
     assert SecurityEvent.objects.filter(user=invited, kind="sso_linked").count() == 1
 
     # The link shows on the person's sign-in and security page.
-    page.get_by_role("link", name="Connexion et sécurité").click()
+    follow(page, page.get_by_role("link", name="Connexion et sécurité"))
     assert page.locator("#sso-links").get_by_text("ID d’essai").is_visible()
     assert_accessible(page)
 
     # Sign-out ends the portal session, then signs out at the provider (RP-initiated logout).
-    page.get_by_role("button", name="Se déconnecter").click()
-    page.wait_for_load_state("networkidle")
+    follow(page, page.get_by_role("button", name="Se déconnecter"))
     assert page.url.startswith(sso.issuer)
-    page.get_by_role("button", name="Yes, sign me out").click()
-    page.wait_for_load_state("networkidle")
+    follow(page, page.get_by_role("button", name="Yes, sign me out"))
     assert "/accounts/login/" in page.url
     assert page.get_by_text("Votre session est fermée").is_visible()
     assert_signed_out(page, live_server.url)
@@ -263,44 +260,40 @@ def test_secretariat_enrols_in_totp_then_signs_in_with_it_and_a_recovery_code_on
     secret = page.locator("#totp-secret").inner_text()
     wrong = "000000" if current_code(secret) != "000000" else "111111"
     page.get_by_label("Code from the app").fill(wrong)
-    page.get_by_role("button", name="Confirm and continue").click()
+    follow(page, page.get_by_role("button", name="Confirm and continue"))
     assert page.get_by_text("That code is not right").first.is_visible()
     page.get_by_label("Code from the app").fill(current_code(secret))
-    page.get_by_role("button", name="Confirm and continue").click()
-    page.wait_for_load_state("networkidle")
+    follow(page, page.get_by_role("button", name="Confirm and continue"))
     assert page.get_by_role("heading", name="Your recovery codes").is_visible()
     codes = page.locator("#recovery-codes li").all_inner_texts()
     assert len(codes) == 10
     assert_accessible(page)
-    page.get_by_role("link", name="I have saved them — continue").click()
+    follow(page, page.get_by_role("link", name="I have saved them — continue"))
     assert page.get_by_role("heading", name=HOME_HEADING["en"]).is_visible()
     assert SecurityEvent.objects.filter(kind="totp_enrolled").count() == 1
 
     # Signing in again: password, then the app's code (the next one: a code is used once).
-    page.get_by_role("button", name="Sign out").click()
+    follow(page, page.get_by_role("button", name="Sign out"))
     sign_in(page, live_server.url, "sophie")
     assert page.get_by_role("heading", name="Two-step verification").is_visible()
     assert_accessible(page)
     page.get_by_label("Code").fill(current_code(secret, offset=1))
-    page.get_by_role("button", name="Verify and sign in").click()
-    page.wait_for_load_state("networkidle")
+    follow(page, page.get_by_role("button", name="Verify and sign in"))
     assert page.get_by_role("heading", name=HOME_HEADING["en"]).is_visible()
 
     # A recovery code works once...
-    page.get_by_role("button", name="Sign out").click()
+    follow(page, page.get_by_role("button", name="Sign out"))
     sign_in(page, live_server.url, "sophie")
     page.get_by_label("Code").fill(codes[0])
-    page.get_by_role("button", name="Verify and sign in").click()
-    page.wait_for_load_state("networkidle")
+    follow(page, page.get_by_role("button", name="Verify and sign in"))
     assert page.get_by_role("heading", name=HOME_HEADING["en"]).is_visible()
     assert page.get_by_text("You used a recovery code; 9 left.").is_visible()
 
     # ... and is refused the second time: still not signed in.
-    page.get_by_role("button", name="Sign out").click()
+    follow(page, page.get_by_role("button", name="Sign out"))
     sign_in(page, live_server.url, "sophie")
     page.get_by_label("Code").fill(codes[0])
-    page.get_by_role("button", name="Verify and sign in").click()
-    page.wait_for_load_state("networkidle")
+    follow(page, page.get_by_role("button", name="Verify and sign in"))
     assert page.get_by_text("That code is not right, or was already used.").first.is_visible()
     assert page.get_by_role("heading", name="Two-step verification").is_visible()
     page.goto(f"{live_server.url}/en/")
@@ -323,8 +316,7 @@ def test_sign_in_pages_pass_axe_in_both_languages(live_server, page, secretariat
     codes = services.recovery_codes_renew(user=secretariat_person)
     sign_in(page, live_server.url, "sophie")
     page.get_by_label("Code").fill(codes[0])
-    page.get_by_role("button", name="Verify and sign in").click()
-    page.wait_for_load_state("networkidle")
+    follow(page, page.get_by_role("button", name="Verify and sign in"))
     for language in ("en", "fr"):
         for path in ("accounts/security/", "people/sign-in/", f"people/{member.pk}/sign-in/"):
             page.goto(f"{live_server.url}/{language}/{path}")
@@ -333,13 +325,12 @@ def test_sign_in_pages_pass_axe_in_both_languages(live_server, page, secretariat
             assert_accessible(page)
     # New recovery codes (shown once), from the French page.
     page.goto(f"{live_server.url}/fr/accounts/security/")
-    page.get_by_role("button", name="Créer de nouveaux codes de récupération").click()
-    page.wait_for_load_state("networkidle")
+    follow(page, page.get_by_role("button", name="Créer de nouveaux codes de récupération"))
     assert page.get_by_role("heading", name="Vos codes de récupération").is_visible()
     assert page.locator("#recovery-codes li").count() == 10
     assert_accessible(page)
     # The second step of a sign-in, in French.
-    page.get_by_role("button", name="Se déconnecter").click()
+    follow(page, page.get_by_role("button", name="Se déconnecter"))
     sign_in(page, live_server.url, "sophie", language="fr")
     assert "/fr/accounts/two-step/" in page.url
     assert page.get_by_role("heading", name="Vérification en deux étapes").is_visible()
@@ -365,21 +356,18 @@ def test_sign_out_offers_a_link_when_the_provider_s_page_may_not_be_posted_to(
     for language in ("en", "fr"):
         sso_sign_in(page, live_server.url, "invited", language=language)
         page.goto(f"{live_server.url}/{language}/")
-        page.get_by_role(
-            "button", name={"en": "Sign out", "fr": "Se déconnecter"}[language]
-        ).click()
-        page.wait_for_load_state("networkidle")
+        follow(
+            page,
+            page.get_by_role("button", name={"en": "Sign out", "fr": "Se déconnecter"}[language]),
+        )
         heading = {"en": "Signed out of the portal", "fr": "Session du portail fermée"}[language]
         assert page.get_by_role("heading", name=heading).is_visible()
         assert_accessible(page)
-        page.get_by_role(
-            "link",
-            name={
-                "en": "Sign out of your organisation’s account too",
-                "fr": "Fermer aussi la session du compte de votre organisation",
-            }[language],
-        ).click()
-        page.get_by_role("button", name="Yes, sign me out").click()
-        page.wait_for_load_state("networkidle")
+        also = {
+            "en": "Sign out of your organisation’s account too",
+            "fr": "Fermer aussi la session du compte de votre organisation",
+        }[language]
+        follow(page, page.get_by_role("link", name=also))
+        follow(page, page.get_by_role("button", name="Yes, sign me out"))
         assert "/accounts/login/" in page.url
         assert_signed_out(page, live_server.url)

@@ -7,7 +7,7 @@ persona can reach, by the bounded walk (tests/test_browser_walk.py)."""
 
 import pytest
 
-from tests.browser import assert_accessible, sign_in
+from tests.browser import assert_accessible, follow, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -30,8 +30,7 @@ def test_the_menu_collapses_behind_a_button_on_a_phone(live_server, page, demo_w
 def test_a_form_with_errors_has_a_summary_that_takes_the_focus(live_server, page, demo_world):
     sign_in(page, live_server.url, "groupchair", language="fr")
     page.goto(f"{live_server.url}/fr/accounts/password/")
-    page.get_by_role("button", name="Changer le mot de passe").click()
-    page.wait_for_load_state("networkidle")
+    follow(page, page.get_by_role("button", name="Changer le mot de passe"))
     summary = page.locator(".error-summary")
     assert summary.count() == 1
     assert page.evaluate("document.activeElement.classList.contains('error-summary')")
@@ -52,8 +51,7 @@ def test_a_checkbox_group_is_one_entry_of_the_error_summary(live_server, page, d
     page.locator("#id_summary_en").fill("A pilot.")
     page.locator("#id_amount_requested").fill("1000")
     page.locator("#id_fiscal_year").fill("2020-22")
-    page.get_by_role("button", name="Enregistrer l’ébauche").click()
-    page.wait_for_load_state("networkidle")
+    follow(page, page.get_by_role("button", name="Enregistrer l’ébauche"))
     entries = page.locator(".error-summary li").all_inner_texts()
     boxes = page.locator("input[name=priorities]").count()
     assert boxes > 1  # several boxes, one problem

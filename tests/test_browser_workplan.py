@@ -3,7 +3,7 @@ secretariat compares it with the accepted version and accepts it. Axe runs on ev
 
 import pytest
 
-from tests.browser import assert_accessible, sign_in
+from tests.browser import assert_accessible, follow, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -15,17 +15,14 @@ def test_cochair_submits_a_new_version_and_the_secretariat_accepts_it(
 
     sign_in(page, live_server.url, "groupchair")
     page.goto(f"{live_server.url}/en/groups/digital-identity-wg/")
-    page.get_by_role("link", name="Start a new workplan version").first.click()
-    page.wait_for_load_state("networkidle")
+    follow(page, page.get_by_role("link", name="Start a new workplan version").first)
     assert_accessible(page)
-    page.get_by_role("button", name="Save").click()
-    page.wait_for_load_state("networkidle")
+    follow(page, page.get_by_role("button", name="Save"))
     assert "Draft workplan version 3" in page.get_by_role("heading", level=1).inner_text()
     assert_accessible(page)
     page.locator("#id_items-2-title_en").fill("Trust framework conformance checklist")
     page.locator("#id_items-2-due_date").fill("2027-02-28")
-    page.get_by_role("button", name="Save and submit to the secretariat").click()
-    page.wait_for_load_state("networkidle")
+    follow(page, page.get_by_role("button", name="Save and submit to the secretariat"))
     assert page.locator("#workplan-status").inner_text() == "Submitted"
     assert_accessible(page)
 
@@ -34,8 +31,7 @@ def test_cochair_submits_a_new_version_and_the_secretariat_accepts_it(
     sign_in(secretariat, live_server.url, "secretariat")
     v3 = Workplan.objects.get(group__slug="digital-identity-wg", version=3)
     secretariat.goto(f"{live_server.url}/en/groups/workplans/{v3.pk}/")
-    secretariat.get_by_role("link", name="Compare with version 2").click()
-    secretariat.wait_for_load_state("networkidle")
+    follow(secretariat, secretariat.get_by_role("link", name="Compare with version 2"))
     assert (
         "Trust framework conformance checklist" in secretariat.locator("tr.diff-added").inner_text()
     )
@@ -43,8 +39,7 @@ def test_cochair_submits_a_new_version_and_the_secretariat_accepts_it(
     secretariat.go_back()
     secretariat.wait_for_load_state("networkidle")
     assert_accessible(secretariat)
-    secretariat.get_by_role("button", name="Accept this workplan").click()
-    secretariat.wait_for_load_state("networkidle")
+    follow(secretariat, secretariat.get_by_role("button", name="Accept this workplan"))
     assert secretariat.locator("#workplan-status").inner_text() == "Accepted"
     other.close()
     statuses = dict(

@@ -7,7 +7,7 @@ from django.core import mail
 from councils.models import Attendee, CouncilMembership, Meeting
 from funding.models import FundingRequest, Status
 from notifications.tests.helpers import eager_celery  # noqa: F401
-from tests.browser import assert_accessible, sign_in
+from tests.browser import assert_accessible, follow, sign_in
 
 pytestmark = [
     pytest.mark.browser,
@@ -24,39 +24,33 @@ def test_cochair_endorses_and_secretariat_records_the_approval(live_server, page
     assert request.status == Status.SUBMITTED
 
     sign_in(page, live_server.url, "cochair.pssdc")
-    page.get_by_role("link", name="funding requests wait on your recommendation").click()
-    page.wait_for_load_state("networkidle")
+    follow(page, page.get_by_role("link", name="funding requests wait on your recommendation"))
     assert page.get_by_role("heading", level=1).inner_text() == "My review queue"
-    page.get_by_role("link", name=TITLE).click()
-    page.wait_for_load_state("networkidle")
+    follow(page, page.get_by_role("link", name=TITLE))
     assert page.get_by_role("heading", name="The endorsement rule").is_visible()
     assert_accessible(page)
 
     page.get_by_label("Endorse", exact=True).check()
     page.get_by_label("Comment").fill("Well aligned with the client-centred service priority.")
-    page.get_by_role("button", name="Record my recommendation").click()
-    page.wait_for_load_state("networkidle")
+    follow(page, page.get_by_role("button", name="Record my recommendation"))
     assert page.get_by_text("Your recommendation is recorded.").is_visible()
     request.refresh_from_db()
     assert request.status == Status.ENDORSED
     assert any("Endorsed" in m.subject for m in mail.outbox)
-    page.get_by_role("button", name="Sign out").click()
-    page.wait_for_load_state("networkidle")
+    follow(page, page.get_by_role("button", name="Sign out"))
 
     sign_in(page, live_server.url, "secretariat")
     page.goto(f"{live_server.url}/en/funding/{request.pk}/")
     page.get_by_role("combobox", name="Meeting").select_option(
         label="Joint councils meeting: winter 2027 (2027-02-25)"
     )
-    page.get_by_role("button", name="Schedule").click()
-    page.wait_for_load_state("networkidle")
+    follow(page, page.get_by_role("button", name="Schedule"))
     assert page.get_by_text("The request is on the meeting's agenda.").is_visible()
 
     # The meeting is still ahead: the decision is refused, and nothing is saved (issue 13).
     page.get_by_label("Approved", exact=True).check()
     page.get_by_label("Amount approved (CAD)").fill("80000")
-    page.get_by_role("button", name="Record the decision").click()
-    page.wait_for_load_state("networkidle")
+    follow(page, page.get_by_role("button", name="Record the decision"))
     assert page.get_by_text("This meeting has not been held yet").is_visible()
     request.refresh_from_db()
     assert request.status == Status.SCHEDULED and request.vote is None
@@ -80,14 +74,12 @@ def test_cochair_endorses_and_secretariat_records_the_approval(live_server, page
     assert page.locator(".quorum", has_text="Quorum reached").count() == 2
     assert page.get_by_role("link", name=TITLE, exact=True).is_visible()
     assert_accessible(page)
-    page.get_by_role("link", name=TITLE, exact=True).click()
-    page.wait_for_load_state("networkidle")
+    follow(page, page.get_by_role("link", name=TITLE, exact=True))
     page.get_by_label("Approved", exact=True).check()
     page.get_by_label("Amount approved (CAD)").fill("80000")
     page.get_by_label("Votes for").fill("2")
     page.get_by_label("Votes against").fill("0")
-    page.get_by_role("button", name="Record the decision").click()
-    page.wait_for_load_state("networkidle")
+    follow(page, page.get_by_role("button", name="Record the decision"))
     assert page.get_by_role("heading", name="The members' decision").is_visible()
     assert page.get_by_text("$80,000.00").first.is_visible()
     assert_accessible(page)

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from notifications.models import Reminder
 from notifications.tests.helpers import eager_celery, make_user  # noqa: F401
 from notifications.tests.test_views import failed_message
-from tests.browser import assert_accessible, sign_in
+from tests.browser import assert_accessible, follow, sign_in
 
 pytestmark = [
     pytest.mark.browser,
@@ -29,12 +29,10 @@ def test_the_secretariat_reads_the_outbox_and_sends_a_message_again(
     page.goto(f"{live_server.url}/{language}/inbox/reminders/")
     assert_accessible(page)
     link = "Messages not delivered" if language == "en" else "Messages non remis"
-    page.get_by_role("link", name=link).click()
-    page.wait_for_load_state("networkidle")
+    follow(page, page.get_by_role("link", name=link))
     assert_accessible(page)
     button = "Send again" if language == "en" else "Renvoyer"
-    page.get_by_role("button", name=button).click()
-    page.wait_for_load_state("networkidle")
+    follow(page, page.get_by_role("button", name=button))
     message.refresh_from_db()
     assert message.sent_at is not None and message.failed_at is None
     empty = (
