@@ -41,6 +41,12 @@ TARGET_VS_ADMIN = 3.0  # list throughput against the admin changelist
 TARGET_SWEEP_SECONDS = 30.0  # worker time to claim and send the first sweep
 SWEEP_MAX_SCALE = 100
 TARGET_WRITES_P95 = 2.0  # a reader's p95 with one write a second, against without
+TARGET_RUN_MINUTES = 15.0  # `make benchmark` (scales up to 100) from start to report
+RUN_TARGET_MAX_SCALE = 100  # `make benchmark-1000` may take longer (the issue allows it)
+
+# In an existing report file, the line after which the run is written: what comes before it
+# (the rounds' history, written by hand) is kept. Without it, the file is the report alone.
+RUN_OF_RECORD = "<!-- scripts/benchmark.py writes the run below this line -->"
 
 
 def database_url(name):
@@ -146,6 +152,7 @@ def throughput(env, sessions, paths, seconds, rounds, writes=()):
 
 def run_scale(scale, seconds, rounds, repeat):
     name = f"{os.environ.get('BENCH_DATABASE_PREFIX', 'portal_bench')}_{scale}"
+    phase_started = time.perf_counter()
     recreate_database(name)
     env = {
         **os.environ,
@@ -166,6 +173,8 @@ def run_scale(scale, seconds, rounds, repeat):
     started = time.perf_counter()
     manage(env, "generate_data", "--scale", str(scale))
     generated = time.perf_counter() - started
+    phases = {"data": time.perf_counter() - phase_started}
+    phase_started = time.perf_counter()
     # The reminder goal is at scale 100: a larger scale's sweep (ten times the reminders)
     # would add minutes and no target.
     sweep = [] if scale <= SWEEP_MAX_SCALE else ["--no-sweep"]
@@ -181,6 +190,8 @@ def run_scale(scale, seconds, rounds, repeat):
             capture=True,
         )
     )
+    phases["pages"] = time.perf_counter() - phase_started
+    phase_started = time.perf_counter()
     data["throughput"] = throughput(
         env,
         data.pop("sessions"),
@@ -189,7 +200,9 @@ def run_scale(scale, seconds, rounds, repeat):
         rounds,
         data.pop("write_paths"),
     )
+    phases["load"] = time.perf_counter() - phase_started
     data["generate_seconds"] = generated
+    data["phase_seconds"] = phases
     return data
 
 
@@ -310,6 +323,53 @@ def ratios(results):
     return [*lines, ""]
 
 
+def run_time_check(results, total_seconds):
+    """`make benchmark` within TARGET_RUN_MINUTES, from its start to its report (issue 17);
+    none for a run past RUN_TARGET_MAX_SCALE, which is `make benchmark-1000`'s own target."""
+    if max(results) > RUN_TARGET_MAX_SCALE:
+        return []
+    minutes = total_seconds / 60
+    return [
+        (
+            f"the run (scales {' and '.join(map(str, sorted(results)))}) took ≤ "
+            f"{TARGET_RUN_MINUTES:.0f} minutes",
+            minutes <= TARGET_RUN_MINUTES,
+            f"{minutes:.1f} min",
+        )
+    ]
+
+
+def run_time(results, total_seconds) -> str:
+    """Where the run's time went: each scale's data (database, demo, generated data), pages
+    in process (with the reminder sweep) and load (gunicorn, with the writer)."""
+    parts = []
+    for scale, data in sorted(results.items()):
+        phases = data.get("phase_seconds", {})
+        parts.append(
+            f"scale {scale}: data {phases.get('data', 0):.0f} s, pages and sweep "
+            f"{phases.get('pages', 0):.0f} s, load {phases.get('load', 0):.0f} s"
+        )
+    minutes, seconds = divmod(round(total_seconds), 60)
+    return f"The run took {minutes} min {seconds:02d} s ({'; '.join(parts)})."
+
+
+def spliced(existing: str | None, report_text: str) -> str:
+    """The report as the file to write: after RUN_OF_RECORD when `existing` has that line,
+    its headings one level down under "The run of record", the history above kept as it is;
+    else the report alone."""
+    if existing is None or RUN_OF_RECORD not in existing.splitlines():
+        return report_text
+    head = existing.split(RUN_OF_RECORD, 1)[0]
+    body = []
+    for line in report_text.splitlines():
+        if line.startswith("# "):
+            line = "## The run of record"
+        elif line.startswith("#"):
+            line = "#" + line
+        body.append(line)
+    return head + RUN_OF_RECORD + "\n\n" + "\n".join(body).strip("\n") + "\n"
+
+
 def drift(results):
     """The bare view does the same work at every scale (one query by primary key): its change
     between the smallest and the largest scale is the machine's, the yardstick a page's
@@ -404,7 +464,7 @@ def machine_speed():
     return statistics.median(runs)
 
 
-def report(results, checks, args):
+def report(results, checks, args, total_seconds=None):
     cache = "Redis" if os.environ.get("REDIS_URL") else "the file cache (REDIS_URL unset)"
     lines = [
         "# Benchmarks",
@@ -425,6 +485,8 @@ def report(results, checks, args):
         f"for {args.seconds:g} s per path per round, on loopback; the median of the rounds.",
         "",
     ]
+    if total_seconds is not None:
+        lines += [run_time(results, total_seconds), ""]
     for scale, data in sorted(results.items()):
         lines += [
             f"## Scale {scale}",
@@ -553,6 +615,7 @@ def main():
     parser.add_argument("--repeat", type=int, default=15, help="requests per page per round")
     parser.add_argument("--output", default=str(ROOT / "docs" / "benchmarks.md"))
     args = parser.parse_args()
+    run_started = time.perf_counter()
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.local", "DJANGO_DEBUG": "false"}
     manage(env, "collectstatic", "--noinput", "-v0")
     args.speed = machine_speed()
@@ -562,8 +625,11 @@ def main():
         results[scale] = run_scale(scale, args.seconds, args.rounds, args.repeat)
     checks = check_targets(results)
     checks.append(diff_check(measure_diff(verbose=False)))
-    text = report(results, checks, args)
-    Path(args.output).write_text(text)
+    total_seconds = time.perf_counter() - run_started
+    checks += run_time_check(results, total_seconds)
+    text = report(results, checks, args, total_seconds)
+    output = Path(args.output)
+    output.write_text(spliced(output.read_text() if output.exists() else None, text))
     print(text)
     errors = [name for name, ok, _ in checks if not ok and "answered 200" in name]
     sys.exit(1 if errors else 0)

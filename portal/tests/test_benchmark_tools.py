@@ -139,3 +139,34 @@ def test_the_report_gives_the_bare_view_growth_as_the_machines_drift():
     assert "1.6 ms at scale 1 (spread 3%)" in text and "2.8 ms at scale 100 (spread 63%)" in text
     assert "1.75×" in text
     assert drift({100: results[100]}) == []  # one scale: no growth to read
+
+
+def test_a_new_run_replaces_the_run_of_record_and_keeps_the_history_above_it():
+    """`make benchmark` writes into docs/benchmarks.md, whose rounds' history is written by
+    hand: only what follows the marker is the script's."""
+    script = report_script()
+    report = "# Benchmarks\n\nRun 2026-12-06.\n\n## Scale 1\n\n### Targets\n\n| a | b |\n"
+    history = "# Benchmarks\n\n## Thirteenth round\n\nKept: the rows as HTML.\n\n"
+    before = f"{history}{script.RUN_OF_RECORD}\n\n## The run of record\n\nRun 2026-12-01.\n"
+    text = script.spliced(before, report)
+    assert text.startswith(history + script.RUN_OF_RECORD + "\n")
+    assert "2026-12-01" not in text and "Run 2026-12-06." in text
+    assert "\n## The run of record\n" in text and "\n### Scale 1\n" in text
+    assert "\n#### Targets\n" in text and text.count("# Benchmarks") == 1
+    assert script.spliced(text, report) == text  # a second run: the same file, no pile-up
+    assert script.spliced(None, report) == report  # a new file: the report alone
+    assert script.spliced("# Old report\n", report) == report  # no marker: replaced whole
+
+
+def test_the_run_of_make_benchmark_is_timed_against_15_minutes_and_by_phase():
+    script = report_script()
+    phases = {"data": 20.0, "pages": 300.0, "load": 240.0}
+    results = {scale: {"phase_seconds": phases} for scale in (1, 100)}
+    [(name, met, measured)] = script.run_time_check(results, 14.5 * 60)
+    assert met and measured == "14.5 min" and "≤ 15 minutes" in name
+    [(_, met, measured)] = script.run_time_check(results, 15.5 * 60)
+    assert not met and measured == "15.5 min"
+    assert script.run_time_check({1: {}, 1000: {}}, 40 * 60) == []  # benchmark-1000's own
+    text = script.run_time(results, 14 * 60 + 5)
+    assert text.startswith("The run took 14 min 05 s (scale 1: data 20 s, pages and sweep")
+    assert "scale 100: data 20 s, pages and sweep 300 s, load 240 s" in text
