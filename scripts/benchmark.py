@@ -357,9 +357,11 @@ def spliced(existing: str | None, report_text: str) -> str:
     """The report as the file to write: after RUN_OF_RECORD when `existing` has that line,
     its headings one level down under "The run of record", the history above kept as it is;
     else the report alone."""
-    if existing is None or RUN_OF_RECORD not in existing.splitlines():
+    lines = [] if existing is None else existing.splitlines(keepends=True)
+    at = next((i for i, line in enumerate(lines) if line.rstrip("\n") == RUN_OF_RECORD), None)
+    if at is None:
         return report_text
-    head = existing.split(RUN_OF_RECORD, 1)[0]
+    head = "".join(lines[:at])  # the marker's own line, not a mention of it in the history
     body = []
     for line in report_text.splitlines():
         if line.startswith("# "):

@@ -146,7 +146,10 @@ def test_a_new_run_replaces_the_run_of_record_and_keeps_the_history_above_it():
     hand: only what follows the marker is the script's."""
     script = report_script()
     report = "# Benchmarks\n\nRun 2026-12-06.\n\n## Scale 1\n\n### Targets\n\n| a | b |\n"
-    history = "# Benchmarks\n\n## Thirteenth round\n\nKept: the rows as HTML.\n\n"
+    history = (
+        "# Benchmarks\n\n## Thirteenth round\n\nKept: the rows as HTML, written "
+        f"below `{script.RUN_OF_RECORD}` by the script.\n\n"
+    )
     before = f"{history}{script.RUN_OF_RECORD}\n\n## The run of record\n\nRun 2026-12-01.\n"
     text = script.spliced(before, report)
     assert text.startswith(history + script.RUN_OF_RECORD + "\n")
