@@ -344,10 +344,10 @@ def run_time(results, total_seconds) -> str:
     in process (with the reminder sweep) and load (gunicorn, with the writer)."""
     parts = []
     for scale, data in sorted(results.items()):
-        phases = data.get("phase_seconds", {})
+        phases = data["phase_seconds"]  # run_scale's, always all three
         parts.append(
-            f"scale {scale}: data {phases.get('data', 0):.0f} s, pages and sweep "
-            f"{phases.get('pages', 0):.0f} s, load {phases.get('load', 0):.0f} s"
+            f"scale {scale}: data {phases['data']:.0f} s, pages and sweep "
+            f"{phases['pages']:.0f} s, load {phases['load']:.0f} s"
         )
     minutes, seconds = divmod(round(total_seconds), 60)
     return f"The run took {minutes} min {seconds:02d} s ({'; '.join(parts)})."
@@ -466,7 +466,7 @@ def machine_speed():
     return statistics.median(runs)
 
 
-def report(results, checks, args, total_seconds=None):
+def report(results, checks, args, total_seconds):
     cache = "Redis" if os.environ.get("REDIS_URL") else "the file cache (REDIS_URL unset)"
     lines = [
         "# Benchmarks",
@@ -486,9 +486,9 @@ def report(results, checks, args, total_seconds=None):
         "none a superuser. Throughput is gunicorn with 2 workers, 8 keep-alive connections "
         f"for {args.seconds:g} s per path per round, on loopback; the median of the rounds.",
         "",
+        run_time(results, total_seconds),
+        "",
     ]
-    if total_seconds is not None:
-        lines += [run_time(results, total_seconds), ""]
     for scale, data in sorted(results.items()):
         lines += [
             f"## Scale {scale}",
